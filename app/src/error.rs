@@ -1,0 +1,27 @@
+//! The error every server function returns: typed, serializable, and free of internals.
+
+use leptos::server_fn::{
+    codec::JsonEncoding,
+    error::{FromServerFnError, ServerFnErrorErr},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ServerError {
+    #[error("The database is not answering. Try again in a moment.")]
+    DatabaseUnavailable,
+    #[error("Something went wrong on the server. It has been logged.")]
+    Internal,
+    /// The request did not reach the server function or its answer could not be read
+    /// (network down, server restarting). Raised by the server-function machinery.
+    #[error("The server could not be reached: {0}")]
+    Transport(String),
+}
+
+impl FromServerFnError for ServerError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        Self::Transport(value.to_string())
+    }
+}

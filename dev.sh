@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Tessera's one entry point for people and CI.
+#
+#   ./dev.sh serve   install what is missing, build (release), serve on http://127.0.0.1:3000
+#   ./dev.sh test    install what is missing, build, run every test (what CI runs)
+#   ./dev.sh build   install what is missing and build
+#   ./dev.sh lint    rustfmt and clippy, per crate and target
+#
+# Every step checks before it acts, so a second run installs nothing and rebuilds only what
+# changed. Build outputs live outside the checkout (CARGO_TARGET_DIR, default
+# ~/.cache/tessera/target) so that fresh clones on the same machine reuse them.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$REPO"
+# shellcheck source=scripts/toolchain.sh
+source scripts/toolchain.sh
+# shellcheck source=scripts/setup.sh
+source scripts/setup.sh
+
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tessera/target}
+export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
+SITE_ROOT=$CARGO_TARGET_DIR/site
+BIN=$CARGO_TARGET_DIR/release/tessera
+
+setup() {
+    ensure_toolchain
+    ensure_wasm_tools "$REPO"
+    ensure_compressors
+    ensure_chromium
+    ensure_end2end_packages "$REPO/end2end"
+}
+
+# Hash of everything the WASM bundle is made from; Trunk runs only when it changes.
+frontend_inputs_hash() {
+    {
+        find app frontend style -type f -print0 | sort -z | xargs -0 sha256sum
+        sha256sum Cargo.toml Cargo.lock Trunk.toml index.html
+        rustc -vV
+    } | sha256sum | cut -d' ' -f1
+}
+
+build_frontend() {
+    local stamp=$SITE_ROOT/.inputs-hash hash
+    hash=$(frontend_inputs_hash)
+    if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$hash" ] && [ -f "$SITE_ROOT/pkg/frontend_bg.wasm" ]; then
+        return 0
+    fi
+    log "building the WASM frontend (Trunk, release)"
+    trunk build --release --dist "$SITE_ROOT/pkg"
+    precompress "$SITE_ROOT/pkg"
+    echo "$hash" >"$stamp"
+}
+
+build_server() {
+    log "building the server (release)"
+    cargo build --release --locked -p server
+}
+
+build() {
+    build_frontend
+    build_server
+}
+
+serve() {
+    setup
+    build
+    exec "$BIN" serve --site-root "$SITE_ROOT"
+}
+
+run_tests() {
+    setup
+    build
+    log "checking formatting"
+    cargo fmt --all --check
+    log "unit and integration tests (SQLite and PostgreSQL)"
+    ensure_test_postgres
+    cargo test --release --locked -p app -p server
+    log "browser tests (Playwright, Chromium)"
+    (cd end2end && TESSERA_BIN="$BIN" TESSERA_SITE_ROOT="$SITE_ROOT" npx playwright test)
+    log "all tests passed"
+}
+
+lint() {
+    ensure_toolchain
+    cargo fmt --all --check
+    cargo clippy --locked -p server --all-targets -- -D warnings
+    cargo clippy --locked -p app --all-targets --features ssr -- -D warnings
+    cargo clippy --locked -p app --all-targets --features hydrate -- -D warnings
+    cargo clippy --locked -p frontend --target "$WASM_TARGET" -- -D warnings
+}
+
+case "${1:-}" in
+    serve) serve ;;
+    test) run_tests ;;
+    build) setup && build ;;
+    lint) lint ;;
+    *)
+        echo "usage: ./dev.sh serve | test | build | lint" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,60 @@
+import { test, expect, waitForHydration } from './fixtures';
+
+test('the server renders the page before any script runs', async ({ request }) => {
+  const response = await request.get('/');
+
+  expect(response.status()).toBe(200);
+  const html = await response.text();
+  expect(html).toContain('Personal access tokens for your platform');
+  expect(html).toContain('Check database');
+  expect(html).toContain('/pkg/frontend.js');
+  expect(html).not.toContain('data-hydrated');
+});
+
+test('after hydration the button runs a server function that reads the database', async ({ page }) => {
+  const pageErrors: Error[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error));
+  await page.goto('/');
+  await waitForHydration(page);
+
+  const roundTrip = page.waitForResponse(
+    (response) => response.url().endsWith('/_fn/check_database') && response.status() === 200,
+  );
+  await page.getByRole('button', { name: 'Check database' }).click();
+  await roundTrip;
+
+  const result = page.getByRole('status');
+  await expect(result.getByText('Database', { exact: true })).toBeVisible();
+  await expect(result).toContainText('SQLite 3.');
+  const applied = result.locator('dt:text-is("Migrations applied") + dd');
+  expect(Number(await applied.textContent())).toBeGreaterThanOrEqual(1);
+  expect(pageErrors).toEqual([]);
+});
+
+test('an unknown address shows a 404 page', async ({ page }) => {
+  const response = await page.goto('/no/such/page');
+
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+});
+
+test('healthz reports version, engine and database', async ({ request }) => {
+  const response = await request.get('/healthz');
+
+  expect(response.status()).toBe(200);
+  const health = await response.json();
+  expect(health).toMatchObject({ status: 'ok', storage: 'sqlite', database: { reachable: true } });
+  expect(health.version).toMatch(/^\d+\.\d+\.\d+/);
+});
+
+test('the WASM bundle is served compressed with revalidation headers', async ({ request }) => {
+  for (const encoding of ['br', 'gzip']) {
+    const response = await request.get('/pkg/frontend_bg.wasm', {
+      headers: { 'accept-encoding': encoding },
+    });
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-encoding']).toBe(encoding);
+    expect(response.headers()['content-type']).toBe('application/wasm');
+    expect(response.headers()['cache-control']).toContain('must-revalidate');
+  }
+});

@@ -1,0 +1,11 @@
+//! The Tessera server as a library, so tests drive the real router and services.
+
+pub mod backend;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod serve;
+pub mod services;
+pub mod state;
+pub mod storage;
+pub mod telemetry;

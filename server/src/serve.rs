@@ -1,0 +1,105 @@
+//! Start-up: open the database, migrate, bind, serve until a shutdown signal.
+
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+
+use crate::{
+    cli::{DatabaseArgs, ServeArgs},
+    config::{self, BUNDLE_NAME, PKG_DIR},
+    http,
+    services::Services,
+    state::AppState,
+    storage::{Database, DatabaseUrlError, StorageError},
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    DatabaseUrl(#[from] DatabaseUrlError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error(transparent)]
+    Site(#[from] config::SiteNotFound),
+    #[error("cannot listen on {addr}: {source}{hint}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+        hint: &'static str,
+    },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+pub async fn migrate(args: DatabaseArgs) -> Result<(), StartError> {
+    let url = args.url()?;
+    let database = Database::connect(&url).await?;
+    database.migrate().await?;
+    tracing::info!(database = %url, "migrations applied");
+    database.close().await;
+    Ok(())
+}
+
+pub async fn run(args: ServeArgs) -> Result<(), StartError> {
+    let url = args.database.url()?;
+    let site_root = config::resolve_site_root(args.site_root.as_deref())?;
+    let database = Database::connect(&url).await?;
+    database.migrate().await?;
+
+    let listener = TcpListener::bind(args.addr).await.map_err(|source| StartError::Bind {
+        addr: args.addr,
+        hint: if source.kind() == std::io::ErrorKind::AddrInUse {
+            " (another process uses this port; choose one with --addr or TESSERA_ADDR)"
+        } else {
+            ""
+        },
+        source,
+    })?;
+    let addr = listener.local_addr().map_err(StartError::Serve)?;
+
+    let leptos_options = LeptosOptions::builder()
+        .output_name(BUNDLE_NAME)
+        .site_root(site_root.to_string_lossy().as_ref())
+        .site_pkg_dir(PKG_DIR)
+        .site_addr(addr)
+        .build();
+    let state = AppState { leptos_options, services: Services::new(database.clone()) };
+    let app = http::router(state, &site_root);
+
+    tracing::info!(
+        database = %url,
+        site = %site_root.display(),
+        "Tessera {} ready",
+        crate::services::system::VERSION
+    );
+    // Machine-readable for scripts and tests that start the server on port 0.
+    println!("listening on http://{addr}");
+
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)?;
+    database.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,17 @@
+//! The service layer: every business rule lives here, called by server functions, the REST
+//! API and the CLI alike.
+
+pub mod system;
+
+use crate::storage::Database;
+
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub system: system::SystemService,
+}
+
+impl Services {
+    pub fn new(database: Database) -> Self {
+        Self { system: system::SystemService::new(database) }
+    }
+}

@@ -1,0 +1,10 @@
+//! Integration tests: the real router over a real database, SQLite and PostgreSQL alike,
+//! plus the real `tessera` binary for start-up behaviour.
+
+mod support;
+
+mod assets;
+mod health;
+mod pages;
+mod startup;
+mod storage;

@@ -1,0 +1,43 @@
+use crate::{on_both_engines, support::TestApp};
+
+on_both_engines!(migrations_can_run_again, logins_are_unique_whatever_their_case);
+
+async fn migrations_can_run_again(app: &TestApp) {
+    app.database.migrate().await.expect("second migration run is a no-op");
+}
+
+async fn logins_are_unique_whatever_their_case(app: &TestApp) {
+    let insert = "insert into users (login, login_key, display_name, email, password_hash, \
+                  created_at, updated_at) values ($1, $2, 'A', 'a@example.com', 'x', 0, 0)";
+    sqlx::query(insert)
+        .bind("Alice")
+        .bind("alice")
+        .execute(app.database.pool())
+        .await
+        .unwrap();
+
+    let duplicate = sqlx::query(insert)
+        .bind("ALICE")
+        .bind("alice")
+        .execute(app.database.pool())
+        .await
+        .unwrap_err();
+
+    let duplicate = duplicate.as_database_error().expect("a constraint violation");
+    assert!(duplicate.is_unique_violation(), "{duplicate}");
+}
+
+#[tokio::test]
+async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
+    let app = TestApp::sqlite().await;
+    let pool = app.database.pool();
+
+    let journal: String = sqlx::query_scalar("pragma journal_mode").fetch_one(pool).await.unwrap();
+    let foreign_keys: i64 =
+        sqlx::query_scalar("pragma foreign_keys").fetch_one(pool).await.unwrap();
+
+    assert_eq!(journal, "wal");
+    assert_eq!(foreign_keys, 1);
+    assert!(app.sqlite_dir().unwrap().join("tessera.db").is_file());
+    app.teardown().await;
+}

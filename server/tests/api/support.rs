@@ -1,0 +1,214 @@
+//! The test harness: a fresh database per test (a SQLite file in a temporary directory, or a
+//! new PostgreSQL database), the real router over it, and helpers to send requests.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use axum::{
+    Router,
+    body::{Body, Bytes},
+    http::{HeaderMap, Request, StatusCode},
+};
+use leptos::config::LeptosOptions;
+use server::{
+    http::router,
+    services::Services,
+    state::AppState,
+    storage::{Database, DatabaseUrl},
+};
+use sqlx::{Connection, Executor, PgConnection};
+use tower::ServiceExt;
+
+/// Runs each named `async fn(&TestApp)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_engines {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::support::TestApp::sqlite().await;
+                super::$test(&app).await;
+                app.teardown().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let app = $crate::support::TestApp::postgres().await;
+                super::$test(&app).await;
+                app.teardown().await;
+            }
+        }
+    )+};
+}
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+static DATABASE_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+pub struct TestApp {
+    pub router: Router,
+    pub database: Database,
+    _site: tempfile::TempDir,
+    scratch: Scratch,
+}
+
+enum Scratch {
+    Sqlite(tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.body).expect("response body is UTF-8")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("response is not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn sqlite() -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}/tessera.db", dir.path().display());
+        Self::start(&url, Scratch::Sqlite(dir)).await
+    }
+
+    pub async fn postgres() -> Self {
+        let admin_url = postgres_admin_url();
+        let mut admin = connect_admin(&admin_url).await;
+        drop_abandoned_databases(&mut admin).await;
+        let name = format!(
+            "tessera_test_{}_{}",
+            std::process::id(),
+            DATABASE_COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        admin
+            .execute(format!(r#"create database "{name}""#).as_str())
+            .await
+            .expect("create the test database");
+        admin.close().await.ok();
+        let url = with_database_name(&admin_url, &name);
+        Self::start(&url, Scratch::Postgres { admin_url, name }).await
+    }
+
+    async fn start(url: &str, scratch: Scratch) -> Self {
+        let url: DatabaseUrl = url.parse().expect("test database URL");
+        let database = Database::connect(&url).await.expect("connect to the test database");
+        database.migrate().await.expect("migrate the test database");
+        let site = fake_site();
+        let leptos_options = LeptosOptions::builder()
+            .output_name("frontend")
+            .site_root(site.path().to_string_lossy().as_ref())
+            .site_pkg_dir("pkg")
+            .build();
+        let state = AppState { leptos_options, services: Services::new(database.clone()) };
+        let router = router(state, site.path());
+        Self { router, database, _site: site, scratch }
+    }
+
+    pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("read the response body");
+        TestResponse { status, headers, body }
+    }
+
+    pub async fn get(&self, uri: &str) -> TestResponse {
+        self.request(Request::get(uri).body(Body::empty()).unwrap()).await
+    }
+
+    pub fn sqlite_dir(&self) -> Option<&Path> {
+        match &self.scratch {
+            Scratch::Sqlite(dir) => Some(dir.path()),
+            Scratch::Postgres { .. } => None,
+        }
+    }
+
+    pub async fn teardown(self) {
+        self.database.close().await;
+        if let Scratch::Postgres { admin_url, name } = &self.scratch {
+            let mut admin = connect_admin(admin_url).await;
+            admin
+                .execute(format!(r#"drop database if exists "{name}" with (force)"#).as_str())
+                .await
+                .expect("drop the test database");
+        }
+    }
+}
+
+/// A site directory holding stand-ins for the bundle, so the router can be driven without a
+/// WASM build. Browser tests (end2end/) use the real bundle.
+fn fake_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().expect("temporary site directory");
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("frontend.js"), "export function hydrate() {}\n").unwrap();
+    std::fs::write(pkg.join("tessera.css"), "body { margin: 0 }\n").unwrap();
+    std::fs::write(pkg.join("tessera.css.br"), b"brotli stand-in").unwrap();
+    std::fs::write(pkg.join("tessera.css.gz"), b"gzip stand-in").unwrap();
+    site
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("TESSERA_TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned())
+}
+
+async fn connect_admin(admin_url: &str) -> PgConnection {
+    PgConnection::connect(admin_url).await.unwrap_or_else(|error| {
+        let shown: DatabaseUrl = admin_url.parse().expect("TESSERA_TEST_POSTGRES_URL parses");
+        panic!(
+            "\n\nThe integration tests need PostgreSQL and none answers at {shown}: {error}\n\
+             Start one there or set TESSERA_TEST_POSTGRES_URL (./dev.sh test does both).\n\n"
+        )
+    })
+}
+
+/// Drops databases left by test processes that died before their teardown.
+async fn drop_abandoned_databases(admin: &mut PgConnection) {
+    let names: Vec<String> = sqlx::query_scalar(
+        "select datname from pg_database where datname like 'tessera\\_test\\_%'",
+    )
+    .fetch_all(&mut *admin)
+    .await
+    .unwrap_or_default();
+    for name in names {
+        let owner_alive = name
+            .split('_')
+            .nth(2)
+            .is_some_and(|pid| PathBuf::from(format!("/proc/{pid}")).exists());
+        if !owner_alive {
+            let _ = admin
+                .execute(format!(r#"drop database if exists "{name}" with (force)"#).as_str())
+                .await;
+        }
+    }
+}
+
+fn with_database_name(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority_end = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_end..].find('/') {
+        Some(slash) => &base[..authority_end + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
