@@ -32,7 +32,7 @@ export default defineConfig({
     {
       name: 'chromium',
       use: { ...devices['Desktop Chrome'] },
-      testIgnore: /\.nojs\.spec\.ts$/,
+      testIgnore: /\.(nojs|phone)\.spec\.ts$/,
     },
     {
       name: 'phone',

@@ -9,6 +9,13 @@ use leptos_router::{
 
 use crate::pages::{home::HomePage, not_found::NotFound};
 
+/// A tessera (a mosaic tile) in the brand colour, inline so it costs no request.
+const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' \
+    viewBox='0 0 16 16'%3E%3Crect x='1' y='1' width='6' height='6' rx='1' fill='%232454c5'/%3E\
+    %3Crect x='9' y='1' width='6' height='6' rx='1' fill='%235b8def'/%3E%3Crect x='1' y='9' \
+    width='6' height='6' rx='1' fill='%235b8def'/%3E%3Crect x='9' y='9' width='6' height='6' \
+    rx='1' fill='%232454c5'/%3E%3C/svg%3E";
+
 /// The document the server renders around [`App`]; `HydrationScripts` loads the WASM bundle.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -18,6 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href=FAVICON />
                 <HydrationScripts options />
                 <MetaTags />
             </head>

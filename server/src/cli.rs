@@ -7,7 +7,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::storage::{DatabaseUrl, DatabaseUrlError};
 
 #[derive(Debug, Parser)]
-#[command(name = "tessera", version, about = "Personal access tokens for your platform's API")]
+#[command(
+    name = "tessera",
+    version,
+    about = "Personal access tokens for your platform's API"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

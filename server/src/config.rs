@@ -31,11 +31,15 @@ pub fn resolve_site_root(explicit: Option<&Path>) -> Result<PathBuf, SiteNotFoun
         .iter()
         .find(|root| has_bundle(root))
         .map(|root| root.canonicalize().unwrap_or_else(|_| root.clone()))
-        .ok_or(SiteNotFound { searched: candidates })
+        .ok_or(SiteNotFound {
+            searched: candidates,
+        })
 }
 
 fn has_bundle(root: &Path) -> bool {
-    root.join(PKG_DIR).join(format!("{BUNDLE_NAME}.js")).is_file()
+    root.join(PKG_DIR)
+        .join(format!("{BUNDLE_NAME}.js"))
+        .is_file()
 }
 
 fn executable_dir() -> Option<PathBuf> {

@@ -45,15 +45,17 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     let database = Database::connect(&url).await?;
     database.migrate().await?;
 
-    let listener = TcpListener::bind(args.addr).await.map_err(|source| StartError::Bind {
-        addr: args.addr,
-        hint: if source.kind() == std::io::ErrorKind::AddrInUse {
-            " (another process uses this port; choose one with --addr or TESSERA_ADDR)"
-        } else {
-            ""
-        },
-        source,
-    })?;
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: args.addr,
+            hint: if source.kind() == std::io::ErrorKind::AddrInUse {
+                " (another process uses this port; choose one with --addr or TESSERA_ADDR)"
+            } else {
+                ""
+            },
+            source,
+        })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
 
     let leptos_options = LeptosOptions::builder()
@@ -62,7 +64,10 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
         .site_pkg_dir(PKG_DIR)
         .site_addr(addr)
         .build();
-    let state = AppState { leptos_options, services: Services::new(database.clone()) };
+    let state = AppState {
+        leptos_options,
+        services: Services::new(database.clone()),
+    };
     let app = http::router(state, &site_root);
 
     tracing::info!(

@@ -4,10 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{
-    server_fns::check_database::CheckDatabase,
-    status::DatabaseReport,
-};
+use crate::{server_fns::check_database::CheckDatabase, status::DatabaseReport};
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -16,5 +16,9 @@ async fn healthz(State(services): State<Services>) -> impl IntoResponse {
         HealthStatus::Ok => StatusCode::OK,
         HealthStatus::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
     };
-    (status, [(http::header::CACHE_CONTROL, "no-store")], Json(health))
+    (
+        status,
+        [(http::header::CACHE_CONTROL, "no-store")],
+        Json(health),
+    )
 }

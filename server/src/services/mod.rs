@@ -12,6 +12,8 @@ pub struct Services {
 
 impl Services {
     pub fn new(database: Database) -> Self {
-        Self { system: system::SystemService::new(database) }
+        Self {
+            system: system::SystemService::new(database),
+        }
     }
 }

@@ -48,7 +48,11 @@ impl SystemService {
             Ok(Ok(()))
         );
         Health {
-            status: if reachable { HealthStatus::Ok } else { HealthStatus::Unavailable },
+            status: if reachable {
+                HealthStatus::Ok
+            } else {
+                HealthStatus::Unavailable
+            },
             version: VERSION,
             storage: self.database.engine(),
             database: DatabaseHealth {
@@ -59,7 +63,9 @@ impl SystemService {
     }
 
     async fn ping(&self) -> Result<()> {
-        sqlx::query("select 1").execute(self.database.pool()).await?;
+        sqlx::query("select 1")
+            .execute(self.database.pool())
+            .await?;
         Ok(())
     }
 

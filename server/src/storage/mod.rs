@@ -91,7 +91,9 @@ impl Database {
             })?;
         if engine == StorageEngine::Sqlite {
             // Persistent in the file: readers never block the writer, nor it them.
-            sqlx::query("pragma journal_mode = wal").execute(&pool).await?;
+            sqlx::query("pragma journal_mode = wal")
+                .execute(&pool)
+                .await?;
         }
         Ok(Self { pool, engine })
     }
@@ -125,7 +127,10 @@ const SQLITE_CONNECTION_PRAGMAS: &str =
 
 /// Creates the database file's directory and asks sqlx to create the file if missing.
 fn prepare_sqlite_file(url: &DatabaseUrl) -> Result<String> {
-    if let Some(parent) = url.sqlite_path().as_deref().and_then(std::path::Path::parent)
+    if let Some(parent) = url
+        .sqlite_path()
+        .as_deref()
+        .and_then(std::path::Path::parent)
         && !parent.as_os_str().is_empty()
     {
         std::fs::create_dir_all(parent).map_err(|source| StorageError::CreateDirectory {

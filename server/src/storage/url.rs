@@ -14,9 +14,7 @@ pub struct DatabaseUrl {
 pub enum DatabaseUrlError {
     #[error("DATABASE_URL is empty")]
     Empty,
-    #[error(
-        "DATABASE_URL must start with sqlite:// or postgres:// (got `{0}`)"
-    )]
+    #[error("DATABASE_URL must start with sqlite:// or postgres:// (got `{0}`)")]
     UnsupportedScheme(String),
     #[error("DATABASE_URL `{0}` names no database file")]
     MissingSqlitePath(String),
@@ -46,7 +44,8 @@ impl DatabaseUrl {
 }
 
 fn strip_sqlite_scheme(raw: &str) -> Option<&str> {
-    raw.strip_prefix("sqlite://").or_else(|| raw.strip_prefix("sqlite:"))
+    raw.strip_prefix("sqlite://")
+        .or_else(|| raw.strip_prefix("sqlite:"))
 }
 
 impl FromStr for DatabaseUrl {
@@ -68,7 +67,10 @@ impl FromStr for DatabaseUrl {
             let scheme = raw.split("://").next().unwrap_or(raw);
             return Err(DatabaseUrlError::UnsupportedScheme(redact(scheme)));
         };
-        Ok(Self { raw: raw.to_owned(), engine })
+        Ok(Self {
+            raw: raw.to_owned(),
+            engine,
+        })
     }
 }
 
@@ -150,13 +152,19 @@ mod tests {
             .parse()
             .unwrap();
         let shown = format!("{url} {url:?}");
-        assert!(!shown.contains("s3cret") && !shown.contains("other"), "{shown}");
+        assert!(
+            !shown.contains("s3cret") && !shown.contains("other"),
+            "{shown}"
+        );
         assert!(shown.contains("postgres://tessera:***@db:5432/app?password=***&x=1"));
     }
 
     #[test]
     fn sqlite_query_parameters_are_not_part_of_the_path() {
         let url: DatabaseUrl = "sqlite:/var/lib/tessera.db?mode=rwc".parse().unwrap();
-        assert_eq!(url.sqlite_path(), Some(PathBuf::from("/var/lib/tessera.db")));
+        assert_eq!(
+            url.sqlite_path(),
+            Some(PathBuf::from("/var/lib/tessera.db"))
+        );
     }
 }

@@ -6,7 +6,9 @@ use crate::support::TestApp;
 async fn bundle_files_are_served_precompressed_and_revalidated() {
     let app = TestApp::sqlite().await;
     let get = |encoding: &'static str| {
-        Request::get("/pkg/tessera.css").header("accept-encoding", encoding).body(Body::empty())
+        Request::get("/pkg/tessera.css")
+            .header("accept-encoding", encoding)
+            .body(Body::empty())
     };
 
     let brotli = app.request(get("gzip, deflate, br").unwrap()).await;
@@ -21,7 +23,10 @@ async fn bundle_files_are_served_precompressed_and_revalidated() {
     for response in [&brotli, &gzip, &plain] {
         assert_eq!(response.status, 200);
         assert_eq!(response.header("content-type"), Some("text/css"));
-        assert_eq!(response.header("cache-control"), Some("public, max-age=0, must-revalidate"));
+        assert_eq!(
+            response.header("cache-control"),
+            Some("public, max-age=0, must-revalidate")
+        );
         assert!(response.header("last-modified").is_some());
     }
     app.teardown().await;

@@ -1,6 +1,9 @@
 use crate::{on_both_engines, support::TestApp};
 
-on_both_engines!(healthz_reports_version_engine_and_database, healthz_is_503_without_database);
+on_both_engines!(
+    healthz_reports_version_engine_and_database,
+    healthz_is_503_without_database
+);
 
 async fn healthz_reports_version_engine_and_database(app: &TestApp) {
     let response = app.get("/healthz").await;

@@ -12,12 +12,23 @@ async fn home_page_is_rendered_on_the_server(app: &TestApp) {
     let response = app.get("/").await;
 
     assert_eq!(response.status, 200);
-    assert!(response.header("content-type").unwrap().starts_with("text/html"));
+    assert!(
+        response
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = response.text();
     assert!(html.contains("<title>Home · Tessera</title>"), "{html}");
     assert!(html.contains("Check database"), "{html}");
-    assert!(html.contains("/pkg/frontend.js"), "hydration script missing: {html}");
-    assert!(html.contains("/pkg/tessera.css"), "stylesheet missing: {html}");
+    assert!(
+        html.contains("/pkg/frontend.js"),
+        "hydration script missing: {html}"
+    );
+    assert!(
+        html.contains("/pkg/tessera.css"),
+        "stylesheet missing: {html}"
+    );
 }
 
 async fn unknown_page_is_an_html_404(app: &TestApp) {

@@ -7,7 +7,10 @@ use std::{
 
 fn tessera(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
-    command.args(args).env_remove("DATABASE_URL").env_remove("TESSERA_ADDR");
+    command
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env_remove("TESSERA_ADDR");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -30,7 +33,10 @@ fn assert_clear_failure(output: &Output, expected: &str) {
     let err = stderr(output);
     assert!(!output.status.success(), "should fail: {err}");
     let last = err.lines().last().unwrap_or_default();
-    assert!(last.starts_with("error: ") && last.contains(expected), "unclear message: {err}");
+    assert!(
+        last.starts_with("error: ") && last.contains(expected),
+        "unclear message: {err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
 }
 
@@ -49,19 +55,32 @@ fn migrate_creates_the_sqlite_file_and_its_directory() {
 #[test]
 fn unreachable_postgres_is_one_clear_line_without_the_password() {
     let output = tessera(
-        &["migrate", "--database-url", "postgres://tessera:hunter2@127.0.0.1:1/tessera"],
+        &[
+            "migrate",
+            "--database-url",
+            "postgres://tessera:hunter2@127.0.0.1:1/tessera",
+        ],
         &[],
     );
 
-    assert_clear_failure(&output, "cannot connect to the database at postgres://tessera:***@127.0.0.1:1/tessera");
+    assert_clear_failure(
+        &output,
+        "cannot connect to the database at postgres://tessera:***@127.0.0.1:1/tessera",
+    );
     assert!(!stderr(&output).contains("hunter2"));
 }
 
 #[test]
 fn unparseable_database_url_is_refused_without_echoing_secrets() {
-    let output = tessera(&["migrate"], &[("DATABASE_URL", "mysql://root:hunter2@db/x")]);
+    let output = tessera(
+        &["migrate"],
+        &[("DATABASE_URL", "mysql://root:hunter2@db/x")],
+    );
 
-    assert_clear_failure(&output, "DATABASE_URL must start with sqlite:// or postgres://");
+    assert_clear_failure(
+        &output,
+        "DATABASE_URL must start with sqlite:// or postgres://",
+    );
     assert!(!stderr(&output).contains("hunter2"));
 }
 
@@ -74,7 +93,13 @@ fn occupied_port_is_a_clear_error() {
     let site = site_dir();
 
     let output = tessera(
-        &["serve", "--addr", &addr, "--site-root", site.path().to_str().unwrap()],
+        &[
+            "serve",
+            "--addr",
+            &addr,
+            "--site-root",
+            site.path().to_str().unwrap(),
+        ],
         &[("DATABASE_URL", &url)],
     );
 
@@ -86,7 +111,10 @@ fn occupied_port_is_a_clear_error() {
 fn missing_site_files_are_a_clear_error() {
     let empty = tempfile::tempdir().unwrap();
 
-    let output = tessera(&["serve", "--site-root", empty.path().to_str().unwrap()], &[]);
+    let output = tessera(
+        &["serve", "--site-root", empty.path().to_str().unwrap()],
+        &[],
+    );
 
     assert_clear_failure(&output, "WASM bundle was not found");
 }

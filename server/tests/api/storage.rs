@@ -1,9 +1,15 @@
 use crate::{on_both_engines, support::TestApp};
 
-on_both_engines!(migrations_can_run_again, logins_are_unique_whatever_their_case);
+on_both_engines!(
+    migrations_can_run_again,
+    logins_are_unique_whatever_their_case
+);
 
 async fn migrations_can_run_again(app: &TestApp) {
-    app.database.migrate().await.expect("second migration run is a no-op");
+    app.database
+        .migrate()
+        .await
+        .expect("second migration run is a no-op");
 }
 
 async fn logins_are_unique_whatever_their_case(app: &TestApp) {
@@ -23,7 +29,9 @@ async fn logins_are_unique_whatever_their_case(app: &TestApp) {
         .await
         .unwrap_err();
 
-    let duplicate = duplicate.as_database_error().expect("a constraint violation");
+    let duplicate = duplicate
+        .as_database_error()
+        .expect("a constraint violation");
     assert!(duplicate.is_unique_violation(), "{duplicate}");
 }
 
@@ -32,9 +40,14 @@ async fn sqlite_runs_in_wal_mode_with_foreign_keys() {
     let app = TestApp::sqlite().await;
     let pool = app.database.pool();
 
-    let journal: String = sqlx::query_scalar("pragma journal_mode").fetch_one(pool).await.unwrap();
-    let foreign_keys: i64 =
-        sqlx::query_scalar("pragma foreign_keys").fetch_one(pool).await.unwrap();
+    let journal: String = sqlx::query_scalar("pragma journal_mode")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let foreign_keys: i64 = sqlx::query_scalar("pragma foreign_keys")
+        .fetch_one(pool)
+        .await
+        .unwrap();
 
     assert_eq!(journal, "wal");
     assert_eq!(foreign_keys, 1);

@@ -106,7 +106,9 @@ impl TestApp {
 
     async fn start(url: &str, scratch: Scratch) -> Self {
         let url: DatabaseUrl = url.parse().expect("test database URL");
-        let database = Database::connect(&url).await.expect("connect to the test database");
+        let database = Database::connect(&url)
+            .await
+            .expect("connect to the test database");
         database.migrate().await.expect("migrate the test database");
         let site = fake_site();
         let leptos_options = LeptosOptions::builder()
@@ -114,23 +116,41 @@ impl TestApp {
             .site_root(site.path().to_string_lossy().as_ref())
             .site_pkg_dir("pkg")
             .build();
-        let state = AppState { leptos_options, services: Services::new(database.clone()) };
+        let state = AppState {
+            leptos_options,
+            services: Services::new(database.clone()),
+        };
         let router = router(state, site.path());
-        Self { router, database, _site: site, scratch }
+        Self {
+            router,
+            database,
+            _site: site,
+            scratch,
+        }
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self.router.clone().oneshot(request).await.expect("router answers");
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .expect("read the response body");
-        TestResponse { status, headers, body }
+        TestResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn get(&self, uri: &str) -> TestResponse {
-        self.request(Request::get(uri).body(Body::empty()).unwrap()).await
+        self.request(Request::get(uri).body(Body::empty()).unwrap())
+            .await
     }
 
     pub fn sqlite_dir(&self) -> Option<&Path> {
@@ -170,13 +190,15 @@ pub fn postgres_admin_url() -> String {
 }
 
 async fn connect_admin(admin_url: &str) -> PgConnection {
-    PgConnection::connect(admin_url).await.unwrap_or_else(|error| {
-        let shown: DatabaseUrl = admin_url.parse().expect("TESSERA_TEST_POSTGRES_URL parses");
-        panic!(
-            "\n\nThe integration tests need PostgreSQL and none answers at {shown}: {error}\n\
+    PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|error| {
+            let shown: DatabaseUrl = admin_url.parse().expect("TESSERA_TEST_POSTGRES_URL parses");
+            panic!(
+                "\n\nThe integration tests need PostgreSQL and none answers at {shown}: {error}\n\
              Start one there or set TESSERA_TEST_POSTGRES_URL (./dev.sh test does both).\n\n"
-        )
-    })
+            )
+        })
 }
 
 /// Drops databases left by test processes that died before their teardown.
@@ -201,7 +223,9 @@ async fn drop_abandoned_databases(admin: &mut PgConnection) {
 }
 
 fn with_database_name(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map_or(0, |i| i + 3);
     let base = match base[authority_end..].find('/') {
         Some(slash) => &base[..authority_end + slash],
