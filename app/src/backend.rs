@@ -5,12 +5,37 @@
 
 use std::sync::Arc;
 
-use crate::{error::ServerError, status::DatabaseReport};
+use crate::{
+    account::UserView, error::ServerError, request::RequestContext, status::DatabaseReport,
+};
+
+/// A new session: the `Set-Cookie` header value to send and who signed in.
+pub struct SessionStart {
+    pub set_cookie: String,
+    pub user: UserView,
+}
 
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
     /// Runs a read against the database and reports what it answered.
     async fn database_report(&self) -> Result<DatabaseReport, ServerError>;
+
+    /// The user signed in with the request's session cookie, if any.
+    async fn current_user(&self, request: &RequestContext) -> Result<Option<UserView>, ServerError>;
+
+    async fn sign_in(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        password: &str,
+    ) -> Result<SessionStart, ServerError>;
+
+    async fn change_password(
+        &self,
+        request: &RequestContext,
+        current_password: &str,
+        new_password: &str,
+    ) -> Result<(), ServerError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -8,6 +8,17 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ServerError {
+    #[error("Sign in to continue.")]
+    Unauthenticated,
+    #[error("Wrong login or password.")]
+    InvalidCredentials,
+    #[error("Wrong password.")]
+    WrongPassword,
+    #[error("Too many failed attempts. Try again in {retry_after_secs} seconds.")]
+    Throttled { retry_after_secs: i64 },
+    /// Input that cannot be accepted; the message says why.
+    #[error("{0}")]
+    Invalid(String),
     #[error("The database is not answering. Try again in a moment.")]
     DatabaseUnavailable,
     #[error("Something went wrong on the server. It has been logged.")]

@@ -5,10 +5,16 @@
 
 #![recursion_limit = "256"]
 
+pub mod account;
 #[cfg(feature = "ssr")]
 pub mod backend;
+pub mod calendar;
+pub mod components;
 pub mod error;
+pub mod navigation;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod request;
 pub mod server_fns;
 pub mod shell;
 pub mod status;

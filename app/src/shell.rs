@@ -3,11 +3,16 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
-    components::{Route, Router, Routes},
+    SsrMode, StaticSegment,
+    components::{ParentRoute, Redirect, Route, Router, Routes},
 };
 
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::{
+    home::HomePage,
+    login::LoginPage,
+    not_found::NotFound,
+    settings::{SettingsLayout, account::AccountTab, tokens::TokensTab},
+};
 
 /// A tessera (a mosaic tile) in the brand colour, inline so it costs no request.
 const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' \
@@ -52,6 +57,18 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=HomePage />
+                <Route path=StaticSegment("login") view=LoginPage />
+                // Async: the whole page is rendered before it is sent, so it reads complete
+                // without JavaScript.
+                <ParentRoute path=StaticSegment("settings") view=SettingsLayout ssr=SsrMode::Async>
+                    <Route
+                        path=StaticSegment("")
+                        view=|| view! { <Redirect path="/settings/tokens" /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("account") view=AccountTab ssr=SsrMode::Async />
+                    <Route path=StaticSegment("tokens") view=TokensTab ssr=SsrMode::Async />
+                </ParentRoute>
             </Routes>
         </Router>
     }

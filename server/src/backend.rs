@@ -1,25 +1,66 @@
 //! The server's side of `app::backend::Backend`: how server functions reach the services.
 
-use app::{backend::Backend, error::ServerError, status::DatabaseReport};
+use app::{
+    account::UserView,
+    backend::{Backend, SessionStart},
+    error::ServerError,
+    request::RequestContext,
+    status::DatabaseReport,
+};
 
-use crate::{services::Services, storage::StorageError};
+use crate::{
+    http::session::{session_cookie, signed_in_session},
+    services::{Services, accounts::AccountError},
+    storage::StorageError,
+};
 
 #[async_trait::async_trait]
 impl Backend for Services {
     async fn database_report(&self) -> Result<DatabaseReport, ServerError> {
-        self.system.database_report().await.map_err(server_error)
+        self.system.database_report().await.map_err(|e| server_error(e.into()))
+    }
+
+    async fn current_user(&self, request: &RequestContext) -> Result<Option<UserView>, ServerError> {
+        let session = signed_in_session(self, request).await.map_err(server_error)?;
+        Ok(session.map(|session| session.user))
+    }
+
+    async fn sign_in(&self, request: &RequestContext, login: &str, password: &str) -> Result<SessionStart, ServerError> {
+        let signed_in = self.accounts.sign_in(login, password, &request.client).await.map_err(server_error)?;
+        Ok(SessionStart {
+            set_cookie: session_cookie(signed_in.token.expose(), request.https),
+            user: signed_in.user,
+        })
+    }
+
+    async fn change_password(&self, request: &RequestContext, current: &str, new: &str) -> Result<(), ServerError> {
+        let session = signed_in_session(self, request)
+            .await
+            .map_err(server_error)?
+            .ok_or(ServerError::Unauthenticated)?;
+        self.accounts
+            .change_password(&session, current, new, &request.client)
+            .await
+            .map_err(server_error)
     }
 }
 
 /// Expected failures keep their meaning; anything else is logged here and answered opaquely.
-fn server_error(error: StorageError) -> ServerError {
+pub fn server_error(error: AccountError) -> ServerError {
     match error {
-        StorageError::Unavailable(_) => {
+        AccountError::InvalidCredentials => ServerError::InvalidCredentials,
+        AccountError::WrongPassword => ServerError::WrongPassword,
+        AccountError::Throttled { retry_after_secs } => ServerError::Throttled { retry_after_secs },
+        AccountError::LoginTaken(_)
+        | AccountError::UnknownUser(_)
+        | AccountError::InvalidLogin(_)
+        | AccountError::InvalidPassword(_) => ServerError::Invalid(error.to_string()),
+        AccountError::Storage(StorageError::Unavailable(_)) => {
             tracing::warn!(%error, "database unavailable");
             ServerError::DatabaseUnavailable
         }
-        other => {
-            tracing::error!(error = %other, "server function failed");
+        AccountError::Storage(_) | AccountError::Hash(_) => {
+            tracing::error!(%error, "request failed");
             ServerError::Internal
         }
     }

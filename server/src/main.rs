@@ -10,15 +10,16 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error),
     };
-    let outcome = runtime.block_on(async {
+    let outcome: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
         match cli.command {
-            Command::Serve(args) => server::serve::run(args).await,
-            Command::Migrate(args) => server::serve::migrate(args).await,
+            Command::Serve(args) => server::serve::run(args).await.map_err(Box::from),
+            Command::Migrate(args) => server::serve::migrate(args).await.map_err(Box::from),
+            Command::Admin(args) => server::admin_cli::run(args).await.map_err(Box::from),
         }
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => fail(&error),
+        Err(error) => fail(error.as_ref()),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::{
     cli::{DatabaseArgs, ServeArgs},
     config::{self, BUNDLE_NAME, PKG_DIR},
     http,
-    services::Services,
+    services::{Services, accounts::AccountError},
     state::AppState,
     storage::{Database, DatabaseUrlError, StorageError},
 };
@@ -26,6 +26,10 @@ pub enum StartError {
         source: std::io::Error,
         hint: &'static str,
     },
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error("TESSERA_ADMIN_PASSWORD: {0}")]
+    AdminPassword(app::account::PasswordError),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -64,11 +68,11 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
         .site_pkg_dir(PKG_DIR)
         .site_addr(addr)
         .build();
-    let state = AppState {
-        leptos_options,
-        services: Services::new(database.clone()),
-    };
-    let app = http::router(state, &site_root);
+    let services = Services::new(database.clone());
+    create_initial_admin(&services).await?;
+    let state = AppState { leptos_options, services };
+    let app = http::router(state, &site_root)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
 
     tracing::info!(
         database = %url,
@@ -85,6 +89,33 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
         .map_err(StartError::Serve)?;
     database.close().await;
     tracing::info!("stopped");
+    Ok(())
+}
+
+/// On first start, an `admin` account: with TESSERA_ADMIN_PASSWORD, or with a generated
+/// password printed once to the terminal (stdout, never the log).
+async fn create_initial_admin(services: &Services) -> Result<(), StartError> {
+    let password = std::env::var("TESSERA_ADMIN_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .map(app::account::Password::new)
+        .transpose()
+        .map_err(StartError::AdminPassword)?;
+    let Some(admin) = services.accounts.ensure_initial_admin(password).await? else {
+        return Ok(());
+    };
+    match admin.generated_password {
+        Some(password) => {
+            println!("Created the first admin account.");
+            println!("  login:    {}", admin.login);
+            println!("  password: {}", password.expose());
+            println!("This password is shown only now. Change it under Settings → Account.");
+        }
+        None => tracing::info!(
+            login = admin.login,
+            "created the first admin account with the password from TESSERA_ADMIN_PASSWORD"
+        ),
+    }
     Ok(())
 }
 

@@ -2,12 +2,16 @@
 
 mod access_log;
 mod assets;
+pub mod auth;
+mod csrf;
+pub mod error;
 mod health;
 mod pages;
+pub mod session;
 
 use std::path::Path;
 
-use axum::Router;
+use axum::{Router, middleware};
 
 use crate::state::AppState;
 
@@ -15,8 +19,10 @@ use crate::state::AppState;
 pub fn router(state: AppState, site_root: &Path) -> Router {
     Router::new()
         .merge(health::router())
+        .merge(auth::router())
         .nest_service("/pkg", assets::service(site_root))
         .merge(pages::router(&state))
+        .layer(middleware::from_fn(csrf::reject_cross_site))
         .layer(access_log::layer())
         .with_state(state)
 }

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 
 use app::{App, backend::SharedBackend, shell};
-use axum::Router;
+use axum::{Router, middleware};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
+use super::session::require_sign_in;
 use crate::state::AppState;
 
 pub fn router(state: &AppState) -> Router<AppState> {
@@ -25,4 +26,5 @@ pub fn router(state: &AppState) -> Router<AppState> {
             provide_backend,
             move || shell(fallback_options.clone()),
         ))
+        .layer(middleware::from_fn_with_state(state.services.clone(), require_sign_in))
 }

@@ -3,13 +3,17 @@
 //! Queries use `$1`-style placeholders, which both engines accept, so one set of SQL serves
 //! both. Engine-specific DDL lives in `migrations/sqlite` and `migrations/postgres`.
 
+pub mod audit;
+pub mod sessions;
+pub mod throttle;
 mod url;
+pub mod users;
 
 use std::time::Duration;
 
 use app::status::StorageEngine;
 use sqlx::{
-    AnyPool, Executor,
+    Any, AnyPool, Executor, Transaction,
     any::AnyPoolOptions,
     migrate::{MigrateError, Migrator},
 };
@@ -36,6 +40,13 @@ pub enum StorageError {
     Unavailable(sqlx::Error),
     #[error("database error: {0}")]
     Query(sqlx::Error),
+}
+
+impl StorageError {
+    /// True when a unique constraint refused the write (a duplicate login, say).
+    pub fn is_unique_violation(&self) -> bool {
+        matches!(self, Self::Query(sqlx::Error::Database(db)) if db.is_unique_violation())
+    }
 }
 
 impl From<sqlx::Error> for StorageError {
@@ -105,6 +116,17 @@ impl Database {
         };
         migrator.run(&self.pool).await?;
         Ok(())
+    }
+
+    /// A transaction for work that writes. On SQLite it takes the write lock up front
+    /// (`begin immediate`): a transaction that reads first and then upgrades could fail with
+    /// "database is locked" when another writer got in between, which busy_timeout does not
+    /// cover.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.engine {
+            StorageEngine::Sqlite => self.pool.begin_with("begin immediate").await?,
+            StorageEngine::Postgres => self.pool.begin().await?,
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {

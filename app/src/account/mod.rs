@@ -1,0 +1,44 @@
+//! Accounts as both sides see them: parsed credentials and the user DTO.
+
+mod login;
+mod password;
+
+pub use login::{Login, LoginError};
+pub use password::{Password, PasswordError};
+
+use serde::{Deserialize, Serialize};
+
+pub const PASSWORDS_DIFFER: &str = "The new password and its confirmation differ.";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    User,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "user" => Some(Self::User),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// The signed-in user as the browser sees it: no hash, no counters.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub login: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: Role,
+}

@@ -1,0 +1,31 @@
+//! `/settings`: the signed-in user's frame, with a tab per area.
+
+pub mod account;
+pub mod tokens;
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet};
+
+use crate::{components::top_bar::TopBar, server_fns::session::current_user};
+
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |()| current_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                user.await.ok().flatten().map(|user| view! { <TopBar user /> })
+            })}
+        </Suspense>
+        <main class="page">
+            <h1>"Settings"</h1>
+            <nav class="tabs" aria-label="Settings">
+                <A href="/settings/account">"Account"</A>
+                <A href="/settings/tokens">"Access Tokens"</A>
+            </nav>
+            <section class="tab-panel">
+                <Outlet />
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,4 @@
+//! Credentials: password hashing and random secrets.
+
+pub mod password;
+pub mod secret;

@@ -1,0 +1,94 @@
+//! The browser session: its cookie, and the gate in front of signed-in pages.
+
+use app::request::{RequestContext, SESSION_COOKIE};
+use axum::{
+    extract::{Request, State},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+
+use crate::services::{
+    Services,
+    accounts::{AccountError, SESSION_ABSOLUTE_SECS, SessionUser},
+};
+
+/// Pages under these paths need a signed-in user.
+const SIGNED_IN_PATHS: [&str; 2] = ["/settings", "/admin"];
+
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_ABSOLUTE_SECS}{secure}")
+}
+
+pub fn cleared_session_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+pub async fn signed_in_session(
+    services: &Services,
+    request: &RequestContext,
+) -> Result<Option<SessionUser>, AccountError> {
+    match request.session_token.as_deref() {
+        Some(token) => services.accounts.session_user(token).await,
+        None => Ok(None),
+    }
+}
+
+/// Sends visitors without a live session to `/login`, remembering where they were going.
+pub async fn require_sign_in(State(services): State<Services>, request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let gated = SIGNED_IN_PATHS
+        .iter()
+        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")));
+    if !gated {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let context = RequestContext::from_parts(&parts);
+    match signed_in_session(&services, &context).await {
+        Ok(Some(_)) => next.run(Request::from_parts(parts, body)).await,
+        Ok(None) => {
+            let target = parts.uri.path_and_query().map_or(path_owned(&parts.uri), |pq| pq.as_str().to_owned());
+            let login = format!("/login?next={}", encode_query_value(&target));
+            ([(http::header::SET_COOKIE, cleared_session_cookie(context.https))], Redirect::to(&login))
+                .into_response()
+        }
+        Err(error) => crate::http::error::internal(&error),
+    }
+}
+
+fn path_owned(uri: &http::Uri) -> String {
+    uri.path().to_owned()
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+pub fn encode_query_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookie_is_http_only_lax_and_secure_over_https() {
+        let cookie = session_cookie("abc", true);
+        assert!(cookie.starts_with("tessera_session=abc;"));
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.ends_with("; Secure"));
+        assert!(!session_cookie("abc", false).contains("Secure"));
+    }
+
+    #[test]
+    fn query_values_are_encoded() {
+        assert_eq!(encode_query_value("/settings/tokens?a=1&b"), "/settings/tokens%3Fa%3D1%26b");
+    }
+}

@@ -1,0 +1,99 @@
+//! The `users` table. Rows carry the password hash and never leave the server.
+
+use sqlx::{AnyExecutor, FromRow};
+
+use super::Result;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct UserRow {
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub email: String,
+    pub password_hash: String,
+    pub role: String,
+    pub disabled_at: Option<i64>,
+    pub created_at: i64,
+}
+
+pub struct NewUser<'a> {
+    pub login: &'a str,
+    pub login_key: &'a str,
+    pub display_name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+    pub role: &'a str,
+    pub now: i64,
+}
+
+const COLUMNS: &str =
+    "user_id, login, display_name, email, password_hash, role, disabled_at, created_at";
+
+pub async fn insert<'c>(executor: impl AnyExecutor<'c>, user: NewUser<'_>) -> Result<i64> {
+    let id = sqlx::query_scalar(
+        "insert into users (login, login_key, display_name, email, password_hash, role, \
+         created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning user_id",
+    )
+    .bind(user.login)
+    .bind(user.login_key)
+    .bind(user.display_name)
+    .bind(user.email)
+    .bind(user.password_hash)
+    .bind(user.role)
+    .bind(user.now)
+    .fetch_one(executor)
+    .await?;
+    Ok(id)
+}
+
+pub async fn find_by_login_key<'c>(
+    executor: impl AnyExecutor<'c>,
+    login_key: &str,
+) -> Result<Option<UserRow>> {
+    let sql = format!("select {COLUMNS} from users where login_key = $1");
+    Ok(sqlx::query_as(&sql).bind(login_key).fetch_optional(executor).await?)
+}
+
+pub async fn find_by_id<'c>(executor: impl AnyExecutor<'c>, user_id: i64) -> Result<Option<UserRow>> {
+    let sql = format!("select {COLUMNS} from users where user_id = $1");
+    Ok(sqlx::query_as(&sql).bind(user_id).fetch_optional(executor).await?)
+}
+
+pub async fn list<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<UserRow>> {
+    let sql = format!("select {COLUMNS} from users order by login_key");
+    Ok(sqlx::query_as(&sql).fetch_all(executor).await?)
+}
+
+pub async fn count<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
+    Ok(sqlx::query_scalar("select count(*) from users").fetch_one(executor).await?)
+}
+
+pub async fn set_disabled_at<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    disabled_at: Option<i64>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("update users set disabled_at = $1, updated_at = $2 where user_id = $3")
+        .bind(disabled_at)
+        .bind(now)
+        .bind(user_id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password_hash<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    password_hash: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("update users set password_hash = $1, updated_at = $2 where user_id = $3")
+        .bind(password_hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
