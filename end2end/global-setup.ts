@@ -3,6 +3,8 @@ import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
+import { ADMIN_PASSWORD } from './tests/fixtures';
+
 /**
  * Starts the real `tessera` release binary on a free port (port 0) with a fresh SQLite
  * database, and hands its address to the tests through TESSERA_URL.
@@ -15,10 +17,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, 'server.log'));
 
+  const databaseUrl = `sqlite://${dataDir}/tessera.db`;
   const server = spawn(bin, ['serve', '--addr', '127.0.0.1:0', '--site-root', siteRoot], {
     env: {
       ...process.env,
-      DATABASE_URL: `sqlite://${dataDir}/tessera.db`,
+      DATABASE_URL: databaseUrl,
+      TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
       TESSERA_LOG: 'info',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,6 +46,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     });
   });
   process.env.TESSERA_URL = url;
+  // For tests that create users with the CLI against the same database.
+  process.env.TESSERA_E2E_DATABASE_URL = databaseUrl;
 
   return async () => {
     server.kill('SIGTERM');

@@ -21,7 +21,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn database_report(&self) -> Result<DatabaseReport, ServerError>;
 
     /// The user signed in with the request's session cookie, if any.
-    async fn current_user(&self, request: &RequestContext) -> Result<Option<UserView>, ServerError>;
+    async fn current_user(&self, request: &RequestContext)
+    -> Result<Option<UserView>, ServerError>;
 
     async fn sign_in(
         &self,

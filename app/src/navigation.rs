@@ -19,9 +19,15 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(safe_next(Some("/settings/account?x=1")), "/settings/account?x=1");
+        assert_eq!(
+            safe_next(Some("/settings/account?x=1")),
+            "/settings/account?x=1"
+        );
         assert_eq!(safe_next(Some("//evil.example/")), DEFAULT_AFTER_SIGN_IN);
-        assert_eq!(safe_next(Some("https://evil.example/")), DEFAULT_AFTER_SIGN_IN);
+        assert_eq!(
+            safe_next(Some("https://evil.example/")),
+            DEFAULT_AFTER_SIGN_IN
+        );
         assert_eq!(safe_next(Some("/\\evil.example")), DEFAULT_AFTER_SIGN_IN);
         assert_eq!(safe_next(None), DEFAULT_AFTER_SIGN_IN);
     }

@@ -24,7 +24,10 @@ pub struct RequestContext {
 impl std::fmt::Debug for RequestContext {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RequestContext")
-            .field("session_token", &self.session_token.as_ref().map(|_| "<redacted>"))
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "<redacted>"),
+            )
             .field("client", &self.client)
             .field("https", &self.https)
             .finish()
@@ -40,7 +43,8 @@ impl RequestContext {
         let user_agent = header(&parts.headers, http::header::USER_AGENT)
             .map(|agent| agent.chars().take(MAX_USER_AGENT_CHARS).collect());
         let https = parts.uri.scheme_str() == Some("https")
-            || header(&parts.headers, "x-forwarded-proto").is_some_and(|p| p.eq_ignore_ascii_case("https"));
+            || header(&parts.headers, "x-forwarded-proto")
+                .is_some_and(|p| p.eq_ignore_ascii_case("https"));
         Self {
             session_token: session_cookie(&parts.headers),
             client: ClientInfo { ip, user_agent },

@@ -59,9 +59,18 @@ pub async fn run(args: AdminArgs) -> Result<(), AdminError> {
 async fn user(services: &Services, command: UserCommand) -> Result<(), AdminError> {
     let accounts = &services.accounts;
     let operator = Actor::Operator;
-    let client = ClientInfo { ip: None, user_agent: Some("tessera admin".into()) };
+    let client = ClientInfo {
+        ip: None,
+        user_agent: Some("tessera admin".into()),
+    };
     match command {
-        UserCommand::Create { login, name, email, admin, password_stdin } => {
+        UserCommand::Create {
+            login,
+            name,
+            email,
+            admin,
+            password_stdin,
+        } => {
             let login = Login::parse(&login)?;
             let (password, generated) = if password_stdin {
                 (Password::new(read_password()?)?, false)
@@ -69,7 +78,13 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
                 (Password::new(secret::random_token(18))?, true)
             };
             let role = if admin { Role::Admin } else { Role::User };
-            let account = NewAccount { login, display_name: name, email, password: password.clone(), role };
+            let account = NewAccount {
+                login,
+                display_name: name,
+                email,
+                password: password.clone(),
+                role,
+            };
             let user = accounts.create_user(account, &operator, &client).await?;
             println!("Created {} {}.", user.role.as_str(), user.login);
             if generated {
@@ -78,7 +93,10 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
         }
         UserCommand::List => {
             let users = accounts.list_users().await?;
-            println!("{:<24} {:<24} {:<6} {:<9} CREATED", "LOGIN", "NAME", "ROLE", "STATUS");
+            println!(
+                "{:<24} {:<24} {:<6} {:<9} CREATED",
+                "LOGIN", "NAME", "ROLE", "STATUS"
+            );
             for user in users {
                 let status = if user.disabled { "disabled" } else { "active" };
                 println!(
@@ -93,18 +111,24 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
         }
         UserCommand::Disable { login } => {
             let login = Login::parse(&login)?;
-            accounts.set_disabled(&login, true, &operator, &client).await?;
+            accounts
+                .set_disabled(&login, true, &operator, &client)
+                .await?;
             println!("Disabled {login}; their sessions have ended.");
         }
         UserCommand::Enable { login } => {
             let login = Login::parse(&login)?;
-            accounts.set_disabled(&login, false, &operator, &client).await?;
+            accounts
+                .set_disabled(&login, false, &operator, &client)
+                .await?;
             println!("Enabled {login}.");
         }
         UserCommand::SetPassword { login, .. } => {
             let login = Login::parse(&login)?;
             let password = Password::new(read_password()?)?;
-            accounts.set_password(&login, &password, &operator, &client).await?;
+            accounts
+                .set_password(&login, &password, &operator, &client)
+                .await?;
             println!("Password of {login} changed.");
         }
     }
@@ -118,7 +142,9 @@ fn read_password() -> Result<String, AdminError> {
         eprintln!("Password (then Enter, then Ctrl-D):");
     }
     let mut input = String::new();
-    stdin.read_to_string(&mut input).map_err(AdminError::Stdin)?;
+    stdin
+        .read_to_string(&mut input)
+        .map_err(AdminError::Stdin)?;
     let line = input.strip_suffix('\n').unwrap_or(&input);
     let line = line.strip_suffix('\r').unwrap_or(line);
     Ok(line.to_owned())

@@ -17,23 +17,50 @@ use crate::{
 #[async_trait::async_trait]
 impl Backend for Services {
     async fn database_report(&self) -> Result<DatabaseReport, ServerError> {
-        self.system.database_report().await.map_err(|e| server_error(e.into()))
+        self.system
+            .database_report()
+            .await
+            .map_err(|e| server_error(e.into()))
     }
 
-    async fn current_user(&self, request: &RequestContext) -> Result<Option<UserView>, ServerError> {
-        let session = signed_in_session(self, request).await.map_err(server_error)?;
+    async fn current_user(
+        &self,
+        request: &RequestContext,
+    ) -> Result<Option<UserView>, ServerError> {
+        let session = signed_in_session(self, request)
+            .await
+            .map_err(server_error)?;
         Ok(session.map(|session| session.user))
     }
 
-    async fn sign_in(&self, request: &RequestContext, login: &str, password: &str) -> Result<SessionStart, ServerError> {
-        let signed_in = self.accounts.sign_in(login, password, &request.client).await.map_err(server_error)?;
+    async fn sign_in(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        password: &str,
+    ) -> Result<SessionStart, ServerError> {
+        let signed_in = self
+            .accounts
+            .sign_in(
+                login,
+                password,
+                request.session_token.as_deref(),
+                &request.client,
+            )
+            .await
+            .map_err(server_error)?;
         Ok(SessionStart {
             set_cookie: session_cookie(signed_in.token.expose(), request.https),
             user: signed_in.user,
         })
     }
 
-    async fn change_password(&self, request: &RequestContext, current: &str, new: &str) -> Result<(), ServerError> {
+    async fn change_password(
+        &self,
+        request: &RequestContext,
+        current: &str,
+        new: &str,
+    ) -> Result<(), ServerError> {
         let session = signed_in_session(self, request)
             .await
             .map_err(server_error)?

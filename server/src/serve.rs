@@ -70,7 +70,10 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
         .build();
     let services = Services::new(database.clone());
     create_initial_admin(&services).await?;
-    let state = AppState { leptos_options, services };
+    let state = AppState {
+        leptos_options,
+        services,
+    };
     let app = http::router(state, &site_root)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
 

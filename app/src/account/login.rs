@@ -26,7 +26,10 @@ impl Login {
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(LoginError::TooLong);
         }
-        if !trimmed.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@')) {
+        if !trimmed
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
+        {
             return Err(LoginError::InvalidCharacter);
         }
         Ok(Self(trimmed.to_owned()))

@@ -63,13 +63,19 @@ mod tests {
 
     #[test]
     fn length_is_counted_in_characters_and_nothing_is_truncated() {
-        assert_eq!(Password::new("seven77".into()), Err(PasswordError::TooShort));
+        assert_eq!(
+            Password::new("seven77".into()),
+            Err(PasswordError::TooShort)
+        );
         let unicode = "pässwörd".to_owned();
         assert_eq!(Password::new(unicode.clone()).unwrap().expose(), unicode);
         let long = "ü".repeat(1024);
         assert_eq!(Password::new(long.clone()).unwrap().expose(), long);
         assert_eq!(Password::new("x".repeat(1025)), Err(PasswordError::TooLong));
-        assert_eq!(Password::new(" spaces kept ".into()).unwrap().expose(), " spaces kept ");
+        assert_eq!(
+            Password::new(" spaces kept ".into()).unwrap().expose(),
+            " spaces kept "
+        );
     }
 
     #[test]

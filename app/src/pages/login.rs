@@ -35,7 +35,10 @@ pub fn LoginPage() -> impl IntoView {
                 Some("invalid") => Some(ServerError::InvalidCredentials.to_string()),
                 Some("throttled") => Some(
                     ServerError::Throttled {
-                        retry_after_secs: query.get("retry").and_then(|r| r.parse().ok()).unwrap_or(60),
+                        retry_after_secs: query
+                            .get("retry")
+                            .and_then(|r| r.parse().ok())
+                            .unwrap_or(60),
                     }
                     .to_string(),
                 ),

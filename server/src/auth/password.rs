@@ -33,7 +33,9 @@ pub struct PasswordHasher {
 impl Default for PasswordHasher {
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
-        Self { permits: Arc::new(Semaphore::new(cores)) }
+        Self {
+            permits: Arc::new(Semaphore::new(cores)),
+        }
     }
 }
 
@@ -70,13 +72,19 @@ impl PasswordHasher {
 
     /// True when `password` matches `stored`. Without a stored hash (unknown account) it
     /// still spends the time of a verification and answers false.
-    pub async fn verify(&self, password: &Password, stored: Option<&str>) -> Result<bool, HashError> {
+    pub async fn verify(
+        &self,
+        password: &Password,
+        stored: Option<&str>,
+    ) -> Result<bool, HashError> {
         let password = password.clone();
         let known = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash()).to_owned();
         self.run(move || {
             let parsed = PasswordHash::new(&stored).map_err(HashError::Argon2)?;
-            let matches = argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok();
+            let matches = argon2()
+                .verify_password(password.expose().as_bytes(), &parsed)
+                .is_ok();
             Ok(matches && known)
         })
         .await
@@ -91,7 +99,11 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, HashError> + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self.permits.acquire().await.map_err(|_| HashError::Closed)?;
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| HashError::Closed)?;
         tokio::task::spawn_blocking(work).await?
     }
 }
@@ -108,7 +120,10 @@ mod tests {
 
         let hash = hasher.hash(&right).await.unwrap();
 
-        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(
+            hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            "{hash}"
+        );
         assert!(!hash.contains("correct horse"));
         assert!(hasher.verify(&right, Some(&hash)).await.unwrap());
         assert!(!hasher.verify(&wrong, Some(&hash)).await.unwrap());

@@ -14,14 +14,18 @@ use serde::Deserialize;
 
 use app::navigation::safe_next;
 
-use super::session::{cleared_session_cookie, encode_query_value, session_cookie, signed_in_session};
+use super::session::{
+    cleared_session_cookie, encode_query_value, session_cookie, signed_in_session,
+};
 use crate::{
     services::{Services, accounts::AccountError},
     state::AppState,
 };
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/login", post(sign_in)).route("/logout", post(sign_out))
+    Router::new()
+        .route("/login", post(sign_in))
+        .route("/logout", post(sign_out))
 }
 
 /// The request's cookie, client and scheme, for handlers.
@@ -42,18 +46,36 @@ struct SignInForm {
     next: Option<String>,
 }
 
-async fn sign_in(State(services): State<Services>, Context(context): Context, Form(form): Form<SignInForm>) -> Response {
+async fn sign_in(
+    State(services): State<Services>,
+    Context(context): Context,
+    Form(form): Form<SignInForm>,
+) -> Response {
     let next = safe_next(form.next.as_deref());
-    match services.accounts.sign_in(&form.login, &form.password, &context.client).await {
+    match services
+        .accounts
+        .sign_in(
+            &form.login,
+            &form.password,
+            context.session_token.as_deref(),
+            &context.client,
+        )
+        .await
+    {
         Ok(signed_in) => (
-            [(http::header::SET_COOKIE, session_cookie(signed_in.token.expose(), context.https))],
+            [(
+                http::header::SET_COOKIE,
+                session_cookie(signed_in.token.expose(), context.https),
+            )],
             Redirect::to(&next),
         )
             .into_response(),
         Err(error) => {
             let reason = match error {
                 AccountError::InvalidCredentials => "invalid".to_owned(),
-                AccountError::Throttled { retry_after_secs } => format!("throttled&retry={retry_after_secs}"),
+                AccountError::Throttled { retry_after_secs } => {
+                    format!("throttled&retry={retry_after_secs}")
+                }
                 other => return crate::http::error::internal(&other),
             };
             let back = format!(
@@ -77,7 +99,10 @@ async fn sign_out(State(services): State<Services>, Context(context): Context) -
         Err(error) => return crate::http::error::internal(&error),
     }
     (
-        [(http::header::SET_COOKIE, cleared_session_cookie(context.https))],
+        [(
+            http::header::SET_COOKIE,
+            cleared_session_cookie(context.https),
+        )],
         Redirect::to("/login?signed_out=1"),
     )
         .into_response()

@@ -26,5 +26,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             provide_backend,
             move || shell(fallback_options.clone()),
         ))
-        .layer(middleware::from_fn_with_state(state.services.clone(), require_sign_in))
+        .layer(middleware::from_fn_with_state(
+            state.services.clone(),
+            require_sign_in,
+        ))
 }

@@ -17,7 +17,9 @@ const SIGNED_IN_PATHS: [&str; 2] = ["/settings", "/admin"];
 
 pub fn session_cookie(token: &str, secure: bool) -> String {
     let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_ABSOLUTE_SECS}{secure}")
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_ABSOLUTE_SECS}{secure}"
+    )
 }
 
 pub fn cleared_session_cookie(secure: bool) -> String {
@@ -36,7 +38,11 @@ pub async fn signed_in_session(
 }
 
 /// Sends visitors without a live session to `/login`, remembering where they were going.
-pub async fn require_sign_in(State(services): State<Services>, request: Request, next: Next) -> Response {
+pub async fn require_sign_in(
+    State(services): State<Services>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let gated = SIGNED_IN_PATHS
         .iter()
@@ -49,9 +55,18 @@ pub async fn require_sign_in(State(services): State<Services>, request: Request,
     match signed_in_session(&services, &context).await {
         Ok(Some(_)) => next.run(Request::from_parts(parts, body)).await,
         Ok(None) => {
-            let target = parts.uri.path_and_query().map_or(path_owned(&parts.uri), |pq| pq.as_str().to_owned());
+            let target = parts
+                .uri
+                .path_and_query()
+                .map_or(path_owned(&parts.uri), |pq| pq.as_str().to_owned());
             let login = format!("/login?next={}", encode_query_value(&target));
-            ([(http::header::SET_COOKIE, cleared_session_cookie(context.https))], Redirect::to(&login))
+            (
+                [(
+                    http::header::SET_COOKIE,
+                    cleared_session_cookie(context.https),
+                )],
+                Redirect::to(&login),
+            )
                 .into_response()
         }
         Err(error) => crate::http::error::internal(&error),
@@ -83,12 +98,19 @@ mod tests {
     fn cookie_is_http_only_lax_and_secure_over_https() {
         let cookie = session_cookie("abc", true);
         assert!(cookie.starts_with("tessera_session=abc;"));
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.ends_with("; Secure"));
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.ends_with("; Secure")
+        );
         assert!(!session_cookie("abc", false).contains("Secure"));
     }
 
     #[test]
     fn query_values_are_encoded() {
-        assert_eq!(encode_query_value("/settings/tokens?a=1&b"), "/settings/tokens%3Fa%3D1%26b");
+        assert_eq!(
+            encode_query_value("/settings/tokens?a=1&b"),
+            "/settings/tokens%3Fa%3D1%26b"
+        );
     }
 }

@@ -74,6 +74,17 @@ pub async fn delete<'c>(executor: impl AnyExecutor<'c>, session_id: i64) -> Resu
     Ok(())
 }
 
+pub async fn delete_by_digest<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_digest: &str,
+) -> Result<()> {
+    sqlx::query("delete from sessions where token_digest = $1")
+        .bind(token_digest)
+        .execute(executor)
+        .await?;
+    Ok(())
+}
+
 pub async fn delete_for_user<'c>(executor: impl AnyExecutor<'c>, user_id: i64) -> Result<u64> {
     let done = sqlx::query("delete from sessions where user_id = $1")
         .bind(user_id)

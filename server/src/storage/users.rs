@@ -51,12 +51,21 @@ pub async fn find_by_login_key<'c>(
     login_key: &str,
 ) -> Result<Option<UserRow>> {
     let sql = format!("select {COLUMNS} from users where login_key = $1");
-    Ok(sqlx::query_as(&sql).bind(login_key).fetch_optional(executor).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(login_key)
+        .fetch_optional(executor)
+        .await?)
 }
 
-pub async fn find_by_id<'c>(executor: impl AnyExecutor<'c>, user_id: i64) -> Result<Option<UserRow>> {
+pub async fn find_by_id<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+) -> Result<Option<UserRow>> {
     let sql = format!("select {COLUMNS} from users where user_id = $1");
-    Ok(sqlx::query_as(&sql).bind(user_id).fetch_optional(executor).await?)
+    Ok(sqlx::query_as(&sql)
+        .bind(user_id)
+        .fetch_optional(executor)
+        .await?)
 }
 
 pub async fn list<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<UserRow>> {
@@ -65,7 +74,9 @@ pub async fn list<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<UserRow>> {
 }
 
 pub async fn count<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
-    Ok(sqlx::query_scalar("select count(*) from users").fetch_one(executor).await?)
+    Ok(sqlx::query_scalar("select count(*) from users")
+        .fetch_one(executor)
+        .await?)
 }
 
 pub async fn set_disabled_at<'c>(

@@ -3,7 +3,10 @@
 
 mod support;
 
+mod accounts;
 mod assets;
+mod cli;
+mod csrf;
 mod health;
 mod pages;
 mod startup;

@@ -6,6 +6,10 @@ use std::{
     sync::atomic::{AtomicU32, Ordering},
 };
 
+use app::{
+    account::{Login, Password, Role},
+    request::ClientInfo,
+};
 use axum::{
     Router,
     body::{Body, Bytes},
@@ -14,7 +18,7 @@ use axum::{
 use leptos::config::LeptosOptions;
 use server::{
     http::router,
-    services::Services,
+    services::{Services, accounts::NewAccount, audit::Actor},
     state::AppState,
     storage::{Database, DatabaseUrl},
 };
@@ -49,6 +53,7 @@ static DATABASE_COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestApp {
     pub router: Router,
     pub database: Database,
+    pub services: Services,
     _site: tempfile::TempDir,
     scratch: Scratch,
 }
@@ -76,6 +81,20 @@ impl TestResponse {
 
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn location(&self) -> &str {
+        self.header("location").expect("a Location header")
+    }
+
+    /// The value the response sets the session cookie to (empty when it clears it).
+    pub fn session_cookie(&self) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("tessera_session="))
+            .map(|rest| rest.split(';').next().unwrap_or_default().to_owned())
     }
 }
 
@@ -116,14 +135,16 @@ impl TestApp {
             .site_root(site.path().to_string_lossy().as_ref())
             .site_pkg_dir("pkg")
             .build();
+        let services = Services::new(database.clone());
         let state = AppState {
             leptos_options,
-            services: Services::new(database.clone()),
+            services: services.clone(),
         };
         let router = router(state, site.path());
         Self {
             router,
             database,
+            services,
             _site: site,
             scratch,
         }
@@ -151,6 +172,67 @@ impl TestApp {
     pub async fn get(&self, uri: &str) -> TestResponse {
         self.request(Request::get(uri).body(Body::empty()).unwrap())
             .await
+    }
+
+    /// Creates a user through the service the CLI and the admin pages use.
+    pub async fn create_user(&self, login: &str, password: &str, role: Role) {
+        let account = NewAccount {
+            login: Login::parse(login).unwrap(),
+            display_name: format!("{login} display"),
+            email: format!("{login}@example.com"),
+            password: Password::new(password.to_owned()).unwrap(),
+            role,
+        };
+        self.services
+            .accounts
+            .create_user(account, &Actor::Operator, &ClientInfo::default())
+            .await
+            .expect("create the test user");
+    }
+
+    /// A same-origin form post, as the browser sends it.
+    pub async fn post_form(
+        &self,
+        uri: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> TestResponse {
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let mut request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin");
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", format!("tessera_session={cookie}"));
+        }
+        self.request(request.body(Body::from(body)).unwrap()).await
+    }
+
+    /// Signs in through `POST /login`; the session cookie's value.
+    pub async fn sign_in(&self, login: &str, password: &str) -> String {
+        let response = self
+            .post_form("/login", &[("login", login), ("password", password)], None)
+            .await;
+        assert_eq!(
+            response.status,
+            303,
+            "sign-in should redirect: {}",
+            response.text()
+        );
+        response
+            .session_cookie()
+            .expect("sign-in sets the session cookie")
+    }
+
+    pub async fn get_with_session(&self, uri: &str, cookie: &str) -> TestResponse {
+        let request = Request::get(uri).header("cookie", format!("tessera_session={cookie}"));
+        self.request(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn exec(&self, sql: &str) {
+        sqlx::query(sql)
+            .execute(self.database.pool())
+            .await
+            .expect(sql);
     }
 
     pub fn sqlite_dir(&self) -> Option<&Path> {

@@ -1,4 +1,4 @@
-use leptos::{prelude::*, server_fn::ServerFn as _};
+use leptos::{html, prelude::*, server_fn::ServerFn as _};
 use leptos_meta::Title;
 
 use crate::{
@@ -45,6 +45,7 @@ fn ChangePasswordForm() -> impl IntoView {
     let confirm = RwSignal::new(String::new());
     let change = ServerAction::<ChangePassword>::new();
     let pending = change.pending();
+    let form = NodeRef::<html::Form>::new();
 
     // Instant feedback with the same rule the server applies.
     let problem = move || {
@@ -61,6 +62,9 @@ fn ChangePasswordForm() -> impl IntoView {
 
     Effect::new(move |_| {
         if let Some(Ok(())) = change.value().get() {
+            if let Some(form) = form.get_untracked() {
+                form.reset();
+            }
             current.set(String::new());
             new.set(String::new());
             confirm.set(String::new());
@@ -71,6 +75,7 @@ fn ChangePasswordForm() -> impl IntoView {
         <section class="card" aria-labelledby="password-heading">
             <h2 id="password-heading">"Change password"</h2>
             <form
+                node_ref=form
                 method="post"
                 action=ChangePassword::url()
                 on:submit=move |event| {

@@ -84,7 +84,10 @@ pub struct SessionUser {
 
 impl SessionUser {
     pub fn actor(&self) -> Actor {
-        Actor::User { user_id: self.user_id, login: self.user.login.clone() }
+        Actor::User {
+            user_id: self.user_id,
+            login: self.user.login.clone(),
+        }
     }
 }
 
@@ -127,7 +130,12 @@ impl AccountService {
         Self { database, hasher }
     }
 
-    pub async fn create_user(&self, account: NewAccount, actor: &Actor, client: &ClientInfo) -> Result<UserView> {
+    pub async fn create_user(
+        &self,
+        account: NewAccount,
+        actor: &Actor,
+        client: &ClientInfo,
+    ) -> Result<UserView> {
         let hash = self.hasher.hash(&account.password).await?;
         let display_name = match account.display_name.trim() {
             "" => account.login.as_str().to_owned(),
@@ -167,17 +175,28 @@ impl AccountService {
         )
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
-        Ok(UserView { login: account.login.to_string(), display_name, email, role: account.role })
+        Ok(UserView {
+            login: account.login.to_string(),
+            display_name,
+            email,
+            role: account.role,
+        })
     }
 
     /// Creates `admin` when there are no users at all; a no-op afterwards.
-    pub async fn ensure_initial_admin(&self, password: Option<Password>) -> Result<Option<InitialAdmin>> {
+    pub async fn ensure_initial_admin(
+        &self,
+        password: Option<Password>,
+    ) -> Result<Option<InitialAdmin>> {
         if users::count(self.database.pool()).await? > 0 {
             return Ok(None);
         }
         let (password, generated) = match password {
             Some(password) => (password, false),
-            None => (Password::new(secret::random_token(GENERATED_PASSWORD_BYTES))?, true),
+            None => (
+                Password::new(secret::random_token(GENERATED_PASSWORD_BYTES))?,
+                true,
+            ),
         };
         let account = NewAccount {
             login: Login::parse(INITIAL_ADMIN_LOGIN)?,
@@ -186,7 +205,10 @@ impl AccountService {
             password: password.clone(),
             role: Role::Admin,
         };
-        match self.create_user(account, &Actor::Operator, &ClientInfo::default()).await {
+        match self
+            .create_user(account, &Actor::Operator, &ClientInfo::default())
+            .await
+        {
             // Another replica made it first.
             Err(AccountError::LoginTaken(_)) => Ok(None),
             Err(error) => Err(error),
@@ -213,21 +235,41 @@ impl AccountService {
     }
 
     /// Disabling ends every session of the user at once.
-    pub async fn set_disabled(&self, login: &Login, disabled: bool, actor: &Actor, client: &ClientInfo) -> Result<()> {
+    pub async fn set_disabled(
+        &self,
+        login: &Login,
+        disabled: bool,
+        actor: &Actor,
+        client: &ClientInfo,
+    ) -> Result<()> {
         let mut tx = self.database.begin_write().await?;
         let user = users::find_by_login_key(&mut *tx, &login.key())
             .await?
             .ok_or_else(|| AccountError::UnknownUser(login.to_string()))?;
         let now = clock::now();
-        let disabled_at = if disabled { user.disabled_at.or(Some(now)) } else { None };
+        let disabled_at = if disabled {
+            user.disabled_at.or(Some(now))
+        } else {
+            None
+        };
         users::set_disabled_at(&mut *tx, user.user_id, disabled_at, now).await?;
         if disabled {
             sessions::delete_for_user(&mut *tx, user.user_id).await?;
         }
-        let action = if disabled { Action::UserDisabled } else { Action::UserEnabled };
+        let action = if disabled {
+            Action::UserDisabled
+        } else {
+            Action::UserEnabled
+        };
         audit::record(
             &mut *tx,
-            Event { action, actor: Some(actor), subject_login: Some(&user.login), client, detail: None },
+            Event {
+                action,
+                actor: Some(actor),
+                subject_login: Some(&user.login),
+                client,
+                detail: None,
+            },
         )
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
@@ -235,34 +277,73 @@ impl AccountService {
     }
 
     /// Sets a password without knowing the old one (the operator's reset).
-    pub async fn set_password(&self, login: &Login, password: &Password, actor: &Actor, client: &ClientInfo) -> Result<()> {
+    pub async fn set_password(
+        &self,
+        login: &Login,
+        password: &Password,
+        actor: &Actor,
+        client: &ClientInfo,
+    ) -> Result<()> {
         let user = users::find_by_login_key(self.database.pool(), &login.key())
             .await?
             .ok_or_else(|| AccountError::UnknownUser(login.to_string()))?;
-        self.replace_password(user.user_id, &user.login, password, actor, client, Some("reset"))
-            .await
+        self.replace_password(
+            user.user_id,
+            &user.login,
+            password,
+            actor,
+            client,
+            Some("reset"),
+        )
+        .await
     }
 
-    pub async fn sign_in(&self, login: &str, password: &str, client: &ClientInfo) -> Result<SignedIn> {
+    /// Checks the credentials and opens a new session; `replacing` (the session cookie the
+    /// browser already held, if any) is ended, so a session id never survives a sign-in.
+    pub async fn sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        replacing: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<SignedIn> {
         // Malformed input is answered like a wrong password, after the same work.
-        let login_key = Login::parse(login).map(|login| login.key()).unwrap_or_else(|_| login.trim().to_lowercase());
-        let password = Password::candidate(password.to_owned()).map_err(|_| AccountError::InvalidCredentials)?;
+        let login_key = Login::parse(login)
+            .map(|login| login.key())
+            .unwrap_or_else(|_| login.trim().to_lowercase());
+        let password = Password::candidate(password.to_owned())
+            .map_err(|_| AccountError::InvalidCredentials)?;
         let user = users::find_by_login_key(self.database.pool(), &login_key).await?;
         let active_user = user.filter(|user| user.disabled_at.is_none());
         let verified = self
-            .verify_throttled(&login_key, active_user.as_ref().map(|u| u.password_hash.as_str()), &password, client)
+            .verify_throttled(
+                &login_key,
+                active_user.as_ref().map(|u| u.password_hash.as_str()),
+                &password,
+                client,
+            )
             .await;
-        let subject = active_user.as_ref().map_or_else(|| login_key.clone(), |user| user.login.clone());
+        let subject = active_user
+            .as_ref()
+            .map_or_else(|| login_key.clone(), |user| user.login.clone());
         let user = match (verified, active_user) {
             (Ok(()), Some(user)) => user,
             (Err(AccountError::Throttled { retry_after_secs }), _) => {
                 return Err(AccountError::Throttled { retry_after_secs });
             }
-            (Err(error @ (AccountError::Storage(_) | AccountError::Hash(_))), _) => return Err(error),
+            (Err(error @ (AccountError::Storage(_) | AccountError::Hash(_))), _) => {
+                return Err(error);
+            }
             _ => {
                 audit::record(
                     self.database.pool(),
-                    Event { action: Action::SignInFailed, actor: None, subject_login: Some(&subject), client, detail: None },
+                    Event {
+                        action: Action::SignInFailed,
+                        actor: None,
+                        subject_login: Some(&subject),
+                        client,
+                        detail: None,
+                    },
                 )
                 .await?;
                 return Err(AccountError::InvalidCredentials);
@@ -272,6 +353,9 @@ impl AccountService {
         let token = SessionToken(secret::random_token(SESSION_TOKEN_BYTES));
         let now = clock::now();
         let mut tx = self.database.begin_write().await?;
+        if let Some(previous) = replacing {
+            sessions::delete_by_digest(&mut *tx, &secret::digest(previous)).await?;
+        }
         sessions::insert(
             &mut *tx,
             sessions::NewSession {
@@ -284,14 +368,26 @@ impl AccountService {
             },
         )
         .await?;
-        let actor = Actor::User { user_id: user.user_id, login: user.login.clone() };
+        let actor = Actor::User {
+            user_id: user.user_id,
+            login: user.login.clone(),
+        };
         audit::record(
             &mut *tx,
-            Event { action: Action::SignIn, actor: Some(&actor), subject_login: Some(&user.login), client, detail: None },
+            Event {
+                action: Action::SignIn,
+                actor: Some(&actor),
+                subject_login: Some(&user.login),
+                client,
+                detail: None,
+            },
         )
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
-        Ok(SignedIn { token, user: user_view(&user) })
+        Ok(SignedIn {
+            token,
+            user: user_view(&user),
+        })
     }
 
     /// The user of a live session, or `None` for an unknown, expired or idle session or a
@@ -342,13 +438,22 @@ impl AccountService {
 
     /// The check every sensitive change makes: the acting user's password, verified in the
     /// same request, counted by the same throttle as sign-in.
-    pub async fn confirm_password(&self, session: &SessionUser, password: &str, client: &ClientInfo) -> Result<()> {
-        let password = Password::candidate(password.to_owned()).map_err(|_| AccountError::WrongPassword)?;
+    pub async fn confirm_password(
+        &self,
+        session: &SessionUser,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        let password =
+            Password::candidate(password.to_owned()).map_err(|_| AccountError::WrongPassword)?;
         let user = users::find_by_id(self.database.pool(), session.user_id)
             .await?
             .ok_or(AccountError::WrongPassword)?;
         let login_key = user.login.to_lowercase();
-        match self.verify_throttled(&login_key, Some(&user.password_hash), &password, client).await {
+        match self
+            .verify_throttled(&login_key, Some(&user.password_hash), &password, client)
+            .await
+        {
             Err(AccountError::InvalidCredentials) => {
                 audit::record(
                     self.database.pool(),
@@ -367,11 +472,24 @@ impl AccountService {
         }
     }
 
-    pub async fn change_password(&self, session: &SessionUser, current: &str, new: &str, client: &ClientInfo) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        session: &SessionUser,
+        current: &str,
+        new: &str,
+        client: &ClientInfo,
+    ) -> Result<()> {
         let new = Password::new(new.to_owned())?;
         self.confirm_password(session, current, client).await?;
-        self.replace_password(session.user_id, &session.user.login, &new, &session.actor(), client, None)
-            .await
+        self.replace_password(
+            session.user_id,
+            &session.user.login,
+            &new,
+            &session.actor(),
+            client,
+            None,
+        )
+        .await
     }
 
     async fn replace_password(
@@ -388,7 +506,13 @@ impl AccountService {
         users::set_password_hash(&mut *tx, user_id, &hash, clock::now()).await?;
         audit::record(
             &mut *tx,
-            Event { action: Action::PasswordChanged, actor: Some(actor), subject_login: Some(login), client, detail },
+            Event {
+                action: Action::PasswordChanged,
+                actor: Some(actor),
+                subject_login: Some(login),
+                client,
+                detail,
+            },
         )
         .await?;
         tx.commit().await.map_err(StorageError::from)?;

@@ -45,7 +45,9 @@ fn account_penalty_secs(failures: i64) -> i64 {
     if failures >= ACCOUNT_LOCKOUT_FAILURES {
         LOCKOUT_SECS
     } else if failures >= ACCOUNT_FREE_FAILURES {
-        let doublings = u32::try_from(failures - ACCOUNT_FREE_FAILURES).unwrap_or(u32::MAX).min(16);
+        let doublings = u32::try_from(failures - ACCOUNT_FREE_FAILURES)
+            .unwrap_or(u32::MAX)
+            .min(16);
         (1_i64 << doublings).min(ACCOUNT_MAX_DELAY_SECS)
     } else {
         0
@@ -53,7 +55,11 @@ fn account_penalty_secs(failures: i64) -> i64 {
 }
 
 fn client_penalty_secs(failures: i64) -> i64 {
-    if failures >= CLIENT_LOCKOUT_FAILURES { LOCKOUT_SECS } else { 0 }
+    if failures >= CLIENT_LOCKOUT_FAILURES {
+        LOCKOUT_SECS
+    } else {
+        0
+    }
 }
 
 #[cfg(test)]
@@ -61,7 +67,11 @@ mod tests {
     use super::*;
 
     fn row(key: &str, failures: i64, last_failure_at: i64) -> ThrottleRow {
-        ThrottleRow { throttle_key: key.into(), failures, last_failure_at }
+        ThrottleRow {
+            throttle_key: key.into(),
+            failures,
+            last_failure_at,
+        }
     }
 
     #[test]
@@ -72,20 +82,29 @@ mod tests {
         assert_eq!(wait_secs(&[row("account:a", 7, now)], now), 4);
         assert_eq!(wait_secs(&[row("account:a", 19, now)], now), 60);
         assert_eq!(wait_secs(&[row("account:a", 20, now)], now), LOCKOUT_SECS);
-        assert_eq!(wait_secs(&[row("account:a", 20, now - 100)], now), LOCKOUT_SECS - 100);
+        assert_eq!(
+            wait_secs(&[row("account:a", 20, now - 100)], now),
+            LOCKOUT_SECS - 100
+        );
     }
 
     #[test]
     fn clients_are_locked_out_after_a_hundred_failures() {
         let now = 1_000_000;
         assert_eq!(wait_secs(&[row("client:1.2.3.4", 99, now)], now), 0);
-        assert_eq!(wait_secs(&[row("client:1.2.3.4", 100, now)], now), LOCKOUT_SECS);
+        assert_eq!(
+            wait_secs(&[row("client:1.2.3.4", 100, now)], now),
+            LOCKOUT_SECS
+        );
     }
 
     #[test]
     fn old_failures_are_forgotten_and_the_longest_wait_wins() {
         let now = 1_000_000;
-        assert_eq!(wait_secs(&[row("account:a", 50, now - FORGET_AFTER_SECS)], now), 0);
+        assert_eq!(
+            wait_secs(&[row("account:a", 50, now - FORGET_AFTER_SECS)], now),
+            0
+        );
         let rows = [row("account:a", 6, now), row("client:x", 100, now)];
         assert_eq!(wait_secs(&rows, now), LOCKOUT_SECS);
     }

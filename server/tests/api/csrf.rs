@@ -1,0 +1,64 @@
+use app::account::Role;
+use axum::{body::Body, http::Request};
+
+use crate::{on_both_engines, support::TestApp};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+on_both_engines!(forged_cross_site_requests_change_nothing);
+
+async fn forged_cross_site_requests_change_nothing(app: &TestApp) {
+    app.create_user("alice", PASSWORD, Role::User).await;
+    let cookie = app.sign_in("alice", PASSWORD).await;
+    let forged = |uri: &str, body: &str, origin_headers: &[(&str, &str)]| {
+        let mut request = Request::post(uri)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("cookie", format!("tessera_session={cookie}"))
+            .header("host", "tessera.example");
+        for (name, value) in origin_headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::from(body.to_owned())).unwrap()
+    };
+    let change = "current_password=correct+horse+battery+staple&new_password=attacker+chosen&confirm_password=attacker+chosen";
+
+    let by_fetch_metadata = app
+        .request(forged(
+            "/_fn/change_password",
+            change,
+            &[("sec-fetch-site", "cross-site")],
+        ))
+        .await;
+    let by_origin = app
+        .request(forged(
+            "/_fn/change_password",
+            change,
+            &[("origin", "https://evil.example")],
+        ))
+        .await;
+    let sign_out = app
+        .request(forged("/logout", "", &[("origin", "https://evil.example")]))
+        .await;
+
+    for response in [&by_fetch_metadata, &by_origin, &sign_out] {
+        assert_eq!(response.status, 403, "{}", response.text());
+        assert_eq!(response.json()["error"]["code"], "cross_site_request");
+    }
+    // Nothing changed: the session lives and the password is the old one.
+    assert_eq!(
+        app.get_with_session("/settings/tokens", &cookie)
+            .await
+            .status,
+        200
+    );
+    app.sign_in("alice", PASSWORD).await;
+    // The same request from the site itself goes through.
+    let same_origin = app
+        .request(forged(
+            "/_fn/change_password",
+            change,
+            &[("origin", "http://tessera.example")],
+        ))
+        .await;
+    assert_eq!(same_origin.status, 200, "{}", same_origin.text());
+}
