@@ -36,6 +36,7 @@ pub trait Backend: Send + Sync + 'static {
         request: &RequestContext,
         current_password: &str,
         new_password: &str,
+        confirm_password: &str,
     ) -> Result<(), ServerError>;
 }
 

@@ -60,13 +60,14 @@ impl Backend for Services {
         request: &RequestContext,
         current: &str,
         new: &str,
+        confirm: &str,
     ) -> Result<(), ServerError> {
         let session = signed_in_session(self, request)
             .await
             .map_err(server_error)?
             .ok_or(ServerError::Unauthenticated)?;
         self.accounts
-            .change_password(&session, current, new, &request.client)
+            .change_password(&session, current, new, confirm, &request.client)
             .await
             .map_err(server_error)
     }
@@ -81,7 +82,8 @@ pub fn server_error(error: AccountError) -> ServerError {
         AccountError::LoginTaken(_)
         | AccountError::UnknownUser(_)
         | AccountError::InvalidLogin(_)
-        | AccountError::InvalidPassword(_) => ServerError::Invalid(error.to_string()),
+        | AccountError::InvalidPassword(_)
+        | AccountError::PasswordsDiffer => ServerError::Invalid(error.to_string()),
         AccountError::Storage(StorageError::Unavailable(_)) => {
             tracing::warn!(%error, "database unavailable");
             ServerError::DatabaseUnavailable

@@ -42,13 +42,13 @@ pub async fn change_password(
 
     super::with_status(
         async {
-            if new_password != confirm_password {
-                return Err(ServerError::Invalid(
-                    crate::account::PASSWORDS_DIFFER.into(),
-                ));
-            }
             backend()?
-                .change_password(&RequestContext::current(), &current_password, &new_password)
+                .change_password(
+                    &RequestContext::current(),
+                    &current_password,
+                    &new_password,
+                    &confirm_password,
+                )
                 .await
         }
         .await,

@@ -45,6 +45,8 @@ pub enum AccountError {
     InvalidLogin(#[from] LoginError),
     #[error("{0}")]
     InvalidPassword(#[from] PasswordError),
+    #[error("{}", app::account::PASSWORDS_DIFFER)]
+    PasswordsDiffer,
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]
@@ -477,8 +479,12 @@ impl AccountService {
         session: &SessionUser,
         current: &str,
         new: &str,
+        confirm: &str,
         client: &ClientInfo,
     ) -> Result<()> {
+        if new != confirm {
+            return Err(AccountError::PasswordsDiffer);
+        }
         let new = Password::new(new.to_owned())?;
         self.confirm_password(session, current, client).await?;
         self.replace_password(
