@@ -37,6 +37,8 @@ frontend_inputs_hash() {
         find app frontend style -type f -print0 | sort -z | xargs -0 sha256sum
         sha256sum Cargo.toml Cargo.lock Trunk.toml index.html
         rustc -vV
+        trunk --version
+        wasm-opt --version
     } | sha256sum | cut -d' ' -f1
 }
 

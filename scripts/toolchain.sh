@@ -10,7 +10,11 @@
 
 WASM_TARGET=wasm32-unknown-unknown
 TRUNK_VERSION=0.21.14
-WASM_OPT_CRATE_VERSION=0.116.1   # binaryen 116; Debian's binaryen 108 breaks rustc 1.96 wasm
+# wasm-opt from binaryen's npm package (compiled to WebAssembly, runs on Node): installs in
+# seconds, where the wasm-opt crate compiles binaryen from source for ~17 minutes. Debian's
+# binaryen (108) is too old: its -Oz output of current rustc wasm fails to load in Chromium.
+BINARYEN_VERSION=132.0.0
+TOOLS_DIR=${XDG_CACHE_HOME:-$HOME/.cache}/tessera/tools
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -100,11 +104,24 @@ locked_wasm_bindgen_version() {
     sed -n '/^name = "wasm-bindgen"$/{n;s/^version = "\(.*\)"$/\1/p;}' "$1/Cargo.lock" | head -n1
 }
 
+ensure_wasm_opt() {
+    local bin=$TOOLS_DIR/node_modules/.bin
+    if ! "$bin/wasm-opt" --version 2>/dev/null | grep -qF "version ${BINARYEN_VERSION%%.*}"; then
+        command -v npm >/dev/null || apt_install nodejs npm || return 1
+        log "installing wasm-opt (binaryen $BINARYEN_VERSION, npm)"
+        mkdir -p "$TOOLS_DIR"
+        npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --no-save --loglevel=error \
+            "binaryen@$BINARYEN_VERSION" || return 1
+    fi
+    # Ahead of any other wasm-opt on PATH: Trunk.toml asks for exactly this version.
+    export PATH="$bin:$PATH"
+}
+
 ensure_wasm_tools() {
     local repo=$1
     local bindgen
     bindgen=$(locked_wasm_bindgen_version "$repo")
     ensure_cargo_tool wasm-bindgen-cli wasm-bindgen "$bindgen" " $bindgen" || return 1
     ensure_cargo_tool trunk trunk "$TRUNK_VERSION" " $TRUNK_VERSION" --locked || return 1
-    ensure_cargo_tool wasm-opt wasm-opt "$WASM_OPT_CRATE_VERSION" "version 116" || return 1
+    ensure_wasm_opt || return 1
 }

@@ -20,6 +20,45 @@ pub fn civil_date(unix_secs: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
+/// Unix seconds at 00:00 UTC of a date (the inverse of [`civil_date`]).
+pub fn unix_midnight(year: i64, month: u32, day: u32) -> i64 {
+    let year = year - i64::from(month <= 2);
+    let era = year.div_euclid(400);
+    let year_of_era = year.rem_euclid(400);
+    let month_index = i64::from(if month > 2 { month - 3 } else { month + 9 });
+    let day_of_year = (153 * month_index + 2) / 5 + i64::from(day) - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    (era * 146_097 + day_of_era - 719_468) * 86_400
+}
+
+pub fn is_leap_year(year: i64) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+pub fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        2 if is_leap_year(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+pub const MONTH_NAMES: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// The date as the dashboard shows it: `dd-mm-yyyy`.
 pub fn format_dmy(unix_secs: i64) -> String {
     let (year, month, day) = civil_date(unix_secs);
@@ -28,7 +67,19 @@ pub fn format_dmy(unix_secs: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    proptest! {
+        #[test]
+        fn unix_midnight_inverts_civil_date(days in -800_000i64..800_000) {
+            let midnight = days * 86_400;
+            let (year, month, day) = civil_date(midnight + 12_345);
+            prop_assert_eq!(unix_midnight(year, month, day), midnight);
+            prop_assert!(day <= days_in_month(year, month));
+        }
+    }
 
     #[test]
     fn known_dates() {

@@ -18,5 +18,6 @@ pub mod request;
 pub mod server_fns;
 pub mod shell;
 pub mod status;
+pub mod token;
 
 pub use shell::{App, shell};
