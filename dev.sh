@@ -73,8 +73,8 @@ serve() {
 run_tests() {
     setup
     build
-    log "checking formatting"
-    cargo fmt --all --check
+    log "rustfmt and clippy, per crate and target"
+    lint
     log "unit and integration tests (SQLite and PostgreSQL)"
     ensure_test_postgres
     cargo test --release --locked -p app -p server

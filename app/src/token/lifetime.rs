@@ -70,12 +70,11 @@ impl Lifetime {
 impl fmt::Display for Lifetime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.secs;
-        match () {
-            () if secs % 86_400 == 0 => write!(f, "{}d", secs / 86_400),
-            () if secs % 3600 == 0 => write!(f, "{}h", secs / 3600),
-            () if secs % 60 == 0 => write!(f, "{}m", secs / 60),
-            () => write!(f, "{secs}s"),
-        }
+        let (amount, unit) = [(86_400, "d"), (3600, "h"), (60, "m")]
+            .into_iter()
+            .find(|(unit_secs, _)| secs.is_multiple_of(*unit_secs))
+            .map_or((secs, "s"), |(unit_secs, unit)| (secs / unit_secs, unit));
+        write!(f, "{amount}{unit}")
     }
 }
 

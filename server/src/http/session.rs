@@ -44,9 +44,10 @@ pub async fn require_sign_in(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let gated = SIGNED_IN_PATHS
-        .iter()
-        .any(|prefix| path == *prefix || path.starts_with(&format!("{prefix}/")));
+    let gated = SIGNED_IN_PATHS.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    });
     if !gated {
         return next.run(request).await;
     }
@@ -58,7 +59,7 @@ pub async fn require_sign_in(
             let target = parts
                 .uri
                 .path_and_query()
-                .map_or(path_owned(&parts.uri), |pq| pq.as_str().to_owned());
+                .map_or_else(|| parts.uri.path().to_owned(), |pq| pq.as_str().to_owned());
             let login = format!("/login?next={}", encode_query_value(&target));
             (
                 [(
@@ -71,10 +72,6 @@ pub async fn require_sign_in(
         }
         Err(error) => crate::http::error::internal(&error),
     }
-}
-
-fn path_owned(uri: &http::Uri) -> String {
-    uri.path().to_owned()
 }
 
 /// Percent-encodes everything but unreserved characters and `/`.

@@ -1,0 +1,119 @@
+//! Checking passwords (with the sign-in throttle) and changing them.
+
+use super::*;
+
+impl AccountService {
+    /// The check every sensitive change makes: the acting user's password, verified in the
+    /// same request, counted by the same throttle as sign-in.
+    pub async fn confirm_password(
+        &self,
+        session: &SessionUser,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        let password =
+            Password::candidate(password.to_owned()).map_err(|_| AccountError::WrongPassword)?;
+        let user = users::find_by_id(self.database.pool(), session.user_id)
+            .await?
+            .ok_or(AccountError::WrongPassword)?;
+        let login_key = user.login.to_lowercase();
+        match self
+            .verify_throttled(&login_key, Some(&user.password_hash), &password, client)
+            .await
+        {
+            Err(AccountError::InvalidCredentials) => {
+                audit::record(
+                    self.database.pool(),
+                    Event {
+                        action: Action::PasswordConfirmFailed,
+                        actor: Some(&session.actor()),
+                        subject_login: Some(&user.login),
+                        client,
+                        detail: None,
+                    },
+                )
+                .await?;
+                Err(AccountError::WrongPassword)
+            }
+            other => other,
+        }
+    }
+    pub async fn change_password(
+        &self,
+        session: &SessionUser,
+        current: &str,
+        new: &str,
+        confirm: &str,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        if new != confirm {
+            return Err(AccountError::PasswordsDiffer);
+        }
+        let new = Password::new(new.to_owned())?;
+        self.confirm_password(session, current, client).await?;
+        self.replace_password(
+            session.user_id,
+            &session.user.login,
+            &new,
+            &session.actor(),
+            client,
+            None,
+        )
+        .await
+    }
+    pub(super) async fn replace_password(
+        &self,
+        user_id: i64,
+        login: &str,
+        password: &Password,
+        actor: &Actor,
+        client: &ClientInfo,
+        detail: Option<&str>,
+    ) -> Result<()> {
+        let hash = self.hasher.hash(password).await?;
+        let mut tx = self.database.begin_write().await?;
+        users::set_password_hash(&mut *tx, user_id, &hash, clock::now()).await?;
+        audit::record(
+            &mut *tx,
+            Event {
+                action: Action::PasswordChanged,
+                actor: Some(actor),
+                subject_login: Some(login),
+                client,
+                detail,
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StorageError::from)?;
+        Ok(())
+    }
+    /// Verifies `password` against `stored` (a dummy hash when `None`) unless the account or
+    /// client must wait; counts a failure against both, clears the account's count on success.
+    pub(super) async fn verify_throttled(
+        &self,
+        login_key: &str,
+        stored: Option<&str>,
+        password: &Password,
+        client: &ClientInfo,
+    ) -> Result<()> {
+        let pool = self.database.pool();
+        let account_key = throttle::account_key(login_key);
+        let client_key = throttle::client_key(client.ip.as_deref());
+        let now = clock::now();
+        let rows = storage::throttle::find(pool, [&account_key, &client_key]).await?;
+        let retry_after_secs = throttle::wait_secs(&rows, now);
+        if retry_after_secs > 0 {
+            return Err(AccountError::Throttled { retry_after_secs });
+        }
+        if self.hasher.verify(password, stored).await? {
+            storage::throttle::clear(pool, &account_key).await?;
+            return Ok(());
+        }
+        let forget_before = now - throttle::FORGET_AFTER_SECS;
+        let mut tx = self.database.begin_write().await?;
+        storage::throttle::record_failure(&mut *tx, &account_key, now, forget_before).await?;
+        storage::throttle::record_failure(&mut *tx, &client_key, now, forget_before).await?;
+        tx.commit().await.map_err(StorageError::from)?;
+        Err(AccountError::InvalidCredentials)
+    }
+}
