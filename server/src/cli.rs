@@ -102,4 +102,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub database: DatabaseArgs,
+
+    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (comma-separated).
+    /// Without them, the peer address is the client.
+    #[arg(long, env = "TESSERA_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }

@@ -6,7 +6,7 @@ use tokio::net::TcpListener;
 use crate::{
     cli::{DatabaseArgs, ServeArgs},
     config::{self, BUNDLE_NAME, PKG_DIR},
-    http,
+    http::{self, client_address::TrustedProxies},
     services::{Services, accounts::AccountError},
     state::AppState,
     storage::{Database, DatabaseUrlError, StorageError},
@@ -73,6 +73,7 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     let state = AppState {
         leptos_options,
         services,
+        trusted_proxies: TrustedProxies::new(args.trusted_proxies.clone()),
     };
     let app = http::router(state, &site_root)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();

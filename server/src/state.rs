@@ -1,11 +1,12 @@
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::services::Services;
+use crate::{http::client_address::TrustedProxies, services::Services};
 
 /// Everything a request handler may need, cloned cheaply into each one.
 #[derive(Clone, Debug, FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub services: Services,
+    pub trusted_proxies: TrustedProxies,
 }

@@ -3,6 +3,7 @@
 mod access_log;
 mod assets;
 pub mod auth;
+pub mod client_address;
 mod csrf;
 pub mod error;
 mod health;
@@ -23,6 +24,10 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         .nest_service("/pkg", assets::service(site_root))
         .merge(pages::router(&state))
         .layer(middleware::from_fn(csrf::reject_cross_site))
+        .layer(middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            client_address::resolve_client,
+        ))
         .layer(access_log::layer())
         .with_state(state)
 }

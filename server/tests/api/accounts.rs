@@ -13,6 +13,7 @@ on_both_engines!(
     signed_out_visit_goes_to_login_and_remembers_where,
     failures_slow_down_then_lock_the_account,
     a_client_address_is_locked_out_after_a_hundred_failures,
+    only_a_trusted_proxy_names_the_client,
     idle_and_absolute_timeouts_end_sessions,
     disabling_a_user_ends_their_sessions_and_sign_in,
     sign_out_ends_the_session_on_the_server,
@@ -217,6 +218,32 @@ async fn a_client_address_is_locked_out_after_a_hundred_failures(app: &TestApp) 
         blocked.location()
     );
     assert_eq!(other.location(), "/settings/tokens");
+}
+
+async fn only_a_trusted_proxy_names_the_client(app: &TestApp) {
+    let attempt = |peer: [u8; 4], forwarded_for: &str| {
+        let mut request = Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", forwarded_for)
+            .body(Body::from("login=nobody&password=wrong+guess"))
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::from((peer, 40000))));
+        app.request(request)
+    };
+
+    attempt([127, 0, 0, 9], "203.0.113.50").await;
+    attempt([198, 51, 100, 7], "203.0.113.51").await;
+
+    let keys: Vec<String> = sqlx::query_scalar(
+        "select throttle_key from sign_in_throttle where throttle_key like 'client:%' order by 1",
+    )
+    .fetch_all(app.database.pool())
+    .await
+    .unwrap();
+    // Behind the trusted proxy the forwarded client counts; a direct peer's header is ignored.
+    assert_eq!(keys, ["client:198.51.100.7", "client:203.0.113.50"]);
 }
 
 async fn idle_and_absolute_timeouts_end_sessions(app: &TestApp) {

@@ -17,7 +17,7 @@ use axum::{
 };
 use leptos::config::LeptosOptions;
 use server::{
-    http::router,
+    http::{client_address::TrustedProxies, router},
     services::{Services, accounts::NewAccount, audit::Actor},
     state::AppState,
     storage::{Database, DatabaseUrl},
@@ -139,6 +139,10 @@ impl TestApp {
         let state = AppState {
             leptos_options,
             services: services.clone(),
+            // The loopback "proxy" of tests/api/accounts.rs.
+            trusted_proxies: TrustedProxies::new(vec![
+                std::net::Ipv4Addr::new(127, 0, 0, 9).into(),
+            ]),
         };
         let router = router(state, site.path());
         Self {
