@@ -9,10 +9,13 @@ use app::{
 };
 
 use crate::{
-    auth::secret,
     cli::{AdminArgs, AdminCommand, UserCommand},
     serve::StartError,
-    services::{Services, accounts::NewAccount, audit::Actor},
+    services::{
+        Services,
+        accounts::{NewAccount, generate_password},
+        audit::Actor,
+    },
     storage::Database,
 };
 
@@ -75,7 +78,7 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
             let (password, generated) = if password_stdin {
                 (Password::new(read_password()?)?, false)
             } else {
-                (Password::new(secret::random_token(18))?, true)
+                (generate_password(), true)
             };
             let role = if admin { Role::Admin } else { Role::User };
             let account = NewAccount {

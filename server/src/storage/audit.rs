@@ -1,6 +1,6 @@
 //! The `audit_events` table.
 
-use sqlx::{AnyExecutor, FromRow};
+use sqlx::AnyExecutor;
 
 use super::Result;
 
@@ -13,17 +13,6 @@ pub struct NewAuditEvent<'a> {
     pub ip: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub detail: Option<&'a str>,
-}
-
-#[derive(Debug, Clone, FromRow)]
-pub struct AuditRow {
-    pub occurred_at: i64,
-    pub action: String,
-    pub actor_login: Option<String>,
-    pub subject_login: Option<String>,
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub detail: Option<String>,
 }
 
 pub async fn insert<'c>(executor: impl AnyExecutor<'c>, event: NewAuditEvent<'_>) -> Result<()> {
@@ -42,19 +31,4 @@ pub async fn insert<'c>(executor: impl AnyExecutor<'c>, event: NewAuditEvent<'_>
     .execute(executor)
     .await?;
     Ok(())
-}
-
-pub async fn recent_for_subject<'c>(
-    executor: impl AnyExecutor<'c>,
-    subject_login: &str,
-    limit: i64,
-) -> Result<Vec<AuditRow>> {
-    Ok(sqlx::query_as(
-        "select occurred_at, action, actor_login, subject_login, ip, user_agent, detail \
-         from audit_events where subject_login = $1 order by audit_event_id desc limit $2",
-    )
-    .bind(subject_login)
-    .bind(limit)
-    .fetch_all(executor)
-    .await?)
 }

@@ -1,4 +1,4 @@
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use app::{account::Role, request::ClientInfo};
 use axum::{body::Body, extract::ConnectInfo, http::Request};
@@ -451,5 +451,4 @@ async fn audit_records_account_events_without_secrets(app: &TestApp) {
             .iter()
             .all(|text| !text.contains(PASSWORD) && !text.contains("a wrong one"))
     );
-    let _ = Duration::ZERO;
 }

@@ -65,10 +65,7 @@ impl AccountService {
         }
         let (password, generated) = match password {
             Some(password) => (password, false),
-            None => (
-                Password::new(secret::random_token(GENERATED_PASSWORD_BYTES))?,
-                true,
-            ),
+            None => (generate_password(), true),
         };
         let account = NewAccount {
             login: Login::parse(INITIAL_ADMIN_LOGIN)?,
@@ -95,7 +92,7 @@ impl AccountService {
         Ok(rows
             .into_iter()
             .map(|row| UserSummary {
-                role: Role::parse(&row.role).unwrap_or(Role::User),
+                role: stored_role(&row.role),
                 disabled: row.disabled_at.is_some(),
                 login: row.login,
                 display_name: row.display_name,

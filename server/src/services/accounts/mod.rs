@@ -9,6 +9,7 @@ use std::fmt;
 
 use app::{
     account::{Login, LoginError, Password, PasswordError, Role, UserView},
+    error::ServerError,
     request::ClientInfo,
 };
 
@@ -34,11 +35,12 @@ pub const INITIAL_ADMIN_LOGIN: &str = "admin";
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    #[error("Wrong login or password.")]
+    // Worded once, by the error the browser receives.
+    #[error("{}", ServerError::InvalidCredentials)]
     InvalidCredentials,
-    #[error("Wrong password.")]
+    #[error("{}", ServerError::WrongPassword)]
     WrongPassword,
-    #[error("Too many failed attempts. Try again in {retry_after_secs} seconds.")]
+    #[error("{}", ServerError::Throttled { retry_after_secs: *retry_after_secs })]
     Throttled { retry_after_secs: i64 },
     #[error("The login {0} is already taken.")]
     LoginTaken(String),
@@ -141,6 +143,18 @@ fn user_view(row: &users::UserRow) -> UserView {
         login: row.login.clone(),
         display_name: row.display_name.clone(),
         email: row.email.clone(),
-        role: Role::parse(&row.role).unwrap_or(Role::User),
+        role: stored_role(&row.role),
     }
+}
+
+/// The role column holds `user` or `admin` (a check constraint); anything else would grant
+/// the least privilege.
+fn stored_role(text: &str) -> Role {
+    Role::parse(text).unwrap_or(Role::User)
+}
+
+/// A random password for accounts made without one, to be shown to the operator once.
+pub fn generate_password() -> Password {
+    Password::new(secret::random_token(GENERATED_PASSWORD_BYTES))
+        .expect("a generated password meets the length rules")
 }

@@ -114,7 +114,7 @@ impl AccountService {
             session_id: row.session_id,
             user_id: row.user_id,
             user: UserView {
-                role: Role::parse(&row.role).unwrap_or(Role::User),
+                role: stored_role(&row.role),
                 login: row.login,
                 display_name: row.display_name,
                 email: row.email,
