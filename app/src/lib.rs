@@ -9,6 +9,7 @@ pub mod account;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod calendar;
+pub mod catalog;
 pub mod components;
 pub mod error;
 pub mod navigation;

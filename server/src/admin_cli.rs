@@ -6,15 +6,17 @@ use app::{
     account::{Login, Password, Role},
     calendar::format_dmy,
     request::ClientInfo,
+    token::ExpirationModel,
 };
 
 use crate::{
-    cli::{AdminArgs, AdminCommand, UserCommand},
+    cli::{AdminArgs, AdminCommand, TokenArgs, UserCommand},
     serve::StartError,
     services::{
         Services,
-        accounts::{NewAccount, generate_password},
+        accounts::{Confirmed, NewAccount, generate_password},
         audit::Actor,
+        tokens::{TokenOwner, TokenRequest},
     },
     storage::Database,
 };
@@ -27,6 +29,10 @@ pub enum AdminError {
     Account(#[from] crate::services::accounts::AccountError),
     #[error("cannot read the password from standard input: {0}")]
     Stdin(std::io::Error),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Token(#[from] crate::services::tokens::TokenError),
 }
 
 impl From<app::account::LoginError> for AdminError {
@@ -51,7 +57,9 @@ pub async fn run(args: AdminArgs) -> Result<(), AdminError> {
     let url = args.database.url().map_err(StartError::from)?;
     let database = Database::connect(&url).await?;
     database.migrate().await?;
-    let services = Services::new(database.clone());
+    let catalog =
+        crate::catalog::load(args.catalog.catalog.as_deref()).map_err(StartError::from)?;
+    let services = Services::new(database.clone(), catalog);
     let outcome = match args.command {
         AdminCommand::User(command) => user(&services, command).await,
     };
@@ -126,6 +134,7 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
                 .await?;
             println!("Enabled {login}.");
         }
+        UserCommand::Token(args) => token(services, args, &client).await?,
         UserCommand::SetPassword { login, .. } => {
             let login = Login::parse(&login)?;
             let password = Password::new(read_password()?)?;
@@ -136,6 +145,72 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
         }
     }
     Ok(())
+}
+
+/// `admin user token`: a token made by the operator, printed once.
+async fn token(
+    services: &Services,
+    args: TokenArgs,
+    client: &ClientInfo,
+) -> Result<(), AdminError> {
+    let login = Login::parse(&args.user)?;
+    let catalog = services.tokens.catalog();
+    let mut request = TokenRequest {
+        description: Some(
+            args.description
+                .unwrap_or_else(|| "Command line token".to_owned()),
+        ),
+        api_set: args.api,
+        methods: args.method,
+        expires_in: args.expire,
+        auto_refresh: args.auto,
+        scopes: Some(args.scope),
+        ..TokenRequest::default()
+    };
+    if request.api_set.is_none() && request.methods.is_empty() {
+        // What the user's own sign-in grants: every method.
+        request.methods = catalog
+            .methods()
+            .iter()
+            .map(|m| m.name.to_string())
+            .collect();
+    }
+    let spec = request.to_spec(catalog).map_err(AdminError::Invalid)?;
+    let (user_id, login) = services.accounts.find_user(&login).await?;
+    let owner = TokenOwner { user_id, login };
+    let issued = services
+        .tokens
+        .generate(&owner, spec, &Confirmed::by_operator(), client)
+        .await?;
+    if args.quiet {
+        println!("{}", issued.secret.expose());
+        return Ok(());
+    }
+    let token = &issued.token;
+    let expiry = match (token.expiration, token.expires_at) {
+        (ExpirationModel::AutoRefresh, Some(at)) => format!(
+            "auto refresh every {}s (now until {})",
+            token.refresh_window_secs.unwrap_or_default(),
+            format_instant(at)
+        ),
+        (_, Some(at)) => format!("hard limit, until {}", format_instant(at)),
+        (_, None) => "never".to_owned(),
+    };
+    println!("Created token {} for {}.", token.id, token.owner);
+    println!("  description: {}", token.description);
+    println!("  API:         {}", token.api_label);
+    if !token.scopes.is_empty() {
+        println!("  scopes:      {}", token.scopes.join(" "));
+    }
+    println!("  expires:     {expiry}");
+    println!("  value:       {}", issued.secret.expose());
+    println!("This value is shown only now; store it safely.");
+    Ok(())
+}
+
+fn format_instant(unix: i64) -> String {
+    let (hours, minutes) = (unix.rem_euclid(86_400) / 3600, unix.rem_euclid(3600) / 60);
+    format!("{} {hours:02}:{minutes:02} UTC", format_dmy(unix))
 }
 
 /// One line from standard input, without its line ending; nothing else is trimmed.

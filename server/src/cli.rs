@@ -34,6 +34,9 @@ pub struct AdminArgs {
 
     #[command(flatten)]
     pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,12 +70,51 @@ pub enum UserCommand {
     Disable { login: String },
     /// Enable a disabled user.
     Enable { login: String },
+    /// Generate a personal access token for a user. Without --api or --method it grants
+    /// what the user's own sign-in grants.
+    Token(TokenArgs),
     /// Set a user's password, read from standard input (one line).
     SetPassword {
         login: String,
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// User login (mandatory).
+    #[arg(short = 'u', long = "user")]
+    pub user: String,
+    /// Hard limit: expire after a duration such as 20m, 12h or 30d (units s, m, h, d).
+    #[arg(short = 'e', long = "expire", conflicts_with = "auto")]
+    pub expire: Option<String>,
+    /// Auto refresh: each use before expiry renews it for this many seconds.
+    #[arg(short = 'a', long = "auto")]
+    pub auto: Option<String>,
+    /// A resource scope, env:NAME:r, env:NAME:w or env:NAME:rw; repeat for several.
+    #[arg(short = 's', long = "scope")]
+    pub scope: Vec<String>,
+    /// Print only the token value (for scripts).
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+    /// A predefined API set: extended_access, ide_plugins, marketplace or maven_plugin.
+    #[arg(long, conflicts_with = "method")]
+    pub api: Option<String>,
+    /// An API method the token may call, such as environment.control.StopEnv; repeat for
+    /// several.
+    #[arg(long = "method")]
+    pub method: Vec<String>,
+    /// What the token is for (default: "Command line token").
+    #[arg(long)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// The API catalog file to use instead of the one built in.
+    #[arg(long, env = "TESSERA_CATALOG")]
+    pub catalog: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +144,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub database: DatabaseArgs,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 
     /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (comma-separated).
     /// Without them, the peer address is the client.

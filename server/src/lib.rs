@@ -3,6 +3,7 @@
 pub mod admin_cli;
 pub mod auth;
 pub mod backend;
+pub mod catalog;
 pub mod cli;
 pub mod clock;
 pub mod config;

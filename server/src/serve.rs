@@ -7,7 +7,11 @@ use crate::{
     cli::{DatabaseArgs, ServeArgs},
     config::{self, BUNDLE_NAME, PKG_DIR},
     http::{self, client_address::TrustedProxies},
-    services::{Services, accounts::AccountError},
+    services::{
+        Services,
+        accounts::AccountError,
+        tokens::{FLUSH_INTERVAL, TokenService},
+    },
     state::AppState,
     storage::{Database, DatabaseUrlError, StorageError},
 };
@@ -30,6 +34,8 @@ pub enum StartError {
     Account(#[from] AccountError),
     #[error("TESSERA_ADMIN_PASSWORD: {0}")]
     AdminPassword(app::account::PasswordError),
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogLoadError),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -46,6 +52,7 @@ pub async fn migrate(args: DatabaseArgs) -> Result<(), StartError> {
 pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     let url = args.database.url()?;
     let site_root = config::resolve_site_root(args.site_root.as_deref())?;
+    let catalog = crate::catalog::load(args.catalog.catalog.as_deref())?;
     let database = Database::connect(&url).await?;
     database.migrate().await?;
 
@@ -68,8 +75,10 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
         .site_pkg_dir(PKG_DIR)
         .site_addr(addr)
         .build();
-    let services = Services::new(database.clone());
+    let services = Services::new(database.clone(), catalog);
     create_initial_admin(&services).await?;
+    let usage_flusher = tokio::spawn(flush_token_usage(services.tokens.clone()));
+    let tokens = services.tokens.clone();
     let state = AppState {
         leptos_options,
         services,
@@ -91,6 +100,10 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
+    usage_flusher.abort();
+    if let Err(error) = tokens.flush_usage().await {
+        tracing::error!(%error, "could not record the last token uses at shutdown");
+    }
     database.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -121,6 +134,18 @@ async fn create_initial_admin(services: &Services) -> Result<(), StartError> {
         ),
     }
     Ok(())
+}
+
+/// Writes buffered token uses every few seconds; a failed write is retried on the next tick.
+async fn flush_token_usage(tokens: TokenService) {
+    let mut ticks = tokio::time::interval(FLUSH_INTERVAL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = tokens.flush_usage().await {
+            tracing::warn!(%error, "could not record token uses; will retry");
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -1,13 +1,16 @@
 //! The HTTP surface: one router per feature, merged here.
 
 mod access_log;
+mod api;
 mod assets;
 pub mod auth;
 pub mod client_address;
+pub mod credentials;
 mod csrf;
 pub mod error;
 mod health;
 mod pages;
+mod platform;
 pub mod session;
 
 use std::path::Path;
@@ -21,6 +24,8 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
     Router::new()
         .merge(health::router())
         .merge(auth::router())
+        .merge(platform::router())
+        .merge(api::router())
         .nest_service("/pkg", assets::service(site_root))
         .merge(pages::router(&state))
         .layer(middleware::from_fn(csrf::reject_cross_site))

@@ -16,14 +16,14 @@ pub enum Actor {
 }
 
 impl Actor {
-    fn user_id(&self) -> Option<i64> {
+    pub fn user_id(&self) -> Option<i64> {
         match self {
             Self::User { user_id, .. } => Some(*user_id),
             Self::Operator => None,
         }
     }
 
-    fn login(&self) -> &str {
+    pub fn login(&self) -> &str {
         match self {
             Self::User { login, .. } => login,
             Self::Operator => "(command line)",
@@ -41,6 +41,14 @@ pub enum Action {
     UserCreated,
     UserDisabled,
     UserEnabled,
+    TokenCreated,
+    TokenEdited,
+    TokenRegenerated,
+    TokenCopied,
+    TokenRemoved,
+    TokenRotated,
+    TokenRevoked,
+    TokenUseDenied,
 }
 
 impl Action {
@@ -54,6 +62,14 @@ impl Action {
             Self::UserCreated => "user_created",
             Self::UserDisabled => "user_disabled",
             Self::UserEnabled => "user_enabled",
+            Self::TokenCreated => "token_created",
+            Self::TokenEdited => "token_edited",
+            Self::TokenRegenerated => "token_regenerated",
+            Self::TokenCopied => "token_copied",
+            Self::TokenRemoved => "token_removed",
+            Self::TokenRotated => "token_rotated",
+            Self::TokenRevoked => "token_revoked",
+            Self::TokenUseDenied => "token_use_denied",
         }
     }
 }

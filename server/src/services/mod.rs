@@ -3,7 +3,13 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod platform;
 pub mod system;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use app::catalog::Catalog;
 
 use crate::storage::Database;
 
@@ -11,13 +17,19 @@ use crate::storage::Database;
 pub struct Services {
     pub system: system::SystemService,
     pub accounts: accounts::AccountService,
+    pub tokens: tokens::TokenService,
+    pub platform: platform::PlatformService,
 }
 
 impl Services {
-    pub fn new(database: Database) -> Self {
+    pub fn new(database: Database, catalog: Arc<Catalog>) -> Self {
+        let accounts = accounts::AccountService::new(database.clone());
+        let tokens = tokens::TokenService::new(database.clone(), catalog);
         Self {
             system: system::SystemService::new(database.clone()),
-            accounts: accounts::AccountService::new(database),
+            platform: platform::PlatformService::new(database, tokens.clone(), accounts.clone()),
+            accounts,
+            tokens,
         }
     }
 }

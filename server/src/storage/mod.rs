@@ -4,8 +4,10 @@
 //! both. Engine-specific DDL lives in `migrations/sqlite` and `migrations/postgres`.
 
 pub mod audit;
+pub mod platform;
 pub mod sessions;
 pub mod throttle;
+pub mod tokens;
 mod url;
 pub mod users;
 

@@ -135,7 +135,7 @@ impl TestApp {
             .site_root(site.path().to_string_lossy().as_ref())
             .site_pkg_dir("pkg")
             .build();
-        let services = Services::new(database.clone());
+        let services = Services::new(database.clone(), server::catalog::shipped());
         let state = AppState {
             leptos_options,
             services: services.clone(),

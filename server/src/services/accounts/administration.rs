@@ -87,6 +87,14 @@ impl AccountService {
             })),
         }
     }
+    /// The id and login of the user with this login (any case).
+    pub async fn find_user(&self, login: &Login) -> Result<(i64, String)> {
+        users::find_by_login_key(self.database.pool(), &login.key())
+            .await?
+            .map(|user| (user.user_id, user.login))
+            .ok_or_else(|| AccountError::UnknownUser(login.to_string()))
+    }
+
     pub async fn list_users(&self) -> Result<Vec<UserSummary>> {
         let rows = users::list(self.database.pool()).await?;
         Ok(rows

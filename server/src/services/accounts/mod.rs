@@ -98,6 +98,26 @@ impl SessionUser {
     }
 }
 
+/// Proof that the acting user's password was checked in this request, or that the operator
+/// acts at the command line. Every token change takes one.
+#[derive(Debug, Clone)]
+pub struct Confirmed {
+    actor: Actor,
+}
+
+impl Confirmed {
+    /// The operator at the command line: they hold the server's database already.
+    pub fn by_operator() -> Self {
+        Self {
+            actor: Actor::Operator,
+        }
+    }
+
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+}
+
 pub struct NewAccount {
     pub login: Login,
     pub display_name: String,

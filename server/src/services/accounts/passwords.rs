@@ -7,26 +7,32 @@ impl AccountService {
     /// same request, counted by the same throttle as sign-in.
     pub async fn confirm_password(
         &self,
-        session: &SessionUser,
+        user_id: i64,
         password: &str,
         client: &ClientInfo,
-    ) -> Result<()> {
+    ) -> Result<Confirmed> {
         let password =
             Password::candidate(password.to_owned()).map_err(|_| AccountError::WrongPassword)?;
-        let user = users::find_by_id(self.database.pool(), session.user_id)
+        let user = users::find_by_id(self.database.pool(), user_id)
             .await?
+            .filter(|user| user.disabled_at.is_none())
             .ok_or(AccountError::WrongPassword)?;
+        let actor = Actor::User {
+            user_id,
+            login: user.login.clone(),
+        };
         let login_key = user.login.to_lowercase();
         match self
             .verify_throttled(&login_key, Some(&user.password_hash), &password, client)
             .await
         {
+            Ok(()) => Ok(Confirmed { actor }),
             Err(AccountError::InvalidCredentials) => {
                 audit::record(
                     self.database.pool(),
                     Event {
                         action: Action::PasswordConfirmFailed,
-                        actor: Some(&session.actor()),
+                        actor: Some(&actor),
                         subject_login: Some(&user.login),
                         client,
                         detail: None,
@@ -35,9 +41,10 @@ impl AccountService {
                 .await?;
                 Err(AccountError::WrongPassword)
             }
-            other => other,
+            Err(other) => Err(other),
         }
     }
+
     pub async fn change_password(
         &self,
         session: &SessionUser,
@@ -50,7 +57,8 @@ impl AccountService {
             return Err(AccountError::PasswordsDiffer);
         }
         let new = Password::new(new.to_owned())?;
-        self.confirm_password(session, current, client).await?;
+        self.confirm_password(session.user_id, current, client)
+            .await?;
         self.replace_password(
             session.user_id,
             &session.user.login,

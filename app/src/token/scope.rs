@@ -1,0 +1,213 @@
+//! Resource scopes: `env:<name>:r`, `env:<name>:w` or `env:<name>:rw` narrow a token to
+//! named environments. No scope means all of the owner's environments.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Access;
+
+/// An environment name: a DNS label (lower-case letters, digits and inner hyphens, 1-63).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EnvName(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ScopeError {
+    #[error(
+        "“{0}” is not an environment name: use 1 to 63 lower-case letters, digits and hyphens, \
+         not starting or ending with a hyphen."
+    )]
+    EnvName(String),
+    #[error("“{0}” is not a scope: write env:<name>:r, env:<name>:w or env:<name>:rw.")]
+    Malformed(String),
+}
+
+impl EnvName {
+    pub fn parse(raw: &str) -> Result<Self, ScopeError> {
+        let name = raw.trim();
+        let valid = (1..=63).contains(&name.len())
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-')
+            && !name.ends_with('-');
+        if valid {
+            Ok(Self(name.to_owned()))
+        } else {
+            Err(ScopeError::EnvName(raw.to_owned()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for EnvName {
+    type Error = ScopeError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<EnvName> for String {
+    fn from(value: EnvName) -> Self {
+        value.0
+    }
+}
+
+impl fmt::Display for EnvName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Scope {
+    env: EnvName,
+    read: bool,
+    write: bool,
+}
+
+impl Scope {
+    pub fn parse(raw: &str) -> Result<Self, ScopeError> {
+        let malformed = || ScopeError::Malformed(raw.to_owned());
+        let mut parts = raw.trim().split(':');
+        let (Some("env"), Some(name), Some(permission), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(malformed());
+        };
+        let (read, write) = match permission {
+            "r" => (true, false),
+            "w" => (false, true),
+            "rw" | "wr" => (true, true),
+            _ => return Err(malformed()),
+        };
+        Ok(Self {
+            env: EnvName::parse(name)?,
+            read,
+            write,
+        })
+    }
+
+    pub fn env(&self) -> &EnvName {
+        &self.env
+    }
+
+    pub fn allows(&self, env: &EnvName, access: Access) -> bool {
+        self.env == *env
+            && match access {
+                Access::Read => self.read,
+                Access::Write => self.write,
+            }
+    }
+
+    /// Scopes as a user types them: separated by spaces, commas or new lines; duplicates
+    /// removed.
+    pub fn parse_list(raw: &str) -> Result<Vec<Self>, ScopeError> {
+        let mut scopes: Vec<Self> = Vec::new();
+        for item in raw
+            .split([' ', ',', '\n', '\r', '\t'])
+            .filter(|s| !s.is_empty())
+        {
+            let scope = Self::parse(item)?;
+            if !scopes.contains(&scope) {
+                scopes.push(scope);
+            }
+        }
+        Ok(scopes)
+    }
+}
+
+/// Whether `scopes` (none = everything) let a call with `access` act on `env`.
+pub fn scopes_allow(scopes: &[Scope], env: &EnvName, access: Access) -> bool {
+    scopes.is_empty() || scopes.iter().any(|s| s.allows(env, access))
+}
+
+impl TryFrom<String> for Scope {
+    type Error = ScopeError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<Scope> for String {
+    fn from(value: Scope) -> Self {
+        value.to_string()
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let permission = match (self.read, self.write) {
+            (true, true) => "rw",
+            (true, false) => "r",
+            _ => "w",
+        };
+        write!(f, "env:{}:{permission}", self.env)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn scopes_read_write_or_both() {
+        let env = EnvName::parse("my-project").unwrap();
+        let other = EnvName::parse("other").unwrap();
+        let read = Scope::parse("env:my-project:r").unwrap();
+        assert!(read.allows(&env, Access::Read) && !read.allows(&env, Access::Write));
+        assert!(!read.allows(&other, Access::Read));
+        let both = Scope::parse("env:my-project:rw").unwrap();
+        assert!(both.allows(&env, Access::Write) && both.allows(&env, Access::Read));
+        assert_eq!(both.to_string(), "env:my-project:rw");
+        assert!(scopes_allow(&[], &other, Access::Write));
+        assert!(!scopes_allow(&[read], &env, Access::Write));
+    }
+
+    #[test]
+    fn malformed_scopes_say_what_is_expected() {
+        for bad in [
+            "",
+            "env:x",
+            "node:x:rw",
+            "env:x:rx",
+            "env:x:rw:extra",
+            "env::r",
+        ] {
+            assert!(Scope::parse(bad).is_err(), "{bad}");
+        }
+        assert!(matches!(
+            Scope::parse("env:Bad_Name:r"),
+            Err(ScopeError::EnvName(_))
+        ));
+        assert_eq!(
+            Scope::parse_list("env:a:r, env:b:w\nenv:a:r")
+                .unwrap()
+                .len(),
+            2
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn displayed_scopes_parse_back(name in "[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?", p in 0usize..3) {
+            let raw = format!("env:{name}:{}", ["r", "w", "rw"][p]);
+            let scope = Scope::parse(&raw).unwrap();
+            prop_assert_eq!(scope.to_string(), raw);
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(raw in ".{0,80}") {
+            let _ = Scope::parse_list(&raw);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+//! Tokens as the dashboard and the REST API show them: never the value, only its hint.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ExpiryDate, Lifetime};
+use crate::catalog::ApiSelection;
+
+/// How a token expires, as chosen when it is made or edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "model", rename_all = "snake_case")]
+pub enum ExpirySpec {
+    /// Valid until revoked (where policy allows).
+    Never,
+    /// Hard limit: valid through the end of a date (UTC).
+    Until { date: ExpiryDateWire },
+    /// Hard limit: valid for a duration from now.
+    For { secs: u64 },
+    /// Auto refresh: each use before expiry pushes it to now + the window.
+    AutoRefresh { window_secs: u64 },
+}
+
+/// An [`ExpiryDate`] on the wire, as ISO 8601.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ExpiryDateWire(pub ExpiryDate);
+
+impl TryFrom<String> for ExpiryDateWire {
+    type Error = super::DateError;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        ExpiryDate::parse_iso(&value).map(Self)
+    }
+}
+
+impl From<ExpiryDateWire> for String {
+    fn from(value: ExpiryDateWire) -> Self {
+        value.0.to_iso()
+    }
+}
+
+impl ExpirySpec {
+    pub fn until(date: ExpiryDate) -> Self {
+        Self::Until {
+            date: ExpiryDateWire(date),
+        }
+    }
+
+    pub fn lasting(lifetime: Lifetime) -> Self {
+        Self::For {
+            secs: lifetime.as_secs(),
+        }
+    }
+
+    pub fn auto_refresh(window: Lifetime) -> Self {
+        Self::AutoRefresh {
+            window_secs: window.as_secs(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExpirationModel {
+    Never,
+    HardLimit,
+    AutoRefresh,
+}
+
+impl ExpirationModel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Never => "never",
+            Self::HardLimit => "hard_limit",
+            Self::AutoRefresh => "auto_refresh",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "never" => Some(Self::Never),
+            "hard_limit" => Some(Self::HardLimit),
+            "auto_refresh" => Some(Self::AutoRefresh),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStatus {
+    Active,
+    Expired,
+    Removed,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LastUse {
+    /// Unix seconds.
+    pub at: i64,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    pub id: i64,
+    pub owner: String,
+    pub description: String,
+    /// The value's last four characters.
+    pub hint: String,
+    pub api: ApiSelection,
+    /// The set's title, or "Custom (N methods)".
+    pub api_label: String,
+    pub scopes: Vec<String>,
+    pub expiration: ExpirationModel,
+    /// Unix seconds; `None` when the token never expires.
+    pub expires_at: Option<i64>,
+    pub refresh_window_secs: Option<i64>,
+    pub status: TokenStatus,
+    pub created_at: i64,
+    pub created_by: String,
+    pub updated_at: i64,
+    pub last_used: Option<LastUse>,
+}

@@ -1,0 +1,77 @@
+//! Loading the API catalog: the file shipped in the repository, or one an operator names.
+//! A catalog that does not parse, is inconsistent, or names a method this server does not
+//! implement stops the start with a message naming the entry.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+use app::catalog::{Catalog, CatalogError, RawCatalog};
+
+use crate::services::platform;
+
+pub const SHIPPED: &str = include_str!("../../catalog/api.toml");
+
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogLoadError {
+    #[error("cannot read the API catalog {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the API catalog {path} is not valid TOML: {message}")]
+    Parse { path: String, message: String },
+    #[error("{0}")]
+    Invalid(#[from] CatalogError),
+}
+
+pub fn load(path: Option<&Path>) -> Result<Arc<Catalog>, CatalogLoadError> {
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|source| CatalogLoadError::Read {
+                path: path.to_owned(),
+                source,
+            })?;
+            parse(&text, &path.display().to_string())
+        }
+        None => parse(SHIPPED, "catalog/api.toml"),
+    }
+}
+
+/// The catalog shipped with the server (its tests prove it valid).
+pub fn shipped() -> Arc<Catalog> {
+    parse(SHIPPED, "catalog/api.toml").expect("the shipped API catalog is valid")
+}
+
+fn parse(text: &str, shown_path: &str) -> Result<Arc<Catalog>, CatalogLoadError> {
+    let raw: RawCatalog = toml::from_str(text).map_err(|e| CatalogLoadError::Parse {
+        path: shown_path.to_owned(),
+        message: e.to_string(),
+    })?;
+    let catalog = raw.validate()?;
+    platform::check_catalog(&catalog)?;
+    Ok(Arc::new(catalog))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_catalog_is_fully_implemented() {
+        let catalog = shipped();
+        assert_eq!(catalog.methods().len(), platform::IMPLEMENTED.len());
+    }
+
+    #[test]
+    fn an_unimplemented_method_is_named() {
+        let text = SHIPPED.replace(
+            "name = \"environment.control.DeleteEnv\"\nroute = \"/1.0/environment/control/rest/deleteenv\"",
+            "name = \"environment.control.Teleport\"\nroute = \"/1.0/environment/control/rest/teleport\"",
+        );
+        let error = parse(&text, "x").unwrap_err().to_string();
+        assert!(error.contains("environment.control.Teleport"), "{error}");
+        assert!(error.contains("does not implement"), "{error}");
+    }
+}

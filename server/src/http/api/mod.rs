@@ -1,0 +1,26 @@
+//! The REST API, `/api/v1/...`: the caller's tokens, the catalog, and its OpenAPI document.
+//! Callers authenticate with a browser session or with an access token; errors are JSON
+//! `{"error": {"code", "message"}}` with a stable code.
+
+mod caller;
+mod error;
+mod openapi;
+mod tokens;
+
+use axum::{Json, Router, extract::State, routing::get};
+
+use crate::{services::Services, state::AppState};
+
+pub use error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(tokens::router())
+        .route("/api/v1/catalog", get(catalog))
+        .route("/api/v1/openapi.json", get(openapi::document))
+}
+
+/// The API catalog: services, methods and predefined sets. Public: it holds no secrets.
+async fn catalog(State(services): State<Services>) -> Json<app::catalog::Catalog> {
+    Json(services.tokens.catalog().clone())
+}

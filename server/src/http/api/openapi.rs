@@ -1,0 +1,186 @@
+//! The OpenAPI 3.1 document: the REST API, and every platform-API method of the loaded
+//! catalog with its parameters and result codes.
+
+use axum::{Json, extract::State};
+use serde_json::{Map, Value, json};
+
+use crate::services::{Services, tokens::Refusal};
+
+/// The platform API's non-zero `result` numbers other than token refusals.
+const PLATFORM_RESULTS: [(i64, &str, &str); 9] = [
+    (
+        1,
+        "internal",
+        "Something went wrong on the server (logged).",
+    ),
+    (
+        2,
+        "invalid_parameter",
+        "A parameter is missing or malformed.",
+    ),
+    (
+        3,
+        "not_found",
+        "No such environment, file, application or token.",
+    ),
+    (4, "already_exists", "An environment with that name exists."),
+    (
+        5,
+        "conflict",
+        "The environment's state does not allow it (deploy to a stopped one).",
+    ),
+    (6, "quota_exceeded", "An account quota would be exceeded."),
+    (8, "unknown_method", "No API method at this address."),
+    (11, "wrong_password", "The password parameter is wrong."),
+    (12, "throttled", "Too many wrong passwords; wait and retry."),
+];
+
+pub async fn document(State(services): State<Services>) -> Json<Value> {
+    let mut paths = rest_paths();
+    for method in services.tokens.catalog().methods() {
+        let mut parameters: Vec<Value> = method
+            .params
+            .iter()
+            .map(|(name, description)| {
+                json!({ "name": name, "in": "query", "description": description,
+                        "schema": { "type": "string" },
+                        "example": method.example.get(name) })
+            })
+            .collect();
+        parameters.push(json!({
+            "name": "session", "in": "query", "schema": { "type": "string" },
+            "description": "An access token (or use a header; see securitySchemes)"
+        }));
+        let operation = json!({
+            "operationId": method.name.as_str(),
+            "summary": method.description,
+            "tags": [method.name.service()],
+            "externalDocs": { "url": method.docs },
+            "parameters": parameters,
+            "x-access": method.access.as_str(),
+            "responses": { "200": { "description": "`result` 0" },
+                           "default": { "$ref": "#/components/responses/PlatformError" } },
+        });
+        paths.insert(
+            method.route.clone(),
+            json!({ "get": operation, "post": operation }),
+        );
+    }
+    let mut results: Vec<Value> = PLATFORM_RESULTS
+        .iter()
+        .map(|(n, code, meaning)| json!({ "result": n, "code": code, "meaning": meaning }))
+        .collect();
+    results.extend(Refusal::all().iter().map(|r| {
+        json!({ "result": r.result(), "code": r.code(), "status": r.status().as_u16(),
+                "meaning": r.to_string() })
+    }));
+    Json(json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Tessera",
+            "version": crate::services::system::VERSION,
+            "description": "Personal access tokens, and the platform API they guard.",
+        },
+        "paths": paths,
+        "components": {
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer" },
+                "authToken": { "type": "apiKey", "in": "header", "name": "X-Auth-Token" },
+                "basic": { "type": "http", "scheme": "basic",
+                           "description": "Login as user name, access token as password" },
+                "sessionParam": { "type": "apiKey", "in": "query", "name": "session" },
+                "browser": { "type": "apiKey", "in": "cookie", "name": "tessera_session" },
+            },
+            "responses": {
+                "PlatformError": {
+                    "description": "`result` is non-zero; `error` says why, `code` is stable",
+                    "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "properties": { "result": { "type": "integer" },
+                                        "error": { "type": "string" },
+                                        "code": { "type": "string" } } } } },
+                },
+                "Error": {
+                    "description": "`{\"error\": {\"code\", \"message\"}}`",
+                },
+            },
+        },
+        "x-platform-results": results,
+        "security": [{ "bearer": [] }, { "authToken": [] }, { "basic": [] }, { "browser": [] }],
+    }))
+}
+
+fn rest_paths() -> Map<String, Value> {
+    let error = json!({ "$ref": "#/components/responses/Error" });
+    let op = |summary: &str, method: Option<&str>| {
+        json!({ "summary": summary, "x-token-method": method,
+                "responses": { "200": { "description": "OK" }, "default": error } })
+    };
+    let changes = "Body: JSON with `password` and any of description, api_set, methods, \
+                   expires_at (yyyy-mm-dd), expires_in (30d), auto_refresh (12h), \
+                   never_expires, scopes.";
+    let list = "users.authentication.GetTokens";
+    let mut paths = Map::new();
+    paths.insert(
+        "/api/v1/tokens".into(),
+        json!({
+            "get": op("The caller's tokens (never their values)", Some(list)),
+            "post": op(&format!("Generate a token; the value is in the answer, once. {changes}"),
+                       Some("users.authentication.CreateToken")),
+        }),
+    );
+    paths.insert("/api/v1/tokens/{id}".into(), json!({
+        "get": op("One token", Some(list)),
+        "patch": op(&format!("Edit a token. {changes}"), Some("users.authentication.EditToken")),
+        "delete": op("Remove a token. Body: {\"password\"}", Some("users.authentication.DeleteTokens")),
+    }));
+    paths.insert(
+        "/api/v1/tokens/{id}/regenerate".into(),
+        json!({
+            "post": op("A new value; the old one stops at once. Body: {\"password\"}",
+                       Some("users.authentication.RegenerateToken")),
+        }),
+    );
+    paths.insert(
+        "/api/v1/tokens/{id}/copy".into(),
+        json!({
+            "post": op(&format!("A new token with this one's settings. {changes}"),
+                       Some("users.authentication.CreateToken")),
+        }),
+    );
+    paths.insert(
+        "/api/v1/tokens/remove".into(),
+        json!({
+            "post": op("Remove several. Body: {\"password\", \"ids\": [..]}",
+                       Some("users.authentication.DeleteTokens")),
+        }),
+    );
+    paths.insert(
+        "/api/v1/tokens/self".into(),
+        json!({
+            "get": op("The presented token itself", None),
+            "delete": op("Revoke the presented token (no password)", None),
+        }),
+    );
+    paths.insert(
+        "/api/v1/tokens/self/rotate".into(),
+        json!({
+            "post": op("A new value for the presented token (no password)", None),
+        }),
+    );
+    paths.insert(
+        "/api/v1/catalog".into(),
+        json!({ "get": op("The API catalog (public)", None) }),
+    );
+    paths.insert(
+        "/api/v1/marketplace/apps".into(),
+        json!({
+            "get": op("The marketplace's applications (public)", None),
+        }),
+    );
+    paths.insert(
+        "/api/v1/openapi.json".into(),
+        json!({ "get": op("This document", None) }),
+    );
+    paths
+}

@@ -1,0 +1,112 @@
+//! Finding the access token a request presents: the `session` parameter (query or form),
+//! `Authorization: Bearer`, `X-Auth-Token`, or HTTP Basic with the token as password. All
+//! four lead to the same check; a request carrying two different tokens is refused.
+
+use base64::{Engine as _, engine::general_purpose::STANDARD};
+use http::{HeaderMap, header::AUTHORIZATION};
+
+use crate::services::tokens::{Presented, Refusal};
+
+pub const SESSION_PARAM: &str = "session";
+const AUTH_TOKEN_HEADER: &str = "x-auth-token";
+
+/// The token among `headers` and the call's `session` parameters (already taken out of the
+/// parameters, so no handler ever sees it). `None` when the request carries none.
+pub fn presented_token(
+    headers: &HeaderMap,
+    session_params: Vec<String>,
+) -> Result<Option<Presented>, Refusal> {
+    let mut found: Vec<(String, Option<String>)> = session_params
+        .into_iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| (v, None))
+        .collect();
+    for value in headers.get_all(AUTH_TOKEN_HEADER) {
+        let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
+        if !value.is_empty() {
+            found.push((value.to_owned(), None));
+        }
+    }
+    for value in headers.get_all(AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
+        let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
+        if scheme.eq_ignore_ascii_case("bearer") {
+            found.push((rest.trim().to_owned(), None));
+        } else if scheme.eq_ignore_ascii_case("basic") {
+            let decoded = STANDARD
+                .decode(rest.trim())
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .ok_or(Refusal::Unknown)?;
+            let (login, token) = decoded.split_once(':').ok_or(Refusal::Unknown)?;
+            found.push((token.to_owned(), Some(login.to_owned())));
+        }
+    }
+    let Some((value, login)) = found.pop() else {
+        return Ok(None);
+    };
+    if found.iter().any(|(other, _)| *other != value) {
+        return Err(Refusal::ConflictingCredentials);
+    }
+    let login = login.or_else(|| found.into_iter().find_map(|(_, login)| login));
+    Ok(Some(Presented::new(value, login)))
+}
+
+#[cfg(test)]
+mod tests {
+    use http::HeaderValue;
+
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn each_transport_presents_the_token() {
+        let token = "tsr_x";
+        let basic = STANDARD.encode(format!("alice:{token}"));
+        let cases = [
+            (headers(&[("authorization", "Bearer tsr_x")]), vec![]),
+            (headers(&[("x-auth-token", "tsr_x")]), vec![]),
+            (
+                headers(&[("authorization", &format!("Basic {basic}"))]),
+                vec![],
+            ),
+            (HeaderMap::new(), vec![token.to_owned()]),
+        ];
+        for (headers, params) in cases {
+            let presented = presented_token(&headers, params).unwrap().unwrap();
+            assert_eq!(presented.value(), token);
+        }
+        assert!(
+            presented_token(&HeaderMap::new(), vec![])
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn two_different_tokens_are_refused_and_the_same_one_twice_is_fine() {
+        let both = headers(&[("authorization", "Bearer tsr_a"), ("x-auth-token", "tsr_b")]);
+        assert_eq!(
+            presented_token(&both, vec![]).unwrap_err(),
+            Refusal::ConflictingCredentials
+        );
+        let same = headers(&[("x-auth-token", "tsr_a")]);
+        assert!(presented_token(&same, vec!["tsr_a".into()]).is_ok());
+    }
+
+    #[test]
+    fn broken_basic_auth_is_refused() {
+        let broken = headers(&[("authorization", "Basic !!!")]);
+        assert_eq!(
+            presented_token(&broken, vec![]).unwrap_err(),
+            Refusal::Unknown
+        );
+    }
+}

@@ -1,0 +1,132 @@
+//! The platform API: `/1.0/<service>/<group>/rest/<method>`, GET or POST, parameters in the
+//! query or a form body. Success answers `{"result": 0, ...}`; failures a documented non-zero
+//! `result`, an `error` message and a stable `code`, with a matching HTTP status.
+
+use app::request::RequestContext;
+use axum::{
+    Json, Router,
+    body::{Bytes, to_bytes},
+    extract::{Path, Request, State},
+    http::{StatusCode, header::CONTENT_TYPE},
+    response::{IntoResponse, Response},
+    routing::{any, get},
+};
+use serde_json::{Value, json};
+
+use super::credentials::{SESSION_PARAM, presented_token};
+use crate::{
+    services::{
+        Services,
+        platform::{Answer, MAX_FILE_BYTES, Params, PlatformError},
+    },
+    state::AppState,
+};
+
+/// Room for the largest file write plus the other parameters, form-encoded.
+const MAX_BODY_BYTES: usize = 4 * MAX_FILE_BYTES;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/1.0/{service}/{group}/rest/{method}", any(call))
+        .route("/api/v1/marketplace/apps", get(public_apps))
+}
+
+async fn call(
+    State(services): State<Services>,
+    Path((service, group, method)): Path<(String, String, String)>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let context = RequestContext::from_parts(&parts);
+    let form = if is_form(&parts.headers) {
+        match to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return failure(&PlatformError::InvalidParameter(format!(
+                    "The request body is larger than {MAX_BODY_BYTES} bytes."
+                )));
+            }
+        }
+    } else {
+        Bytes::new()
+    };
+    let (pairs, sessions) = match parameters(parts.uri.query(), &form) {
+        Ok(split) => split,
+        Err(error) => return failure(&error),
+    };
+    let presented = match presented_token(&parts.headers, sessions) {
+        Ok(presented) => presented,
+        Err(refusal) => return failure(&PlatformError::Refused(refusal)),
+    };
+    let params = Params::new(pairs);
+    match services
+        .platform
+        .call(
+            (&service, &group, &method),
+            presented,
+            &params,
+            &context.client,
+        )
+        .await
+    {
+        Ok(answer) => success(answer),
+        Err(error) => failure(&error),
+    }
+}
+
+/// The marketplace's listing without a token: the same read as `marketplace.app.GetList`
+/// (benchmarks compare the two to price the token check).
+async fn public_apps(State(services): State<Services>) -> Response {
+    match services.platform.public_apps().await {
+        Ok(answer) => success(answer),
+        Err(error) => failure(&error),
+    }
+}
+
+fn is_form(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+type Pairs = Vec<(String, String)>;
+
+/// Query and form parameters (the form wins on a repeated name), with every `session` value
+/// set apart.
+fn parameters(query: Option<&str>, form: &[u8]) -> Result<(Pairs, Vec<String>), PlatformError> {
+    let malformed =
+        |_| PlatformError::InvalidParameter("The parameters are not URL-encoded.".into());
+    let mut pairs: Pairs =
+        serde_urlencoded::from_str(query.unwrap_or_default()).map_err(malformed)?;
+    pairs.extend(serde_urlencoded::from_bytes::<Pairs>(form).map_err(malformed)?);
+    let (sessions, pairs): (Vec<_>, Vec<_>) = pairs
+        .into_iter()
+        .partition(|(name, _)| name == SESSION_PARAM);
+    Ok((pairs, sessions.into_iter().map(|(_, v)| v).collect()))
+}
+
+fn success(answer: Answer) -> Response {
+    let mut body = serde_json::Map::with_capacity(answer.len() + 1);
+    body.insert("result".into(), json!(0));
+    body.extend(answer);
+    (StatusCode::OK, Json(Value::Object(body))).into_response()
+}
+
+fn failure(error: &PlatformError) -> Response {
+    let message = if error.is_internal() {
+        tracing::error!(%error, "platform API call failed");
+        "Something went wrong on the server. It has been logged.".to_owned()
+    } else {
+        error.to_string()
+    };
+    let body = json!({ "result": error.result(), "error": message, "code": error.code() });
+    let mut response = (error.status(), Json(body)).into_response();
+    if error.status() == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            http::header::WWW_AUTHENTICATE,
+            http::HeaderValue::from_static("Bearer, Basic realm=\"tessera\""),
+        );
+    }
+    response
+}

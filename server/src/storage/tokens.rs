@@ -1,0 +1,268 @@
+//! The `access_tokens` table (digests and settings, never values) and the digests retired by
+//! regeneration.
+
+use sqlx::{AnyExecutor, FromRow};
+
+use super::Result;
+
+/// A token with its owner's standing, as every look-up returns it.
+#[derive(Debug, Clone, FromRow)]
+pub struct TokenRow {
+    pub token_id: i64,
+    pub user_id: i64,
+    pub hint: String,
+    pub description: String,
+    pub api_set: Option<String>,
+    pub methods: String,
+    pub scopes: String,
+    pub expiration: String,
+    pub expires_at: Option<i64>,
+    pub refresh_window_secs: Option<i64>,
+    pub created_at: i64,
+    pub created_by_login: String,
+    pub updated_at: i64,
+    pub last_used_at: Option<i64>,
+    pub last_used_ip: Option<String>,
+    pub last_used_user_agent: Option<String>,
+    pub removed_at: Option<i64>,
+    pub owner_login: String,
+    pub owner_role: String,
+    pub owner_disabled_at: Option<i64>,
+}
+
+const SELECT: &str = "select t.token_id, t.user_id, t.hint, t.description, t.api_set, \
+     t.methods, t.scopes, t.expiration, t.expires_at, t.refresh_window_secs, t.created_at, \
+     t.created_by_login, t.updated_at, t.last_used_at, t.last_used_ip, t.last_used_user_agent, \
+     t.removed_at, u.login as owner_login, u.role as owner_role, \
+     u.disabled_at as owner_disabled_at \
+     from access_tokens t join users u on u.user_id = t.user_id";
+
+/// What a token may do and until when; the same columns for new and edited tokens.
+pub struct TokenSettings<'a> {
+    pub description: &'a str,
+    pub api_set: Option<&'a str>,
+    pub methods: &'a str,
+    pub scopes: &'a str,
+    pub expiration: &'a str,
+    pub expires_at: Option<i64>,
+    pub refresh_window_secs: Option<i64>,
+}
+
+pub struct NewToken<'a> {
+    pub user_id: i64,
+    pub digest: &'a str,
+    pub hint: &'a str,
+    pub settings: TokenSettings<'a>,
+    pub created_by_user_id: Option<i64>,
+    pub created_by_login: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> Result<i64> {
+    let settings = &token.settings;
+    let id = sqlx::query_scalar(
+        "insert into access_tokens (user_id, token_digest, hint, description, api_set, methods, \
+         scopes, expiration, expires_at, refresh_window_secs, created_at, created_by_user_id, \
+         created_by_login, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11) \
+         returning token_id",
+    )
+    .bind(token.user_id)
+    .bind(token.digest)
+    .bind(token.hint)
+    .bind(settings.description)
+    .bind(settings.api_set)
+    .bind(settings.methods)
+    .bind(settings.scopes)
+    .bind(settings.expiration)
+    .bind(settings.expires_at)
+    .bind(settings.refresh_window_secs)
+    .bind(token.now)
+    .bind(token.created_by_user_id)
+    .bind(token.created_by_login)
+    .fetch_one(executor)
+    .await?;
+    Ok(id)
+}
+
+/// The token a presented value's digest names, removed or not.
+pub async fn find_by_digest<'c>(
+    executor: impl AnyExecutor<'c>,
+    digest: &str,
+) -> Result<Option<TokenRow>> {
+    let sql = format!("{SELECT} where t.token_digest = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(digest)
+        .fetch_optional(executor)
+        .await?)
+}
+
+/// The token whose earlier value this digest was, if it was regenerated away.
+pub async fn find_retired<'c>(
+    executor: impl AnyExecutor<'c>,
+    digest: &str,
+) -> Result<Option<TokenRow>> {
+    let sql = format!(
+        "{SELECT} join retired_token_digests r on r.token_id = t.token_id \
+         where r.token_digest = $1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(digest)
+        .fetch_optional(executor)
+        .await?)
+}
+
+pub async fn find<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    token_id: i64,
+) -> Result<Option<TokenRow>> {
+    let sql = format!("{SELECT} where t.user_id = $1 and t.token_id = $2");
+    Ok(sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(token_id)
+        .fetch_optional(executor)
+        .await?)
+}
+
+/// A user's tokens, newest first; removed ones only when asked (admins see history).
+pub async fn list_for_user<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    include_removed: bool,
+) -> Result<Vec<TokenRow>> {
+    let removed = if include_removed {
+        ""
+    } else {
+        " and t.removed_at is null"
+    };
+    let sql = format!("{SELECT} where t.user_id = $1{removed} order by t.token_id desc");
+    Ok(sqlx::query_as(&sql)
+        .bind(user_id)
+        .fetch_all(executor)
+        .await?)
+}
+
+/// Replaces a live token's settings; false when it is gone or removed.
+pub async fn update_settings<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+    settings: TokenSettings<'_>,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "update access_tokens set description = $2, api_set = $3, methods = $4, scopes = $5, \
+         expiration = $6, expires_at = $7, refresh_window_secs = $8, updated_at = $9 \
+         where token_id = $1 and removed_at is null",
+    )
+    .bind(token_id)
+    .bind(settings.description)
+    .bind(settings.api_set)
+    .bind(settings.methods)
+    .bind(settings.scopes)
+    .bind(settings.expiration)
+    .bind(settings.expires_at)
+    .bind(settings.refresh_window_secs)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn current_digest<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "select token_digest from access_tokens where token_id = $1 and removed_at is null",
+    )
+    .bind(token_id)
+    .fetch_optional(executor)
+    .await?)
+}
+
+/// Swaps the digest if it is still `old` (a concurrent regeneration makes this false).
+pub async fn replace_digest<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+    old_digest: &str,
+    new_digest: &str,
+    hint: &str,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "update access_tokens set token_digest = $3, hint = $4, updated_at = $5 \
+         where token_id = $1 and token_digest = $2 and removed_at is null",
+    )
+    .bind(token_id)
+    .bind(old_digest)
+    .bind(new_digest)
+    .bind(hint)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn retire_digest<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+    digest: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "insert into retired_token_digests (token_digest, token_id, retired_at) \
+         values ($1, $2, $3) on conflict (token_digest) do nothing",
+    )
+    .bind(digest)
+    .bind(token_id)
+    .bind(now)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
+
+/// Marks a live token removed; false when it was not live.
+pub async fn mark_removed<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+    removed_by_login: &str,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "update access_tokens set removed_at = $2, removed_by_login = $3, updated_at = $2 \
+         where token_id = $1 and removed_at is null",
+    )
+    .bind(token_id)
+    .bind(now)
+    .bind(removed_by_login)
+    .execute(executor)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a use, never moving `last_used_at` back (replicas flush in any order), and slides
+/// an auto-refresh token's expiry to the use plus its window.
+pub async fn record_use<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+    at: i64,
+    ip: Option<&str>,
+    user_agent: Option<&str>,
+) -> Result<()> {
+    sqlx::query(
+        "update access_tokens set last_used_at = $2, last_used_ip = $3, \
+         last_used_user_agent = $4, \
+         expires_at = case when expiration = 'auto_refresh' \
+             and $2 + refresh_window_secs > expires_at \
+             then $2 + refresh_window_secs else expires_at end \
+         where token_id = $1 and (last_used_at is null or last_used_at < $2)",
+    )
+    .bind(token_id)
+    .bind(at)
+    .bind(ip)
+    .bind(user_agent)
+    .execute(executor)
+    .await?;
+    Ok(())
+}
