@@ -9,5 +9,6 @@ mod cli;
 mod csrf;
 mod health;
 mod pages;
+mod platform;
 mod startup;
 mod storage;

@@ -18,7 +18,12 @@ use axum::{
 use leptos::config::LeptosOptions;
 use server::{
     http::{client_address::TrustedProxies, router},
-    services::{Services, accounts::NewAccount, audit::Actor},
+    services::{
+        Services,
+        accounts::{Confirmed, NewAccount},
+        audit::Actor,
+        tokens::{TokenOwner, TokenSpec},
+    },
     state::AppState,
     storage::{Database, DatabaseUrl},
 };
@@ -232,6 +237,37 @@ impl TestApp {
         self.request(request.body(Body::empty()).unwrap()).await
     }
 
+    /// A token for `login` made by the operator (no password round), and its value.
+    pub async fn token_for(&self, login: &str, spec: TokenSpec) -> (String, i64) {
+        let (user_id, login) = self
+            .services
+            .accounts
+            .find_user(&Login::parse(login).unwrap())
+            .await
+            .expect("the token's owner exists");
+        let issued = self
+            .services
+            .tokens
+            .generate(
+                &TokenOwner { user_id, login },
+                spec,
+                &Confirmed::by_operator(),
+                &ClientInfo::default(),
+            )
+            .await
+            .expect("generate a token");
+        (issued.secret.expose().to_owned(), issued.token.id)
+    }
+
+    pub async fn user_id(&self, login: &str) -> i64 {
+        self.services
+            .accounts
+            .find_user(&Login::parse(login).unwrap())
+            .await
+            .expect("user exists")
+            .0
+    }
+
     pub async fn exec(&self, sql: &str) {
         sqlx::query(sql)
             .execute(self.database.pool())
@@ -320,5 +356,28 @@ fn with_database_name(url: &str, name: &str) -> String {
     match query {
         Some(query) => format!("{base}/{name}?{query}"),
         None => format!("{base}/{name}"),
+    }
+}
+
+/// A token spec: `methods` (catalog names) or a set id, never expiring, no scopes.
+pub fn spec(api: &str) -> TokenSpec {
+    use app::{
+        catalog::{ApiSelection, MethodName},
+        token::{Description, ExpirySpec},
+    };
+    let api = if api.contains('.') {
+        ApiSelection::Custom(
+            api.split(',')
+                .map(|m| MethodName::parse(m).unwrap())
+                .collect(),
+        )
+    } else {
+        ApiSelection::Set(api.to_owned())
+    };
+    TokenSpec {
+        description: Description::parse("test token").unwrap(),
+        api,
+        scopes: Vec::new(),
+        expiry: ExpirySpec::Never,
     }
 }
