@@ -12,3 +12,4 @@ mod pages;
 mod platform;
 mod startup;
 mod storage;
+mod tokens;
