@@ -150,3 +150,141 @@ fn errors_are_clear_and_change_nothing() {
     let list = stdout(&cli.run(&["list"], None));
     assert_eq!(list.lines().count(), 2, "only the header and bob: {list}");
 }
+
+fn token_count(cli: &Cli) -> i64 {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection as _;
+        let mut connection = sqlx::SqliteConnection::connect(&cli.url).await.unwrap();
+        sqlx::query_scalar("select count(*) from access_tokens")
+            .fetch_one(&mut connection)
+            .await
+            .unwrap()
+    })
+}
+
+#[test]
+fn token_command_options() {
+    let cli = Cli::new();
+    let created = cli.run(&["create", "--login", "alice"], None);
+    assert!(created.status.success(), "{}", stderr(&created));
+
+    let quiet = cli.run(&["token", "-u", "alice", "-q", "-e", "20m"], None);
+    assert!(quiet.status.success(), "{}", stderr(&quiet));
+    let value = stdout(&quiet);
+    let value = value.strip_suffix('\n').unwrap();
+    assert!(
+        app::token::TokenSecret::parse(value).is_ok() && !value.contains(char::is_whitespace),
+        "only the value: {value:?}"
+    );
+
+    let summary = cli.run(
+        &[
+            "token",
+            "--user",
+            "Alice",
+            "--expire",
+            "30d",
+            "-s",
+            "env:my-project:rw",
+            "-s",
+            "env:docs:r",
+            "--api",
+            "ide_plugins",
+            "--description",
+            "IDE on my laptop",
+        ],
+        None,
+    );
+    assert!(summary.status.success(), "{}", stderr(&summary));
+    let text = stdout(&summary);
+    for expected in [
+        "for alice",
+        "IDE on my laptop",
+        "IDE Plugins",
+        "env:my-project:rw env:docs:r",
+        "hard limit, until",
+        "value:       tsr_",
+        "shown only now",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+
+    let auto = cli.run(
+        &[
+            "token",
+            "-u",
+            "alice",
+            "-a",
+            "3600",
+            "--method",
+            "environment.control.StopEnv",
+        ],
+        None,
+    );
+    let text = stdout(&auto);
+    assert!(text.contains("auto refresh every 3600s"), "{text}");
+    assert!(text.contains("Custom (1 method)"), "{text}");
+
+    let everything = stdout(&cli.run(&["token", "-u", "alice"], None));
+    assert!(everything.contains("Custom (22 methods)"), "{everything}");
+    assert!(everything.contains("expires:     never"), "{everything}");
+    assert_eq!(token_count(&cli), 4);
+
+    let help = cli.run(&["token", "-h"], None);
+    let usage = stdout(&help);
+    for flag in [
+        "-u, --user",
+        "-e, --expire",
+        "-a, --auto",
+        "-s, --scope",
+        "-q, --quiet",
+    ] {
+        assert!(usage.contains(flag), "{flag} in {usage}");
+    }
+}
+
+#[test]
+fn token_command_errors_create_nothing() {
+    let cli = Cli::new();
+    cli.run(&["create", "--login", "alice"], None);
+    let cases: [(&[&str], &str); 8] = [
+        (
+            &["token", "-u", "nobody"],
+            "There is no user with the login nobody",
+        ),
+        (&["token", "-u", "alice", "-e", "30x"], "unknown unit"),
+        (&["token", "-u", "alice", "-e", "soon"], "is not a duration"),
+        (&["token", "-u", "alice", "-a", "0"], "longer than zero"),
+        (
+            &["token", "-u", "alice", "-e", "1d", "-a", "60"],
+            "cannot be used with",
+        ),
+        (
+            &["token", "-u", "alice", "-s", "node:x:rw"],
+            "is not a scope",
+        ),
+        (
+            &[
+                "token",
+                "-u",
+                "alice",
+                "--method",
+                "environment.control.Fly",
+            ],
+            "environment.control.Fly",
+        ),
+        (&["token", "-e", "1d"], "--user"),
+    ];
+    for (args, expected) in cases {
+        let output = cli.run(args, None);
+        assert!(!output.status.success(), "{args:?} should fail");
+        let err = stderr(&output);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(
+            stdout(&output).is_empty(),
+            "{args:?} printed {}",
+            stdout(&output)
+        );
+    }
+    assert_eq!(token_count(&cli), 0);
+}

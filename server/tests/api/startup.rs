@@ -118,3 +118,109 @@ fn missing_site_files_are_a_clear_error() {
 
     assert_clear_failure(&output, "WASM bundle was not found");
 }
+
+/// A canary token used through every transport, successfully and not, appears in no log
+/// line the server writes (at debug level, the most verbose we ship).
+#[test]
+fn a_token_never_reaches_the_logs() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/tessera.db", dir.path().display());
+    let site = site_dir();
+    let env = [("DATABASE_URL", url.as_str())];
+    let created = tessera(&["admin", "user", "create", "--login", "carol"], &env);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let token = tessera(&["admin", "user", "token", "-u", "carol", "-q"], &env);
+    let canary = String::from_utf8(token.stdout).unwrap().trim().to_owned();
+    assert!(canary.starts_with("tsr_"));
+
+    let mut server = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--site-root"])
+        .arg(site.path())
+        .env("DATABASE_URL", &url)
+        .env("TESSERA_LOG", "debug")
+        .env("TESSERA_ADMIN_PASSWORD", "an admin password")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    let addr = loop {
+        line.clear();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        if let Some(addr) = line.trim().strip_prefix("listening on http://") {
+            break addr.to_owned();
+        }
+    };
+    let basic = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("carol:{canary}"),
+    );
+    let mut broken = canary.clone();
+    broken.pop();
+    broken.push('!');
+    let requests = [
+        format!("GET /1.0/users/account/rest/getuserinfo?session={canary} HTTP/1.1\r\n\r\n"),
+        format!(
+            "GET /1.0/users/account/rest/getuserinfo HTTP/1.1\r\nAuthorization: Bearer {canary}\r\n\r\n"
+        ),
+        format!(
+            "GET /1.0/users/account/rest/getuserinfo HTTP/1.1\r\nX-Auth-Token: {canary}\r\n\r\n"
+        ),
+        format!(
+            "GET /1.0/users/account/rest/getuserinfo HTTP/1.1\r\nAuthorization: Basic {basic}\r\n\r\n"
+        ),
+        format!(
+            "POST /1.0/environment/control/rest/getenvinfo HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\nenvName=none&session={canary}",
+            "envName=none&session=".len() + canary.len()
+        ),
+        format!("GET /1.0/users/account/rest/getuserinfo?session={broken} HTTP/1.1\r\n\r\n"),
+        format!("GET /api/v1/tokens/self HTTP/1.1\r\nAuthorization: Bearer {canary}\r\n\r\n"),
+        format!("GET /no/such/page?session={canary} HTTP/1.1\r\n\r\n"),
+    ];
+    let mut answers = Vec::new();
+    for request in requests {
+        let request = request.replace(
+            "HTTP/1.1\r\n",
+            "HTTP/1.1\r\nHost: x\r\nConnection: close\r\n",
+        );
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answers.push(answer.lines().next().unwrap_or_default().to_owned());
+    }
+    assert_eq!(
+        answers.iter().filter(|a| a.contains(" 200 ")).count(),
+        5,
+        "{answers:?}"
+    );
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status();
+    let mut logs = String::new();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    stdout.read_to_string(&mut logs).unwrap();
+    server.wait().unwrap();
+    assert!(
+        logs.contains("served"),
+        "the access log was captured: {logs}"
+    );
+    assert!(logs.lines().count() >= 8, "{logs}");
+    let secret = &canary[4..34];
+    assert!(
+        !logs.contains(secret),
+        "a token value reached the logs:\n{logs}"
+    );
+    assert!(
+        !logs.contains(&broken[4..34]),
+        "a mistyped token reached the logs"
+    );
+}
