@@ -101,7 +101,8 @@ fn selections_parse_from_a_set_or_method_names() {
 
 #[test]
 fn broken_entries_are_named() {
-    let cases: [(&str, fn(&mut RawCatalog)); 6] = [
+    type Breakage = fn(&mut RawCatalog);
+    let cases: [(&str, Breakage); 6] = [
         ("environment.control.StopEnv", |raw| {
             raw.methods[4].route = "/1.0/environment/control/rest/halt".into();
         }),
