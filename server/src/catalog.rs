@@ -45,9 +45,14 @@ pub fn shipped() -> Arc<Catalog> {
 }
 
 fn parse(text: &str, shown_path: &str) -> Result<Arc<Catalog>, CatalogLoadError> {
-    let raw: RawCatalog = toml::from_str(text).map_err(|e| CatalogLoadError::Parse {
-        path: shown_path.to_owned(),
-        message: e.to_string(),
+    let raw: RawCatalog = toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map_or(0, |span| text[..span.start].matches('\n').count() + 1);
+        CatalogLoadError::Parse {
+            path: shown_path.to_owned(),
+            message: format!("line {line}: {}", e.message().trim()),
+        }
     })?;
     let catalog = raw.validate()?;
     platform::check_catalog(&catalog)?;
@@ -66,9 +71,10 @@ mod tests {
 
     #[test]
     fn an_unimplemented_method_is_named() {
-        let text = SHIPPED.replace(
-            "name = \"environment.control.DeleteEnv\"\nroute = \"/1.0/environment/control/rest/deleteenv\"",
-            "name = \"environment.control.Teleport\"\nroute = \"/1.0/environment/control/rest/teleport\"",
+        let text = format!(
+            "{SHIPPED}\n[[methods]]\nname = \"environment.control.Teleport\"\n\
+             route = \"/1.0/environment/control/rest/teleport\"\naccess = \"write\"\n\
+             description = \"Moves an environment.\"\ndocs = \"/docs/api\"\n"
         );
         let error = parse(&text, "x").unwrap_err().to_string();
         assert!(error.contains("environment.control.Teleport"), "{error}");

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_address;
 pub mod credentials;
 mod csrf;
+mod docs;
 pub mod error;
 mod health;
 mod pages;
@@ -26,6 +27,7 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         .merge(auth::router())
         .merge(platform::router())
         .merge(api::router())
+        .merge(docs::router())
         .nest_service("/pkg", assets::service(site_root))
         .merge(pages::router(&state))
         .layer(middleware::from_fn(csrf::reject_cross_site))

@@ -224,3 +224,39 @@ fn a_token_never_reaches_the_logs() {
         "a mistyped token reached the logs"
     );
 }
+
+#[test]
+fn a_broken_catalog_stops_the_start_naming_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("api.toml");
+    let shipped = include_str!("../../../catalog/api.toml");
+    std::fs::write(
+        &catalog,
+        shipped.replace(
+            "route = \"/1.0/environment/control/rest/stopenv\"",
+            "route = \"/1.0/environment/control/rest/halt\"",
+        ),
+    )
+    .unwrap();
+    let site = site_dir();
+    let url = format!("sqlite://{}/t.db", dir.path().display());
+    let output = tessera(
+        &["serve", "--addr", "127.0.0.1:0", "--catalog"]
+            .into_iter()
+            .chain([
+                catalog.to_str().unwrap(),
+                "--site-root",
+                site.path().to_str().unwrap(),
+            ])
+            .collect::<Vec<_>>(),
+        &[("DATABASE_URL", &url)],
+    );
+    assert_clear_failure(&output, "API catalog entry “environment.control.StopEnv”");
+
+    std::fs::write(&catalog, "methods = [").unwrap();
+    let output = tessera(
+        &["serve", "--catalog", catalog.to_str().unwrap()],
+        &[("DATABASE_URL", &url)],
+    );
+    assert_clear_failure(&output, "is not valid TOML");
+}

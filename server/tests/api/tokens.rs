@@ -702,6 +702,19 @@ async fn the_catalog_and_openapi_are_served(app: &TestApp) {
     }
     let results = openapi["x-platform-results"].as_array().unwrap();
     assert!(results.iter().any(|r| r["code"] == "token_regenerated"));
+    let docs = app.get("/docs/api").await;
+    assert_eq!(docs.status, 200);
+    for method in methods {
+        let anchor = method["docs"].as_str().unwrap().split_once('#').unwrap().1;
+        assert!(
+            docs.text().contains(&format!("id=\"{anchor}\"")),
+            "{anchor}"
+        );
+    }
+    assert!(
+        docs.text().contains("&lt;h1&gt;Hello&lt;/h1&gt;"),
+        "examples are escaped"
+    );
     let public = app.get("/api/v1/marketplace/apps").await.json();
     assert_eq!(public["result"], 0);
     assert!(public["apps"].as_array().unwrap().len() >= 3);

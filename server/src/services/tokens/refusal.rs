@@ -92,3 +92,22 @@ impl Refusal {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_is_documented_in_the_readme() {
+        let readme = include_str!("../../../../README.md");
+        for refusal in Refusal::all() {
+            let row = format!(
+                "| {} | `{}` | {} |",
+                refusal.result(),
+                refusal.code(),
+                refusal.status().as_u16()
+            );
+            assert!(readme.contains(&row), "README lacks {row}");
+        }
+    }
+}
