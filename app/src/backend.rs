@@ -6,7 +6,11 @@
 use std::sync::Arc;
 
 use crate::{
-    account::UserView, error::ServerError, request::RequestContext, status::DatabaseReport,
+    account::UserView,
+    error::ServerError,
+    request::RequestContext,
+    status::DatabaseReport,
+    token::{IssuedTokenView, TokenForm, TokenPage, TokenView},
 };
 
 /// A new session: the `Set-Cookie` header value to send and who signed in.
@@ -16,7 +20,7 @@ pub struct SessionStart {
 }
 
 #[async_trait::async_trait]
-pub trait Backend: Send + Sync + 'static {
+pub trait Backend: TokenBackend + Send + Sync + 'static {
     /// Runs a read against the database and reports what it answered.
     async fn database_report(&self) -> Result<DatabaseReport, ServerError>;
 
@@ -38,6 +42,49 @@ pub trait Backend: Send + Sync + 'static {
         new_password: &str,
         confirm_password: &str,
     ) -> Result<(), ServerError>;
+}
+
+/// The signed-in user's tokens. Every change takes the account password.
+#[async_trait::async_trait]
+pub trait TokenBackend: Send + Sync + 'static {
+    async fn token_page(&self, request: &RequestContext) -> Result<TokenPage, ServerError>;
+
+    async fn generate_token(
+        &self,
+        request: &RequestContext,
+        form: TokenForm,
+        password: &str,
+    ) -> Result<IssuedTokenView, ServerError>;
+
+    async fn edit_token(
+        &self,
+        request: &RequestContext,
+        id: i64,
+        form: TokenForm,
+        password: &str,
+    ) -> Result<TokenView, ServerError>;
+
+    async fn regenerate_token(
+        &self,
+        request: &RequestContext,
+        id: i64,
+        password: &str,
+    ) -> Result<IssuedTokenView, ServerError>;
+
+    async fn copy_token(
+        &self,
+        request: &RequestContext,
+        id: i64,
+        form: TokenForm,
+        password: &str,
+    ) -> Result<IssuedTokenView, ServerError>;
+
+    async fn remove_tokens(
+        &self,
+        request: &RequestContext,
+        ids: Vec<i64>,
+        password: &str,
+    ) -> Result<usize, ServerError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -19,6 +19,11 @@ pub enum ServerError {
     /// Input that cannot be accepted; the message says why.
     #[error("{0}")]
     Invalid(String),
+    /// A token form with fields that cannot be accepted, each explained.
+    #[error("{}", .0.summary())]
+    InvalidFields(crate::token::TokenFormErrors),
+    #[error("There is no such token: it may have been removed in another tab. Refresh the list.")]
+    NotFound,
     #[error("The database is not answering. Try again in a moment.")]
     DatabaseUnavailable,
     #[error("Something went wrong on the server. It has been logged.")]
@@ -45,7 +50,8 @@ impl ServerError {
             Self::Unauthenticated | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::WrongPassword => StatusCode::FORBIDDEN,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid(_) | Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::NotFound => StatusCode::NOT_FOUND,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -1,4 +1,5 @@
 //! Pieces shared by several pages.
 
 pub mod field;
+pub mod modal;
 pub mod top_bar;

@@ -2,6 +2,7 @@
 
 pub mod check_database;
 pub mod session;
+pub mod tokens;
 
 /// Sets the HTTP status of a failed server function to match its error (401, 422, 429...).
 #[cfg(feature = "ssr")]

@@ -97,6 +97,14 @@ impl ExpiryDate {
         unix_midnight(self.year, self.month, self.day) + 86_400
     }
 
+    pub fn year(self) -> i64 {
+        self.year
+    }
+
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
     pub fn to_iso(self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }

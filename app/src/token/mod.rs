@@ -3,6 +3,7 @@
 
 mod description;
 mod expiry;
+mod form;
 mod lifetime;
 mod scope;
 mod secret;
@@ -10,7 +11,11 @@ mod view;
 
 pub use description::{Description, DescriptionError};
 pub use expiry::{DateError, ExpiryDate};
+pub use form::{CheckedForm, TokenForm, TokenFormErrors};
 pub use lifetime::{Lifetime, LifetimeError};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};
 pub use secret::{RANDOM_CHARS, TOKEN_PREFIX, TOKEN_REGEX, TokenFormatError, TokenSecret};
-pub use view::{ExpirationModel, ExpiryDateWire, ExpirySpec, LastUse, TokenStatus, TokenView};
+pub use view::{
+    ExpirationModel, ExpiryDateWire, ExpirySpec, IssuedTokenView, LastUse, TokenPage, TokenStatus,
+    TokenView,
+};

@@ -122,3 +122,29 @@ pub struct TokenView {
     pub updated_at: i64,
     pub last_used: Option<LastUse>,
 }
+
+/// What the Access Tokens tab shows: the caller's tokens, the catalog to pick methods from,
+/// and the server's clock (dates are checked against the server's today, UTC).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPage {
+    pub tokens: Vec<TokenView>,
+    pub catalog: crate::catalog::Catalog,
+    /// Unix seconds.
+    pub now: i64,
+}
+
+/// A token just generated, regenerated or copied, with its value: shown once.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedTokenView {
+    pub token: TokenView,
+    pub value: String,
+}
+
+impl std::fmt::Debug for IssuedTokenView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IssuedTokenView")
+            .field("token", &self.token)
+            .field("value", &"<redacted>")
+            .finish()
+    }
+}

@@ -1,5 +1,7 @@
 //! The server's side of `app::backend::Backend`: how server functions reach the services.
 
+mod tokens;
+
 use app::{
     account::UserView,
     backend::{Backend, SessionStart},

@@ -1,0 +1,209 @@
+//! The token dialog: Description, Expires At, API (sets or hand-picked methods) and scopes.
+//! The same dialog generates, edits (with a Regenerate link) and copies.
+
+use leptos::prelude::*;
+
+use super::{
+    Pending, TokensState, api_picker::ApiPicker, date_field::DateField, list::expiry_label,
+};
+use crate::{
+    calendar::format_dmy,
+    catalog::ApiSelection,
+    components::modal::Modal,
+    token::{ExpirationModel, ExpiryDate, TokenForm, TokenFormErrors, TokenView},
+};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum FormMode {
+    Generate,
+    Edit(TokenView),
+    Copy(TokenView),
+}
+
+impl FormMode {
+    fn title(&self) -> &'static str {
+        match self {
+            Self::Generate => "Generate access token",
+            Self::Edit(_) => "Edit access token",
+            Self::Copy(_) => "Copy access token",
+        }
+    }
+
+    fn submit_label(&self) -> &'static str {
+        match self {
+            Self::Generate | Self::Copy(_) => "Generate",
+            Self::Edit(_) => "Apply",
+        }
+    }
+
+    fn source(&self) -> Option<&TokenView> {
+        match self {
+            Self::Generate => None,
+            Self::Edit(token) | Self::Copy(token) => Some(token),
+        }
+    }
+}
+
+/// The date a token's expiry field starts with: its last valid date for date limits.
+fn initial_date(token: &TokenView) -> String {
+    match (token.expiration, token.expires_at) {
+        (ExpirationModel::HardLimit, Some(at)) if at % 86_400 == 0 => format_dmy(at - 1),
+        _ => String::new(),
+    }
+}
+
+#[component]
+pub fn TokenDialog(mode: FormMode) -> impl IntoView {
+    let state = expect_context::<TokensState>();
+    let catalog = state.catalog.get_value();
+    let source = mode.source().cloned();
+    let description = RwSignal::new(match &mode {
+        FormMode::Generate => String::new(),
+        FormMode::Edit(token) => token.description.clone(),
+        FormMode::Copy(token) => format!("{} (copy)", token.description),
+    });
+    let initial_expiry = source.as_ref().map(initial_date).unwrap_or_default();
+    let expires = RwSignal::new(initial_expiry.clone());
+    let api = RwSignal::new(source.as_ref().map_or_else(
+        || ApiSelection::Set("extended_access".into()),
+        |t| t.api.clone(),
+    ));
+    let scopes = RwSignal::new(
+        source
+            .as_ref()
+            .map(|t| t.scopes.join(" "))
+            .unwrap_or_default(),
+    );
+    let tried = RwSignal::new(false);
+    state.form_errors.set(None);
+
+    let today = move || ExpiryDate::of_unix(state.now.get());
+    let form = {
+        let initial_expiry = initial_expiry.clone();
+        let keeps_expiry = source.is_some();
+        move || TokenForm {
+            description: description.get(),
+            // An untouched expiry keeps the token's own (it may be an auto-refresh window).
+            expires_at: (!keeps_expiry || expires.get() != initial_expiry).then(|| expires.get()),
+            api: api.get(),
+            scopes: scopes.get(),
+        }
+    };
+    let local_errors = {
+        let catalog = catalog.clone();
+        let form = form.clone();
+        move || form().check(today(), &catalog).err().unwrap_or_default()
+    };
+    let errors = {
+        let local_errors = local_errors.clone();
+        Memo::new(move |_| {
+            let local = local_errors();
+            let server = state.form_errors.get().unwrap_or_default();
+            let shown = |field: Option<String>, typed: bool| field.filter(|_| typed || tried.get());
+            TokenFormErrors {
+                description: shown(local.description, false).or(server.description),
+                expires_at: shown(local.expires_at, !expires.get().trim().is_empty())
+                    .or(server.expires_at),
+                api: shown(local.api, true).or(server.api),
+                scopes: shown(local.scopes, !scopes.get().trim().is_empty()).or(server.scopes),
+            }
+        })
+    };
+    let close = Callback::new(move |()| {
+        state.form.set(None);
+        state.form_errors.set(None);
+    });
+    let submit_mode = mode.clone();
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        tried.set(true);
+        state.form_errors.set(None);
+        if !local_errors().is_empty() {
+            return;
+        }
+        let form = form();
+        state.pending.set(Some(match &submit_mode {
+            FormMode::Generate => Pending::Generate(form),
+            FormMode::Edit(token) => Pending::Edit(token.id, form),
+            FormMode::Copy(token) => Pending::Copy(token.id, form),
+        }));
+    };
+    let current_expiry = source.as_ref().map(expiry_label);
+    let regenerate_id = match &mode {
+        FormMode::Edit(token) => Some(token.id),
+        _ => None,
+    };
+
+    view! {
+        <Modal labelled_by="token-dialog-title" on_close=close wide=true>
+            <form class="dialog__body" on:submit=submit novalidate>
+                <header class="dialog__header">
+                    <h2 id="token-dialog-title">{mode.title()}</h2>
+                    <button type="button" class="dialog__close" aria-label="Close" on:click=move |_| close.run(())>
+                        "×"
+                    </button>
+                </header>
+                <div class="field">
+                    <label for="token-description">"Description"</label>
+                    <input
+                        id="token-description"
+                        type="text"
+                        autocomplete="off"
+                        maxlength="120"
+                        prop:value=move || description.get()
+                        on:input:target=move |e| description.set(e.target().value())
+                        aria-invalid=move || errors.with(|e| e.description.is_some()).to_string()
+                        aria-describedby="token-description-error"
+                    />
+                    <p class="field__error" id="token-description-error" role="alert">
+                        {move || errors.with(|e| e.description.clone())}
+                    </p>
+                </div>
+                <DateField
+                    value=expires
+                    today=Signal::derive(today)
+                    error=Signal::derive(move || errors.with(|e| e.expires_at.clone()))
+                    current=current_expiry
+                />
+                <ApiPicker
+                    catalog=catalog.clone()
+                    api
+                    error=Signal::derive(move || errors.with(|e| e.api.clone()))
+                />
+                <div class="field">
+                    <label for="token-scopes">"Environments " <span class="muted">"(optional scopes)"</span></label>
+                    <input
+                        id="token-scopes"
+                        type="text"
+                        autocomplete="off"
+                        placeholder="env:my-project:rw env:docs:r"
+                        prop:value=move || scopes.get()
+                        on:input:target=move |e| scopes.set(e.target().value())
+                        aria-describedby="token-scopes-help token-scopes-error"
+                    />
+                    <p class="field__help muted" id="token-scopes-help">
+                        "Leave empty for all your environments, or limit the token: "
+                        <code>"env:NAME:r"</code>", "<code>"env:NAME:w"</code>" or "<code>"env:NAME:rw"</code>"."
+                    </p>
+                    <p class="field__error" id="token-scopes-error" role="alert">
+                        {move || errors.with(|e| e.scopes.clone())}
+                    </p>
+                </div>
+                <footer class="dialog__footer">
+                    {regenerate_id.map(|id| view! {
+                        <button
+                            type="button"
+                            class="link-button"
+                            on:click=move |_| state.pending.set(Some(Pending::Regenerate(id)))
+                        >
+                            "Regenerate token value"
+                        </button>
+                    })}
+                    <span class="toolbar__spacer"></span>
+                    <button type="button" class="button" on:click=move |_| close.run(())>"Cancel"</button>
+                    <button type="submit" class="button button--primary">{mode.submit_label()}</button>
+                </footer>
+            </form>
+        </Modal>
+    }
+}

@@ -1,0 +1,183 @@
+//! The Access Tokens tab: the list of your tokens with a toolbar (Generate, Edit, Copy,
+//! Remove, Refresh), the token dialog, the password confirmation and the one-time reveal.
+
+mod api_picker;
+mod confirm;
+mod date_field;
+mod form;
+mod list;
+mod reveal;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    catalog::Catalog,
+    server_fns::tokens::load_token_page,
+    token::{IssuedTokenView, TokenForm, TokenFormErrors, TokenPage, TokenView},
+};
+
+use self::{
+    confirm::ConfirmDialog,
+    form::{FormMode, TokenDialog},
+    list::TokenList,
+    reveal::RevealDialog,
+};
+
+/// A change waiting for the password.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Pending {
+    Generate(TokenForm),
+    Edit(i64, TokenForm),
+    Copy(i64, TokenForm),
+    Regenerate(i64),
+    Remove(Vec<i64>),
+}
+
+/// Everything the tab's pieces share.
+#[derive(Clone, Copy)]
+pub struct TokensState {
+    pub tokens: RwSignal<Vec<TokenView>>,
+    pub catalog: StoredValue<Arc<Catalog>>,
+    /// Server time when the list was loaded (unix seconds).
+    pub now: RwSignal<i64>,
+    pub selected: RwSignal<Vec<i64>>,
+    pub form: RwSignal<Option<FormMode>>,
+    pub pending: RwSignal<Option<Pending>>,
+    pub revealed: RwSignal<Option<IssuedTokenView>>,
+    pub notice: RwSignal<Option<String>>,
+    pub refreshing: RwSignal<bool>,
+    /// The server's objections to the form's fields, shown next to them.
+    pub form_errors: RwSignal<Option<TokenFormErrors>>,
+}
+
+impl TokensState {
+    fn new(page: TokenPage) -> Self {
+        Self {
+            tokens: RwSignal::new(page.tokens),
+            catalog: StoredValue::new(Arc::new(page.catalog)),
+            now: RwSignal::new(page.now),
+            selected: RwSignal::new(Vec::new()),
+            form: RwSignal::new(None),
+            pending: RwSignal::new(None),
+            revealed: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            refreshing: RwSignal::new(false),
+            form_errors: RwSignal::new(None),
+        }
+    }
+
+    pub fn selected_token(&self) -> Option<TokenView> {
+        let selected = self.selected.get();
+        let [id] = selected.as_slice() else {
+            return None;
+        };
+        self.tokens.get().into_iter().find(|t| t.id == *id)
+    }
+
+    /// Reloads the list from the server; selection keeps the tokens that still exist.
+    pub fn refresh(&self) {
+        let state = *self;
+        state.refreshing.set(true);
+        leptos::task::spawn_local(async move {
+            match load_token_page().await {
+                Ok(page) => {
+                    let ids: Vec<i64> = page.tokens.iter().map(|t| t.id).collect();
+                    state.selected.update(|s| s.retain(|id| ids.contains(id)));
+                    state.now.set(page.now);
+                    state.tokens.set(page.tokens);
+                }
+                Err(error) => state
+                    .notice
+                    .set(Some(format!("The list could not be refreshed. {error}"))),
+            }
+            state.refreshing.set(false);
+        });
+    }
+}
+
+#[component]
+pub fn TokensTab() -> impl IntoView {
+    let page = Resource::new_blocking(|| (), |()| load_token_page());
+    view! {
+        <Title text="Access Tokens" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading your tokens…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <TokenManager page /> }.into_any(),
+                    Err(error) => view! {
+                        <p class="alert alert--error" role="alert">{error.to_string()}</p>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TokenManager(page: TokenPage) -> impl IntoView {
+    let state = TokensState::new(page);
+    provide_context(state);
+    let one_selected = move || state.selected.with(|s| s.len() == 1);
+    let any_selected = move || state.selected.with(|s| !s.is_empty());
+    let open_with_selected = move |make: fn(TokenView) -> FormMode| {
+        if let Some(token) = state.selected_token() {
+            state.form.set(Some(make(token)));
+        }
+    };
+    view! {
+        <div class="tokens">
+            <div class="toolbar" role="toolbar" aria-label="Access tokens" aria-controls="token-list">
+                <button
+                    type="button"
+                    class="button button--primary"
+                    on:click=move |_| state.form.set(Some(FormMode::Generate))
+                >
+                    "Generate"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || !one_selected()
+                    on:click=move |_| open_with_selected(FormMode::Edit)
+                >
+                    "Edit"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || !one_selected()
+                    on:click=move |_| open_with_selected(FormMode::Copy)
+                >
+                    "Copy"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || !any_selected()
+                    on:click=move |_| state.pending.set(Some(Pending::Remove(state.selected.get())))
+                >
+                    "Remove"
+                </button>
+                <span class="toolbar__spacer"></span>
+                <button
+                    type="button"
+                    class="button button--quiet"
+                    aria-busy=move || state.refreshing.get().to_string()
+                    on:click=move |_| state.refresh()
+                >
+                    {move || if state.refreshing.get() { "Refreshing…" } else { "Refresh" }}
+                </button>
+            </div>
+            {move || state.notice.get().map(|text| view! {
+                <p class="alert alert--info" role="status">{text}</p>
+            })}
+            <TokenList />
+        </div>
+        {move || state.form.get().map(|mode| view! { <TokenDialog mode /> })}
+        {move || state.pending.get().map(|pending| view! { <ConfirmDialog pending /> })}
+        {move || state.revealed.get().map(|issued| view! { <RevealDialog issued /> })}
+    }
+}

@@ -1,0 +1,108 @@
+//! The one-time reveal of a new token value, with Copy and Download. Once closed, the value
+//! is gone from the page for good.
+
+use leptos::prelude::*;
+
+use super::TokensState;
+use crate::{components::modal::Modal, token::IssuedTokenView};
+
+#[component]
+pub fn RevealDialog(issued: IssuedTokenView) -> impl IntoView {
+    let state = expect_context::<TokensState>();
+    let feedback = RwSignal::new(None::<&'static str>);
+    let value = StoredValue::new(issued.value.clone());
+    let file_name = format!("tessera-token-{}.txt", issued.token.id);
+    let close = Callback::new(move |()| {
+        value.set_value(String::new());
+        state.revealed.set(None);
+    });
+    let copy = move |_| {
+        let text = value.get_value();
+        leptos::task::spawn_local(async move {
+            let clipboard = window().navigator().clipboard();
+            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
+            feedback.set(Some(if done.is_ok() {
+                "Copied to the clipboard."
+            } else {
+                "The browser did not allow copying: select the value and copy it yourself."
+            }));
+        });
+    };
+    let download = move |_| {
+        let saved = save_file(&file_name, &format!("{}\n", value.get_value()));
+        feedback.set(Some(if saved {
+            "Downloaded."
+        } else {
+            "The browser did not allow the download: copy the value instead."
+        }));
+    };
+    view! {
+        <Modal labelled_by="reveal-title" on_close=close>
+            <div class="dialog__body">
+                <header class="dialog__header">
+                    <h2 id="reveal-title">"Your new access token"</h2>
+                </header>
+                <p>
+                    "“" {issued.token.description.clone()} "” is ready. "
+                    <strong>"Save its value now: it will not be displayed again."</strong>
+                </p>
+                <label class="sr-only" for="token-value">"Token value"</label>
+                <input
+                    id="token-value"
+                    class="token-value"
+                    type="text"
+                    readonly
+                    value=issued.value.clone()
+                    on:focus:target=move |e| e.target().select()
+                />
+                <p class="field__help" role="status" aria-live="polite">{move || feedback.get()}</p>
+                <footer class="dialog__footer">
+                    <button type="button" class="button" on:click=download>"Download"</button>
+                    <button type="button" class="button" on:click=copy>"Copy"</button>
+                    <span class="toolbar__spacer"></span>
+                    <button type="button" class="button button--primary" autofocus on:click=move |_| close.run(())>
+                        "Done"
+                    </button>
+                </footer>
+            </div>
+        </Modal>
+    }
+}
+
+/// Offers `text` as a file download; false when the browser refused.
+fn save_file(name: &str, text: &str) -> bool {
+    use leptos::wasm_bindgen::JsCast as _;
+    let parts = js_sys_array(text);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return false;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return false;
+    };
+    let Some(anchor) = document()
+        .create_element("a")
+        .ok()
+        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    else {
+        return false;
+    };
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    // Revoked a moment later: revoking at once can cancel the download.
+    set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(5),
+    );
+    true
+}
+
+fn js_sys_array(text: &str) -> leptos::wasm_bindgen::JsValue {
+    let array = web_sys::js_sys::Array::new();
+    array.push(&leptos::wasm_bindgen::JsValue::from_str(text));
+    array.into()
+}

@@ -1,0 +1,97 @@
+//! The Access Tokens tab's server functions. Every change carries the account password,
+//! checked on the server in the same request.
+
+use leptos::{prelude::*, server_fn::codec::Json};
+
+use crate::{
+    error::ServerError,
+    token::{IssuedTokenView, TokenForm, TokenPage, TokenView},
+};
+
+#[server(prefix = "/_fn", endpoint = "token_page")]
+pub async fn load_token_page() -> Result<TokenPage, ServerError> {
+    use crate::{backend::backend, request::RequestContext};
+
+    super::with_status(async { backend()?.token_page(&RequestContext::current()).await }.await)
+}
+
+#[server(prefix = "/_fn", endpoint = "generate_token", input = Json)]
+pub async fn generate_token(
+    form: TokenForm,
+    password: String,
+) -> Result<IssuedTokenView, ServerError> {
+    use crate::{backend::backend, request::RequestContext};
+
+    super::with_status(
+        async {
+            backend()?
+                .generate_token(&RequestContext::current(), form, &password)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/_fn", endpoint = "edit_token", input = Json)]
+pub async fn edit_token(
+    id: i64,
+    form: TokenForm,
+    password: String,
+) -> Result<TokenView, ServerError> {
+    use crate::{backend::backend, request::RequestContext};
+
+    super::with_status(
+        async {
+            backend()?
+                .edit_token(&RequestContext::current(), id, form, &password)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/_fn", endpoint = "regenerate_token", input = Json)]
+pub async fn regenerate_token(id: i64, password: String) -> Result<IssuedTokenView, ServerError> {
+    use crate::{backend::backend, request::RequestContext};
+
+    super::with_status(
+        async {
+            backend()?
+                .regenerate_token(&RequestContext::current(), id, &password)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/_fn", endpoint = "copy_token", input = Json)]
+pub async fn copy_token(
+    id: i64,
+    form: TokenForm,
+    password: String,
+) -> Result<IssuedTokenView, ServerError> {
+    use crate::{backend::backend, request::RequestContext};
+
+    super::with_status(
+        async {
+            backend()?
+                .copy_token(&RequestContext::current(), id, form, &password)
+                .await
+        }
+        .await,
+    )
+}
+
+#[server(prefix = "/_fn", endpoint = "remove_tokens", input = Json)]
+pub async fn remove_tokens(ids: Vec<i64>, password: String) -> Result<usize, ServerError> {
+    use crate::{backend::backend, request::RequestContext};
+
+    super::with_status(
+        async {
+            backend()?
+                .remove_tokens(&RequestContext::current(), ids, &password)
+                .await
+        }
+        .await,
+    )
+}
