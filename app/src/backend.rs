@@ -6,11 +6,13 @@
 use std::sync::Arc;
 
 use crate::{
-    account::UserView,
+    account::{NewPersonForm, PeoplePage, PeopleQuery, PersonPage, PersonSummary, UserView},
     error::ServerError,
     request::RequestContext,
     status::DatabaseReport,
-    token::{IssuedTokenView, TokenForm, TokenPage, TokenView},
+    token::{
+        AdminTokenForm, IssuedTokenView, PolicyPage, TokenForm, TokenPage, TokenPolicy, TokenView,
+    },
 };
 
 /// A new session: the `Set-Cookie` header value to send and who signed in.
@@ -20,7 +22,7 @@ pub struct SessionStart {
 }
 
 #[async_trait::async_trait]
-pub trait Backend: TokenBackend + Send + Sync + 'static {
+pub trait Backend: TokenBackend + AdminBackend + Send + Sync + 'static {
     /// Runs a read against the database and reports what it answered.
     async fn database_report(&self) -> Result<DatabaseReport, ServerError>;
 
@@ -85,6 +87,63 @@ pub trait TokenBackend: Send + Sync + 'static {
         ids: Vec<i64>,
         password: &str,
     ) -> Result<usize, ServerError>;
+}
+
+/// What admins do: people, their tokens, the policy. Every call checks that the session's
+/// user is an admin (403 otherwise); every change takes the admin's own password.
+#[async_trait::async_trait]
+pub trait AdminBackend: Send + Sync + 'static {
+    async fn people(
+        &self,
+        request: &RequestContext,
+        query: PeopleQuery,
+    ) -> Result<PeoplePage, ServerError>;
+
+    async fn create_person(
+        &self,
+        request: &RequestContext,
+        form: NewPersonForm,
+        password: &str,
+    ) -> Result<PersonSummary, ServerError>;
+
+    async fn set_person_disabled(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        disabled: bool,
+        password: &str,
+    ) -> Result<PersonSummary, ServerError>;
+
+    async fn person_page(
+        &self,
+        request: &RequestContext,
+        login: &str,
+    ) -> Result<PersonPage, ServerError>;
+
+    async fn create_token_for(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        form: AdminTokenForm,
+        password: &str,
+    ) -> Result<IssuedTokenView, ServerError>;
+
+    async fn remove_tokens_of(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        ids: Vec<i64>,
+        password: &str,
+    ) -> Result<usize, ServerError>;
+
+    async fn policy_page(&self, request: &RequestContext) -> Result<PolicyPage, ServerError>;
+
+    async fn set_policy(
+        &self,
+        request: &RequestContext,
+        policy: TokenPolicy,
+        password: &str,
+    ) -> Result<TokenPolicy, ServerError>;
 }
 
 pub type SharedBackend = Arc<dyn Backend>;

@@ -24,6 +24,10 @@ pub enum ServerError {
     InvalidFields(crate::token::TokenFormErrors),
     #[error("There is no such token: it may have been removed in another tab. Refresh the list.")]
     NotFound,
+    #[error("Only administrators can do this.")]
+    Forbidden,
+    #[error("There is no user with the login {0}.")]
+    UnknownUser(String),
     #[error("The database is not answering. Try again in a moment.")]
     DatabaseUnavailable,
     #[error("Something went wrong on the server. It has been logged.")]
@@ -51,7 +55,8 @@ impl ServerError {
             Self::WrongPassword => StatusCode::FORBIDDEN,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid(_) | Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::NotFound | Self::UnknownUser(_) => StatusCode::NOT_FOUND,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

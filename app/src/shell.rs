@@ -3,11 +3,12 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Redirect, Route, Router, Routes},
 };
 
 use crate::pages::{
+    admin::{AdminLayout, people::PeopleTab, person::PersonTab, policies::PoliciesTab},
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
@@ -68,6 +69,20 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("account") view=AccountTab ssr=SsrMode::Async />
                     <Route path=StaticSegment("tokens") view=TokensTab ssr=SsrMode::Async />
+                </ParentRoute>
+                <ParentRoute path=StaticSegment("admin") view=AdminLayout ssr=SsrMode::Async>
+                    <Route
+                        path=StaticSegment("")
+                        view=|| view! { <Redirect path="/admin/people" /> }
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("people") view=PeopleTab ssr=SsrMode::Async />
+                    <Route
+                        path=(StaticSegment("people"), ParamSegment("login"))
+                        view=PersonTab
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("policies") view=PoliciesTab ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,56 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 
-import { test, expect, waitForHydration, createUser, submitLogin, type User } from './fixtures';
-import type { APIRequestContext, Page } from '@playwright/test';
-
-/** Signs in and opens Settings → Access Tokens, hydrated. */
-async function openTokens(page: Page, user: User): Promise<void> {
-  await page.goto('/login?next=/settings/tokens');
-  await waitForHydration(page);
-  await submitLogin(page, user.login, user.password);
-  await expect(page).toHaveURL(/\/settings\/tokens$/);
-  await waitForHydration(page);
-}
-
-/** A token made with the real CLI. */
-function cliToken(user: User, ...args: string[]): string {
-  return execFileSync(process.env.TESSERA_BIN!, ['admin', 'user', 'token', '-u', user.login, '-q', ...args], {
-    env: { ...process.env, DATABASE_URL: process.env.TESSERA_E2E_DATABASE_URL },
-  })
-    .toString()
-    .trim();
-}
-
-/** Confirms the pending change with the password and waits for the dialog to go. */
-async function confirmWith(page: Page, password: string): Promise<void> {
-  const dialog = page.getByRole('dialog', { name: /Confirm with your password|Remove access tokens/ });
-  await expect(dialog).toBeVisible();
-  await dialog.getByLabel('Password', { exact: true }).fill(password);
-  await dialog.getByRole('button', { name: /Confirm|Remove/ }).click();
-  await expect(dialog).toBeHidden();
-}
-
-/** Reads the one-time value and closes the reveal. */
-async function takeValue(page: Page): Promise<string> {
-  const reveal = page.getByRole('dialog', { name: 'Your new access token' });
-  await expect(reveal).toBeVisible();
-  await expect(reveal).toContainText('will not be displayed again');
-  const value = await reveal.getByLabel('Token value').inputValue();
-  expect(value).toMatch(/^tsr_[0-9A-Za-z]{36}$/);
-  await reveal.getByRole('button', { name: 'Done' }).click();
-  await expect(reveal).toBeHidden();
-  return value;
-}
-
-async function platform(request: APIRequestContext, path: string, token: string) {
-  const response = await request.get(`${path}${path.includes('?') ? '&' : '?'}session=${token}`);
-  return response.json();
-}
-
-function row(page: Page, description: string) {
-  return page.getByRole('row').filter({ hasText: description });
-}
+import { test, expect, waitForHydration, createUser } from './fixtures';
+import { cliToken, confirmWith, openTokens, platform, row, takeValue } from './tokens.helpers';
 
 test('generate with a predefined set; the token stops an environment at once; shown only once', async ({ page, request }) => {
   const user = createUser('gen');
@@ -190,4 +141,73 @@ test('edit, regenerate (old value refused), copy, and remove several with Shift+
   await expect(page.getByText('3 tokens were removed.')).toBeVisible();
   await expect(page.getByRole('row')).toHaveCount(2); // header + "First, renamed"
   expect((await platform(request, '/1.0/marketplace/app/rest/getlist', copied)).code).toBe('token_removed');
+});
+
+test('Refresh shows what another tab changed, and drops a selection that is gone', async ({ page, context }) => {
+  const user = createUser('tabs');
+  cliToken(user, '--api', 'marketplace', '--description', 'Shared');
+  await openTokens(page, user);
+  await row(page, 'Shared').click();
+  await expect(page.getByText('1 token, 1 selected')).toBeVisible();
+
+  const other = await context.newPage();
+  await other.goto('/settings/tokens');
+  await waitForHydration(other);
+  await other.getByRole('button', { name: 'Generate', exact: true }).click();
+  const dialog = other.getByRole('dialog', { name: 'Generate access token' });
+  await dialog.getByLabel('Description', { exact: true }).fill('Made in the other tab');
+  await dialog.getByRole('button', { name: 'Generate' }).click();
+  await confirmWith(other, user.password);
+  await takeValue(other);
+  await row(other, 'Shared').click();
+  await other.getByRole('button', { name: 'Remove' }).click();
+  await confirmWith(other, user.password);
+  await expect(row(other, 'Shared')).toHaveCount(0);
+
+  await expect(row(page, 'Made in the other tab')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(row(page, 'Made in the other tab')).toBeVisible();
+  await expect(row(page, 'Shared')).toHaveCount(0);
+  await expect(page.getByText('1 token', { exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Edit' })).toBeDisabled();
+});
+
+test('the list works from the keyboard: arrows, Shift, Space, Ctrl+A, Enter and Delete', async ({ page }) => {
+  const user = createUser('keys');
+  for (const name of ['Alpha', 'Beta', 'Gamma']) cliToken(user, '--api', 'maven_plugin', '--description', name);
+  await openTokens(page, user);
+  const selected = page.locator('tr[aria-selected="true"]');
+
+  // Newest first: Gamma, Beta, Alpha. The first row is the list's tab stop.
+  await page.getByRole('button', { name: 'Refresh' }).focus();
+  await page.keyboard.press('Tab');
+  await expect(row(page, 'Gamma')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(row(page, 'Beta')).toBeFocused();
+  await expect(selected).toHaveCount(1);
+  await expect(row(page, 'Beta')).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Shift+ArrowDown');
+  await expect(selected).toHaveCount(2);
+  await page.keyboard.press('Space');
+  await expect(row(page, 'Alpha')).toHaveAttribute('aria-selected', 'false');
+  await page.keyboard.press('Control+a');
+  await expect(selected).toHaveCount(3);
+  await page.keyboard.press('Home');
+  await expect(row(page, 'Gamma')).toBeFocused();
+  await expect(selected).toHaveCount(1);
+
+  await page.keyboard.press('Enter');
+  const edit = page.getByRole('dialog', { name: 'Edit access token' });
+  await expect(edit.getByLabel('Description', { exact: true })).toHaveValue('Gamma');
+  await page.keyboard.press('Escape');
+  await expect(edit).toBeHidden();
+
+  await row(page, 'Gamma').focus();
+  await page.keyboard.press('Delete');
+  const remove = page.getByRole('dialog', { name: 'Remove access tokens' });
+  await expect(remove).toContainText('Remove “Gamma”?');
+  await expect(remove.getByLabel('Password', { exact: true })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(remove).toBeHidden();
+  await expect(page.getByRole('row')).toHaveCount(4);
 });

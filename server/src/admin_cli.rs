@@ -6,17 +6,17 @@ use app::{
     account::{Login, Password, Role},
     calendar::format_dmy,
     request::ClientInfo,
-    token::ExpirationModel,
+    token::{ExpirationModel, Lifetime, PolicyViolation, TokenPolicy},
 };
 
 use crate::{
-    cli::{AdminArgs, AdminCommand, TokenArgs, UserCommand},
+    cli::{AdminArgs, AdminCommand, PolicyArgs, PolicyCommand, TokenArgs, UserCommand},
     serve::StartError,
     services::{
         Services,
         accounts::{Confirmed, NewAccount, generate_password},
         audit::Actor,
-        tokens::{TokenOwner, TokenRequest},
+        tokens::{TokenError, TokenOwner, TokenRequest},
     },
     storage::Database,
 };
@@ -62,6 +62,7 @@ pub async fn run(args: AdminArgs) -> Result<(), AdminError> {
     let services = Services::new(database.clone(), catalog);
     let outcome = match args.command {
         AdminCommand::User(command) => user(&services, command).await,
+        AdminCommand::Policy(command) => policy(&services, command).await,
     };
     database.close().await;
     outcome
@@ -105,17 +106,18 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
         UserCommand::List => {
             let users = accounts.list_users().await?;
             println!(
-                "{:<24} {:<24} {:<6} {:<9} CREATED",
-                "LOGIN", "NAME", "ROLE", "STATUS"
+                "{:<24} {:<24} {:<6} {:<9} {:>6} CREATED",
+                "LOGIN", "NAME", "ROLE", "STATUS", "TOKENS"
             );
             for user in users {
                 let status = if user.disabled { "disabled" } else { "active" };
                 println!(
-                    "{:<24} {:<24} {:<6} {:<9} {}",
+                    "{:<24} {:<24} {:<6} {:<9} {:>6} {}",
                     user.login,
                     user.display_name,
                     user.role.as_str(),
                     status,
+                    user.tokens,
                     format_dmy(user.created_at)
                 );
             }
@@ -145,6 +147,79 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
         }
     }
     Ok(())
+}
+
+/// `admin policy show|set`.
+async fn policy(services: &Services, command: PolicyCommand) -> Result<(), AdminError> {
+    let tokens = &services.tokens;
+    let current = tokens.policy().await?;
+    let policy = match command {
+        PolicyCommand::Show => current,
+        PolicyCommand::Set(args) => {
+            let changed = changed_policy(current, args, tokens.catalog())?;
+            let client = ClientInfo {
+                ip: None,
+                user_agent: Some("tessera admin".into()),
+            };
+            let saved = tokens
+                .set_policy(changed, &Confirmed::by_operator(), &client)
+                .await?;
+            println!("The token policy is saved.");
+            saved
+        }
+    };
+    for line in policy.summary(tokens.catalog()) {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn changed_policy(
+    mut policy: TokenPolicy,
+    args: PolicyArgs,
+    catalog: &app::catalog::Catalog,
+) -> Result<TokenPolicy, AdminError> {
+    if let Some(raw) = args.max_lifetime {
+        policy.max_lifetime_secs = match raw.trim() {
+            "none" => None,
+            raw => Some(
+                Lifetime::parse(raw)
+                    .map_err(|e| AdminError::Invalid(format!("--max-lifetime: {e}")))?
+                    .as_secs(),
+            ),
+        };
+    }
+    if let Some(required) = args.require_expiry {
+        policy.expiry_required = required;
+    }
+    if let Some(raw) = args.api_sets {
+        policy.api_sets = match raw.trim() {
+            "all" => None,
+            "none" | "" => Some(Vec::new()),
+            list => Some(
+                list.split(',')
+                    .map(|id| {
+                        let id = id.trim();
+                        catalog.set(id).map(|set| set.id.clone()).ok_or_else(|| {
+                            AdminError::Invalid(format!(
+                                "--api-sets: there is no API set “{id}”; the sets are {}",
+                                catalog
+                                    .sets()
+                                    .iter()
+                                    .map(|s| s.id.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?,
+            ),
+        };
+    }
+    if let Some(custom) = args.custom {
+        policy.custom_allowed = custom;
+    }
+    Ok(policy)
 }
 
 /// `admin user token`: a token made by the operator, printed once.
@@ -181,7 +256,15 @@ async fn token(
     let issued = services
         .tokens
         .generate(&owner, spec, &Confirmed::by_operator(), client)
-        .await?;
+        .await
+        .map_err(|error| match error {
+            TokenError::Policy(PolicyViolation::ExpiryRequired) => AdminError::Invalid(
+                "this server's token policy requires an expiry: give -e DURATION (hard limit) \
+                 or -a SECONDS (auto refresh)"
+                    .into(),
+            ),
+            other => other.into(),
+        })?;
     if args.quiet {
         println!("{}", issued.secret.expose());
         return Ok(());

@@ -44,6 +44,34 @@ pub enum AdminCommand {
     /// Create, list, disable and enable users, and reset their passwords.
     #[command(subcommand)]
     User(UserCommand),
+    /// Show or change the token policy (lifetime, required expiry, allowed API sets).
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Print the token policy in force.
+    Show,
+    /// Change the token policy; options not given keep their value.
+    Set(PolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Longest a token may live (or auto-refresh window), such as 90d; `none` for no limit.
+    #[arg(long)]
+    pub max_lifetime: Option<String>,
+    /// Whether every token must have an expiry.
+    #[arg(long, value_name = "true|false")]
+    pub require_expiry: Option<bool>,
+    /// The predefined API sets people may choose, comma-separated; `all` for every one,
+    /// `none` for none.
+    #[arg(long, value_name = "SETS")]
+    pub api_sets: Option<String>,
+    /// Whether hand-picked method lists (Custom) are allowed.
+    #[arg(long, value_name = "true|false")]
+    pub custom: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]

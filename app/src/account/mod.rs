@@ -2,9 +2,13 @@
 
 mod login;
 mod password;
+mod people;
 
 pub use login::{Login, LoginError};
 pub use password::{Password, PasswordError};
+pub use people::{
+    NewPersonForm, PEOPLE_PER_PAGE, PeoplePage, PeopleQuery, PersonPage, PersonSummary,
+};
 
 use serde::{Deserialize, Serialize};
 

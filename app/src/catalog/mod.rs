@@ -140,4 +140,4 @@ impl Catalog {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

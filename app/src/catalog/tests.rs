@@ -6,7 +6,7 @@ fn shipped_raw() -> RawCatalog {
     toml::from_str(SHIPPED).expect("the shipped catalog parses")
 }
 
-fn shipped() -> Catalog {
+pub(crate) fn shipped() -> Catalog {
     shipped_raw()
         .validate()
         .expect("the shipped catalog is valid")

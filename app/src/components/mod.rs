@@ -2,4 +2,6 @@
 
 pub mod field;
 pub mod modal;
+pub mod password_prompt;
+pub mod reveal;
 pub mod top_bar;

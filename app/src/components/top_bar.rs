@@ -17,6 +17,9 @@ pub fn TopBar(user: UserView) -> impl IntoView {
                     {user.display_name.clone()}
                     {admin}
                 </span>
+                {(user.role == crate::account::Role::Admin).then(|| view! {
+                    <a class="button button--small" href="/admin/people">"People"</a>
+                })}
                 <a class="button button--small" href="/settings">"Settings"</a>
                 <form method="post" action="/logout" class="topbar__signout">
                     <button type="submit" class="button button--small button--quiet">

@@ -1,5 +1,6 @@
 //! Server functions: public HTTP endpoints, each a thin adapter over the server's services.
 
+pub mod admin;
 pub mod check_database;
 pub mod session;
 pub mod tokens;

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DateError, Description, ExpiryDate, Scope};
+use super::{DateError, Description, ExpiryDate, ExpirySpec, Scope, TokenPolicy};
 use crate::catalog::{ApiSelection, Catalog};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,42 +54,49 @@ pub struct CheckedForm {
     pub scopes: Vec<Scope>,
 }
 
+/// What a form is checked against.
+#[derive(Clone, Copy)]
+pub struct FormRules<'a> {
+    /// Unix seconds: "today" and the policy's latest date follow from it.
+    pub now: i64,
+    pub catalog: &'a Catalog,
+    pub policy: &'a TokenPolicy,
+    /// An edited token's current API: keeping it stays allowed even where the policy has
+    /// since closed it.
+    pub current_api: Option<&'a ApiSelection>,
+}
+
 impl TokenForm {
-    /// Checks every field against `today` (UTC) and the catalog.
-    pub fn check(
-        &self,
-        today: ExpiryDate,
-        catalog: &Catalog,
-    ) -> Result<CheckedForm, TokenFormErrors> {
+    /// Checks every field against the catalog, the policy and today (UTC).
+    pub fn check(&self, rules: FormRules<'_>) -> Result<CheckedForm, TokenFormErrors> {
         let mut errors = TokenFormErrors::default();
         let description = Description::parse(&self.description)
             .map_err(|e| errors.description = Some(e.to_string()))
             .ok();
+        let today = ExpiryDate::of_unix(rules.now);
         let expires_at = match self.expires_at.as_deref().map(str::trim) {
             None => Some(None),
-            Some("") => Some(Some(None)),
+            Some("") => match rules.policy.check_expiry(&ExpirySpec::Never, rules.now) {
+                Ok(()) => Some(Some(None)),
+                Err(violation) => {
+                    errors.expires_at = Some(violation.to_string());
+                    None
+                }
+            },
             Some(raw) => ExpiryDate::parse_dmy(raw)
-                .and_then(|date| date.check_range(today, None))
+                .and_then(|date| date.check_range(today, rules.policy.latest_date(rules.now)))
                 .map(|date| Some(Some(Some(date))))
                 .unwrap_or_else(|e: DateError| {
                     errors.expires_at = Some(e.to_string());
                     None
                 }),
         };
-        match &self.api {
-            ApiSelection::Custom(names) if names.is_empty() => {
-                errors.api = Some("Check at least one API method, or choose an API set.".into());
-            }
-            ApiSelection::Set(id) if catalog.set(id).is_none() => {
-                errors.api = Some(format!("There is no API set “{id}”."));
-            }
-            ApiSelection::Custom(names) => {
-                if let Some(unknown) = names.iter().find(|n| catalog.method(n.as_str()).is_none()) {
-                    errors.api = Some(format!("There is no API method “{unknown}”."));
-                }
-            }
-            ApiSelection::Set(_) => {}
-        }
+        let policy = if rules.current_api == Some(&self.api) {
+            &TokenPolicy::default()
+        } else {
+            rules.policy
+        };
+        errors.api = api_error(&self.api, rules.catalog, policy);
         let scopes = Scope::parse_list(&self.scopes)
             .map_err(|e| errors.scopes = Some(e.to_string()))
             .ok();
@@ -104,5 +111,104 @@ impl TokenForm {
             }
             _ => Err(errors),
         }
+    }
+}
+
+/// What is wrong with an API choice, if anything.
+pub(super) fn api_error(
+    api: &ApiSelection,
+    catalog: &Catalog,
+    policy: &TokenPolicy,
+) -> Option<String> {
+    match api {
+        ApiSelection::Custom(names) if names.is_empty() => {
+            Some("Check at least one API method, or choose an API set.".into())
+        }
+        ApiSelection::Set(id) if catalog.set(id).is_none() => {
+            Some(format!("There is no API set “{id}”."))
+        }
+        ApiSelection::Custom(names) => names
+            .iter()
+            .find(|n| catalog.method(n.as_str()).is_none())
+            .map(|unknown| format!("There is no API method “{unknown}”.")),
+        ApiSelection::Set(_) => None,
+    }
+    .or_else(|| policy.check_api(api, catalog).err().map(|e| e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::tests::shipped;
+
+    fn form(expires_at: &str, api: ApiSelection) -> TokenForm {
+        TokenForm {
+            description: "Deploy bot".into(),
+            expires_at: Some(expires_at.into()),
+            api,
+            scopes: String::new(),
+        }
+    }
+
+    const NOON_1_MARCH_2027: i64 = 1_803_902_400;
+
+    #[test]
+    fn the_policy_is_explained_at_the_fields_it_concerns() {
+        let catalog = shipped();
+        let policy = TokenPolicy {
+            max_lifetime_secs: Some(30 * 86_400),
+            expiry_required: true,
+            api_sets: Some(vec!["marketplace".into()]),
+            custom_allowed: false,
+        };
+        let rules = FormRules {
+            now: NOON_1_MARCH_2027,
+            catalog: &catalog,
+            policy: &policy,
+            current_api: None,
+        };
+        let marketplace = ApiSelection::Set("marketplace".into());
+        assert!(form("30-03-2027", marketplace.clone()).check(rules).is_ok());
+        let errors = form("31-03-2027", marketplace.clone())
+            .check(rules)
+            .unwrap_err();
+        assert!(
+            errors
+                .expires_at
+                .unwrap()
+                .contains("latest allowed date is 30-03-2027")
+        );
+        let errors = form("", marketplace).check(rules).unwrap_err();
+        assert!(errors.expires_at.unwrap().contains("never expire"));
+        let ide = ApiSelection::Set("ide_plugins".into());
+        let errors = form("30-03-2027", ide.clone()).check(rules).unwrap_err();
+        assert!(errors.api.unwrap().contains("IDE Plugins"));
+        let keeping = FormRules {
+            current_api: Some(&ide),
+            ..rules
+        };
+        assert!(form("30-03-2027", ide.clone()).check(keeping).is_ok());
+    }
+
+    #[test]
+    fn impossible_and_past_dates_are_explained() {
+        let catalog = shipped();
+        let policy = TokenPolicy::default();
+        let rules = FormRules {
+            now: NOON_1_MARCH_2027,
+            catalog: &catalog,
+            policy: &policy,
+            current_api: None,
+        };
+        let api = ApiSelection::Set("marketplace".into());
+        let errors = form("29-02-2027", api.clone()).check(rules).unwrap_err();
+        assert!(
+            errors
+                .expires_at
+                .unwrap()
+                .contains("February 2027 has 28 days")
+        );
+        let errors = form("28-02-2027", api).check(rules).unwrap_err();
+        assert!(errors.expires_at.unwrap().contains("in the past"));
     }
 }

@@ -53,6 +53,18 @@ impl Lifetime {
         Self::from_secs(secs)
     }
 
+    /// A duration (`12h`) or a bare number of seconds (`3600`, as the CLI's `-a` takes it).
+    pub fn parse_or_secs(raw: &str) -> Result<Self, LifetimeError> {
+        let raw = raw.trim();
+        if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
+            raw.parse::<u64>()
+                .map_err(|_| LifetimeError::TooLong)
+                .and_then(Self::from_secs)
+        } else {
+            Self::parse(raw)
+        }
+    }
+
     pub fn from_secs(secs: u64) -> Result<Self, LifetimeError> {
         match secs {
             0 => Err(LifetimeError::Zero),

@@ -129,6 +129,7 @@ pub struct TokenView {
 pub struct TokenPage {
     pub tokens: Vec<TokenView>,
     pub catalog: crate::catalog::Catalog,
+    pub policy: super::TokenPolicy,
     /// Unix seconds.
     pub now: i64,
 }

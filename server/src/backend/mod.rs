@@ -1,5 +1,6 @@
 //! The server's side of `app::backend::Backend`: how server functions reach the services.
 
+mod admin;
 mod tokens;
 
 use app::{
@@ -81,8 +82,9 @@ pub fn server_error(error: AccountError) -> ServerError {
         AccountError::InvalidCredentials => ServerError::InvalidCredentials,
         AccountError::WrongPassword => ServerError::WrongPassword,
         AccountError::Throttled { retry_after_secs } => ServerError::Throttled { retry_after_secs },
+        AccountError::NotAdmin => ServerError::Forbidden,
+        AccountError::UnknownUser(login) => ServerError::UnknownUser(login),
         AccountError::LoginTaken(_)
-        | AccountError::UnknownUser(_)
         | AccountError::InvalidLogin(_)
         | AccountError::InvalidPassword(_)
         | AccountError::PasswordsDiffer => ServerError::Invalid(error.to_string()),

@@ -3,9 +3,10 @@
 
 use app::{
     backend::TokenBackend,
+    catalog::ApiSelection,
     error::ServerError,
     request::RequestContext,
-    token::{ExpiryDate, ExpirySpec, IssuedTokenView, TokenForm, TokenPage, TokenView},
+    token::{ExpirySpec, FormRules, IssuedTokenView, TokenForm, TokenPage, TokenView},
 };
 
 use super::server_error;
@@ -20,14 +21,17 @@ use crate::{
 };
 
 impl Services {
-    async fn session(&self, request: &RequestContext) -> Result<SessionUser, ServerError> {
+    pub(super) async fn session(
+        &self,
+        request: &RequestContext,
+    ) -> Result<SessionUser, ServerError> {
         signed_in_session(self, request)
             .await
             .map_err(server_error)?
             .ok_or(ServerError::Unauthenticated)
     }
 
-    async fn confirm(
+    pub(super) async fn confirm(
         &self,
         session: &SessionUser,
         password: &str,
@@ -40,11 +44,20 @@ impl Services {
     }
 
     /// The form checked as the browser checked it; the fields' errors go back to the dialog.
-    fn changes(&self, form: &TokenForm) -> Result<TokenChanges, ServerError> {
-        let today = ExpiryDate::of_unix(clock::now());
-        let checked = form
-            .check(today, self.tokens.catalog())
-            .map_err(ServerError::InvalidFields)?;
+    /// `current_api`: an edited token's API, which it may keep whatever the policy says.
+    async fn changes(
+        &self,
+        form: &TokenForm,
+        current_api: Option<&ApiSelection>,
+    ) -> Result<TokenChanges, ServerError> {
+        let policy = self.tokens.policy().await.map_err(token_error)?;
+        let rules = FormRules {
+            now: clock::now(),
+            catalog: self.tokens.catalog(),
+            policy: &policy,
+            current_api,
+        };
+        let checked = form.check(rules).map_err(ServerError::InvalidFields)?;
         Ok(TokenChanges {
             description: Some(checked.description),
             api: Some(checked.api),
@@ -64,17 +77,18 @@ fn owner(session: &SessionUser) -> TokenOwner {
     }
 }
 
-fn issued(issued: IssuedToken) -> IssuedTokenView {
+pub(super) fn issued(issued: IssuedToken) -> IssuedTokenView {
     IssuedTokenView {
         value: issued.secret.expose().to_owned(),
         token: issued.token,
     }
 }
 
-fn token_error(error: TokenError) -> ServerError {
+pub(super) fn token_error(error: TokenError) -> ServerError {
     match error {
         TokenError::NotFound => ServerError::NotFound,
         TokenError::Invalid(message) => ServerError::Invalid(message),
+        TokenError::Policy(violation) => ServerError::Invalid(violation.to_string()),
         TokenError::Account(error) => server_error(error),
         TokenError::Storage(error) => server_error(error.into()),
     }
@@ -92,6 +106,7 @@ impl TokenBackend for Services {
         Ok(TokenPage {
             tokens,
             catalog: self.tokens.catalog().clone(),
+            policy: self.tokens.policy().await.map_err(token_error)?,
             now: clock::now(),
         })
     }
@@ -103,10 +118,15 @@ impl TokenBackend for Services {
         password: &str,
     ) -> Result<IssuedTokenView, ServerError> {
         let session = self.session(request).await?;
-        let changes = self.changes(&TokenForm {
-            expires_at: Some(form.expires_at.clone().unwrap_or_default()),
-            ..form
-        })?;
+        let changes = self
+            .changes(
+                &TokenForm {
+                    expires_at: Some(form.expires_at.clone().unwrap_or_default()),
+                    ..form
+                },
+                None,
+            )
+            .await?;
         let spec = TokenSpec {
             description: changes.description.ok_or(ServerError::Internal)?,
             api: changes.api.ok_or(ServerError::Internal)?,
@@ -129,7 +149,12 @@ impl TokenBackend for Services {
         password: &str,
     ) -> Result<TokenView, ServerError> {
         let session = self.session(request).await?;
-        let changes = self.changes(&form)?;
+        let current = self
+            .tokens
+            .get(&owner(&session), id)
+            .await
+            .map_err(token_error)?;
+        let changes = self.changes(&form, Some(&current.api)).await?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
             .edit(&owner(&session), id, changes, &confirmed, &request.client)
@@ -160,7 +185,7 @@ impl TokenBackend for Services {
         password: &str,
     ) -> Result<IssuedTokenView, ServerError> {
         let session = self.session(request).await?;
-        let changes = self.changes(&form)?;
+        let changes = self.changes(&form, None).await?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
             .copy(&owner(&session), id, changes, &confirmed, &request.client)

@@ -16,6 +16,8 @@ pub mod session;
 
 use std::path::Path;
 
+pub use api::admin::ROUTES as ADMIN_API_ROUTES;
+
 use axum::{Router, middleware};
 
 use crate::state::AppState;

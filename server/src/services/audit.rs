@@ -49,6 +49,7 @@ pub enum Action {
     TokenRotated,
     TokenRevoked,
     TokenUseDenied,
+    PolicyChanged,
 }
 
 impl Action {
@@ -70,6 +71,7 @@ impl Action {
             Self::TokenRotated => "token_rotated",
             Self::TokenRevoked => "token_revoked",
             Self::TokenUseDenied => "token_use_denied",
+            Self::PolicyChanged => "policy_changed",
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod platform;
+pub mod policy;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

@@ -108,3 +108,74 @@ pub async fn set_password_hash<'c>(
         .await?;
     Ok(())
 }
+
+/// A user with the number of their tokens not removed, for the People list.
+#[derive(Debug, Clone, FromRow)]
+pub struct PersonRow {
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub email: String,
+    pub role: String,
+    pub disabled_at: Option<i64>,
+    pub created_at: i64,
+    pub tokens: i64,
+}
+
+const PERSON_SELECT: &str = "select u.user_id, u.login, u.display_name, u.email, u.role, \
+     u.disabled_at, u.created_at, \
+     (select count(*) from access_tokens t where t.user_id = u.user_id \
+      and t.removed_at is null) as tokens \
+     from users u";
+
+/// `search` matches login, name or email anywhere, ignoring case; empty matches everyone.
+const PERSON_FILTER: &str = "where $1 = '' or u.login_key like $2 escape '\\' \
+     or lower(u.display_name) like $2 escape '\\' or lower(u.email) like $2 escape '\\'";
+
+fn like_pattern(search: &str) -> String {
+    let mut pattern = String::from("%");
+    for c in search.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+pub async fn people<'c>(
+    executor: impl AnyExecutor<'c>,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PersonRow>> {
+    let sql = format!("{PERSON_SELECT} {PERSON_FILTER} order by u.login_key limit $3 offset $4");
+    Ok(sqlx::query_as(&sql)
+        .bind(search)
+        .bind(like_pattern(search))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(executor)
+        .await?)
+}
+
+pub async fn count_people<'c>(executor: impl AnyExecutor<'c>, search: &str) -> Result<i64> {
+    let sql = format!("select count(*) from users u {PERSON_FILTER}");
+    Ok(sqlx::query_scalar(&sql)
+        .bind(search)
+        .bind(like_pattern(search))
+        .fetch_one(executor)
+        .await?)
+}
+
+pub async fn person<'c>(
+    executor: impl AnyExecutor<'c>,
+    login_key: &str,
+) -> Result<Option<PersonRow>> {
+    let sql = format!("{PERSON_SELECT} where u.login_key = $1");
+    Ok(sqlx::query_as(&sql)
+        .bind(login_key)
+        .fetch_optional(executor)
+        .await?)
+}

@@ -1,4 +1,4 @@
-//! `tessera admin user ...` through the real binary.
+//! `tessera admin user ...` and `tessera admin policy ...` through the real binary.
 
 use std::{
     io::Write,
@@ -18,8 +18,13 @@ impl Cli {
     }
 
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
+        self.run_in("user", args, stdin)
+    }
+
+    /// `tessera admin GROUP ARGS...`.
+    fn run_in(&self, group: &str, args: &[&str], stdin: Option<&str>) -> Output {
         let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
-            .args(["admin", "user"])
+            .args(["admin", group])
             .args(args)
             .env("DATABASE_URL", &self.url)
             .stdin(Stdio::piped())
@@ -287,4 +292,163 @@ fn token_command_errors_create_nothing() {
         );
     }
     assert_eq!(token_count(&cli), 0);
+}
+
+#[test]
+fn policy_show_and_set_with_every_option() {
+    let cli = Cli::new();
+    let shown = cli.run_in("policy", &["show"], None);
+    assert!(shown.status.success(), "{}", stderr(&shown));
+    assert!(stdout(&shown).contains("Tokens may live without an expiry."));
+    assert!(stdout(&shown).contains("Every predefined API set may be chosen."));
+
+    let set = cli.run_in(
+        "policy",
+        &[
+            "set",
+            "--max-lifetime",
+            "30d",
+            "--api-sets",
+            "ide_plugins,marketplace",
+            "--custom",
+            "false",
+        ],
+        None,
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+    let text = stdout(&set);
+    for expected in [
+        "Tokens live at most 30d.",
+        "API sets allowed: IDE Plugins, Marketplace.",
+        "Custom) are not allowed.",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in {text}");
+    }
+
+    // Options not given keep their value.
+    let set = cli.run_in(
+        "policy",
+        &["set", "--max-lifetime", "none", "--require-expiry", "true"],
+        None,
+    );
+    let text = stdout(&set);
+    assert!(text.contains("Tokens must have an expiry."), "{text}");
+    assert!(text.contains("IDE Plugins, Marketplace"), "{text}");
+
+    let reset = cli.run_in(
+        "policy",
+        &["set", "--api-sets", "all", "--custom", "true"],
+        None,
+    );
+    assert!(stdout(&reset).contains("Every predefined API set may be chosen."));
+
+    for (args, expected) in [
+        (&["set", "--max-lifetime", "forever"][..], "--max-lifetime"),
+        (
+            &["set", "--api-sets", "gold"][..],
+            "there is no API set “gold”",
+        ),
+        (&["set", "--custom", "maybe"][..], "invalid value"),
+    ] {
+        let output = cli.run_in("policy", args, None);
+        assert!(!output.status.success(), "{args:?} should fail");
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    let shown = stdout(&cli.run_in("policy", &["show"], None));
+    assert!(
+        shown.contains("Tokens must have an expiry."),
+        "unchanged by errors: {shown}"
+    );
+}
+
+#[test]
+fn the_policy_binds_the_token_command() {
+    let cli = Cli::new();
+    cli.run(&["create", "--login", "alice"], None);
+    let set = cli.run_in(
+        "policy",
+        &["set", "--max-lifetime", "1d", "--api-sets", "marketplace"],
+        None,
+    );
+    assert!(set.status.success(), "{}", stderr(&set));
+
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["token", "-u", "alice", "--api", "marketplace"],
+            "give -e DURATION",
+        ),
+        (
+            &["token", "-u", "alice", "--api", "marketplace", "-e", "2d"],
+            "at most 1d",
+        ),
+        (
+            &[
+                "token",
+                "-u",
+                "alice",
+                "--api",
+                "marketplace",
+                "-a",
+                "90000",
+            ],
+            "at most 1d",
+        ),
+        (
+            &["token", "-u", "alice", "--api", "ide_plugins", "-e", "1h"],
+            "does not allow the API set “IDE Plugins”",
+        ),
+        (
+            &[
+                "token",
+                "-u",
+                "alice",
+                "--api",
+                "marketplace",
+                "-e",
+                "1d",
+                "-a",
+                "60",
+            ],
+            "cannot be used with",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = cli.run(args, None);
+        assert!(!output.status.success(), "{args:?} should fail");
+        assert!(
+            stderr(&output).contains(expected),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(stdout(&output).is_empty(), "{args:?}");
+    }
+    assert_eq!(token_count(&cli), 0, "nothing was created");
+
+    let made = cli.run(
+        &[
+            "token",
+            "-u",
+            "alice",
+            "--api",
+            "marketplace",
+            "-a",
+            "3600",
+            "-q",
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    assert_eq!(token_count(&cli), 1);
+
+    let help = cli.run(&["token", "-h"], None);
+    assert!(help.status.success());
+    for flag in [
+        "--user", "--expire", "--auto", "--scope", "--quiet", "--api", "--method",
+    ] {
+        assert!(stdout(&help).contains(flag), "{flag} in the usage");
+    }
 }

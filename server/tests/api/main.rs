@@ -4,6 +4,7 @@
 mod support;
 
 mod accounts;
+mod admin;
 mod assets;
 mod cli;
 mod csrf;

@@ -1,6 +1,7 @@
 //! The test harness: a fresh database per test (a SQLite file in a temporary directory, or a
 //! new PostgreSQL database), the real router over it, and helpers to send requests.
 
+use serde_json::Value;
 use std::{
     path::{Path, PathBuf},
     sync::atomic::{AtomicU32, Ordering},
@@ -380,4 +381,33 @@ pub fn spec(api: &str) -> TokenSpec {
         scopes: Vec::new(),
         expiry: ExpirySpec::Never,
     }
+}
+
+/// A same-origin JSON request, with a session cookie or a bearer token.
+pub async fn json_request(
+    app: &TestApp,
+    method: &str,
+    uri: &str,
+    auth: Auth<'_>,
+    body: Option<Value>,
+) -> TestResponse {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", "application/json")
+        .header("sec-fetch-site", "same-origin");
+    request = match auth {
+        Auth::Session(cookie) => request.header("cookie", format!("tessera_session={cookie}")),
+        Auth::Token(token) => request.header("authorization", format!("Bearer {token}")),
+        Auth::None => request,
+    };
+    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
+    app.request(request.body(body).unwrap()).await
+}
+
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    Session(&'a str),
+    Token(&'a str),
+    None,
 }

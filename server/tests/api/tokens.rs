@@ -10,7 +10,7 @@ use sqlx::Row as _;
 use crate::{
     on_both_engines,
     platform::reset_fixture,
-    support::{TestApp, TestResponse, spec},
+    support::{Auth, TestApp, TestResponse, json_request, spec},
 };
 
 const PASSWORD: &str = "alice's long password";
@@ -29,34 +29,6 @@ on_both_engines!(
     changes_are_audited_with_actor_and_subject,
     the_catalog_and_openapi_are_served,
 );
-
-async fn json_request(
-    app: &TestApp,
-    method: &str,
-    uri: &str,
-    auth: Auth<'_>,
-    body: Option<Value>,
-) -> TestResponse {
-    let mut request = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header("content-type", "application/json")
-        .header("sec-fetch-site", "same-origin");
-    request = match auth {
-        Auth::Session(cookie) => request.header("cookie", format!("tessera_session={cookie}")),
-        Auth::Token(token) => request.header("authorization", format!("Bearer {token}")),
-        Auth::None => request,
-    };
-    let body = body.map_or_else(Body::empty, |b| Body::from(b.to_string()));
-    app.request(request.body(body).unwrap()).await
-}
-
-#[derive(Clone, Copy)]
-enum Auth<'a> {
-    Session(&'a str),
-    Token(&'a str),
-    None,
-}
 
 async fn stop_env(app: &TestApp, token: &str) -> TestResponse {
     app.get(&format!(

@@ -1,7 +1,7 @@
 //! Who calls the REST API: a browser session, or an access token allowed the catalog method
 //! that matches the route (`users.authentication.GetTokens` to list, and so on).
 
-use app::{catalog::MethodName, request::RequestContext};
+use app::{account::Role, catalog::MethodName, request::RequestContext};
 use http::request::Parts;
 
 use super::ApiError;
@@ -9,7 +9,7 @@ use crate::{
     http::{credentials::presented_token, session::signed_in_session},
     services::{
         Services,
-        accounts::SessionUser,
+        accounts::{AccountError, SessionUser},
         tokens::{Refusal, TokenGrant, TokenOwner},
     },
 };
@@ -24,6 +24,18 @@ impl Caller {
         match self {
             Self::Session(session) => session.user_id,
             Self::Token(grant) => grant.user_id,
+        }
+    }
+
+    /// Admin routes: the session's or the token owner's role, as of this request.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        let role = match self {
+            Self::Session(session) => session.user.role,
+            Self::Token(grant) => grant.role,
+        };
+        match role {
+            Role::Admin => Ok(()),
+            Role::User => Err(ApiError::Account(AccountError::NotAdmin)),
         }
     }
 

@@ -48,6 +48,12 @@ impl ApiError {
                 (StatusCode::FORBIDDEN, "wrong_password")
             }
             AccountError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+            AccountError::NotAdmin => (StatusCode::FORBIDDEN, "forbidden"),
+            AccountError::UnknownUser(_) => (StatusCode::NOT_FOUND, "unknown_user"),
+            AccountError::LoginTaken(_) => (StatusCode::CONFLICT, "login_taken"),
+            AccountError::InvalidLogin(_) | AccountError::InvalidPassword(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+            }
             _ => return None,
         })
     }
@@ -67,6 +73,9 @@ impl ApiError {
             Self::Token(TokenError::NotFound) => Some((StatusCode::NOT_FOUND, "not_found")),
             Self::Token(TokenError::Invalid(_)) => {
                 Some((StatusCode::UNPROCESSABLE_ENTITY, "invalid"))
+            }
+            Self::Token(TokenError::Policy(_)) => {
+                Some((StatusCode::UNPROCESSABLE_ENTITY, "policy_violation"))
             }
             Self::Token(TokenError::Account(error)) | Self::Account(error) => Self::account(error),
             Self::Token(TokenError::Storage(error)) | Self::Storage(error) => Self::storage(error),

@@ -2,6 +2,7 @@
 //! Callers authenticate with a browser session or with an access token; errors are JSON
 //! `{"error": {"code", "message"}}` with a stable code.
 
+pub mod admin;
 mod caller;
 mod error;
 mod openapi;
@@ -16,6 +17,7 @@ pub use error::ApiError;
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(tokens::router())
+        .merge(admin::router())
         .route("/api/v1/catalog", get(catalog))
         .route("/api/v1/openapi.json", get(openapi::document))
 }

@@ -168,6 +168,40 @@ fn rest_paths() -> Map<String, Value> {
             "post": op("A new value for the presented token (no password)", None),
         }),
     );
+    let admin = |summary: &str, method: &str| {
+        op(
+            &format!("Admins only (403 otherwise). {summary}"),
+            Some(method),
+        )
+    };
+    paths.insert(
+        "/api/v1/admin/users".into(),
+        json!({ "get": admin("People, 25 a page. Query: q (search), page", list) }),
+    );
+    paths.insert(
+        "/api/v1/admin/users/{login}/tokens".into(),
+        json!({
+            "get": admin("A user's tokens, removed ones too", list),
+            "post": admin(&format!("Make a token for the user. {changes}"),
+                          "users.authentication.CreateToken"),
+        }),
+    );
+    paths.insert(
+        "/api/v1/admin/users/{login}/tokens/{id}".into(),
+        json!({
+            "delete": admin("Remove a user's token. Body: {\"password\"}",
+                            "users.authentication.DeleteTokens"),
+        }),
+    );
+    paths.insert(
+        "/api/v1/admin/policy".into(),
+        json!({
+            "get": admin("The token policy", list),
+            "put": admin("Replace the token policy. Body: {\"password\", max_lifetime_secs, \
+                          expiry_required, api_sets, custom_allowed}",
+                         "users.authentication.CreateToken"),
+        }),
+    );
     paths.insert(
         "/api/v1/catalog".into(),
         json!({ "get": op("The API catalog (public)", None) }),

@@ -26,11 +26,11 @@ use crate::{
     state::AppState,
 };
 
-const LIST: &str = "users.authentication.GetTokens";
-const CREATE: &str = "users.authentication.CreateToken";
+pub(super) const LIST: &str = "users.authentication.GetTokens";
+pub(super) const CREATE: &str = "users.authentication.CreateToken";
 const EDIT: &str = "users.authentication.EditToken";
 const REGENERATE: &str = "users.authentication.RegenerateToken";
-const DELETE: &str = "users.authentication.DeleteTokens";
+pub(super) const DELETE: &str = "users.authentication.DeleteTokens";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -50,12 +50,12 @@ pub fn router() -> Router<AppState> {
 }
 
 /// A JSON body split into the password and the rest.
-struct Body {
-    password: Option<String>,
-    rest: Map<String, Value>,
+pub(super) struct Body {
+    pub password: Option<String>,
+    pub rest: Map<String, Value>,
 }
 
-fn parse_body(bytes: &Bytes) -> Result<Body, ApiError> {
+pub(super) fn parse_body(bytes: &Bytes) -> Result<Body, ApiError> {
     let mut rest: Map<String, Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
@@ -69,11 +69,13 @@ fn parse_body(bytes: &Bytes) -> Result<Body, ApiError> {
     Ok(Body { password, rest })
 }
 
-fn fields<T: for<'de> Deserialize<'de>>(rest: Map<String, Value>) -> Result<T, ApiError> {
+pub(super) fn fields<T: for<'de> Deserialize<'de>>(
+    rest: Map<String, Value>,
+) -> Result<T, ApiError> {
     serde_json::from_value(Value::Object(rest)).map_err(|e| ApiError::InvalidJson(e.to_string()))
 }
 
-async fn confirm(
+pub(super) async fn confirm(
     services: &Services,
     caller: &Caller,
     body: &Body,
@@ -87,7 +89,7 @@ async fn confirm(
         .await?)
 }
 
-fn issued(status: StatusCode, issued: IssuedToken) -> Response {
+pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
     (
         status,
         Json(json!({ "token": issued.token, "value": issued.secret.expose() })),

@@ -95,20 +95,40 @@ impl AccountService {
             .ok_or_else(|| AccountError::UnknownUser(login.to_string()))
     }
 
-    pub async fn list_users(&self) -> Result<Vec<UserSummary>> {
-        let rows = users::list(self.database.pool()).await?;
-        Ok(rows
-            .into_iter()
-            .map(|row| UserSummary {
-                role: stored_role(&row.role),
-                disabled: row.disabled_at.is_some(),
-                login: row.login,
-                display_name: row.display_name,
-                email: row.email,
-                created_at: row.created_at,
-            })
-            .collect())
+    /// Everyone, by login (the command line's list).
+    pub async fn list_users(&self) -> Result<Vec<PersonSummary>> {
+        let rows = users::people(self.database.pool(), "", i64::MAX, 0).await?;
+        Ok(rows.into_iter().map(person_summary).collect())
     }
+
+    /// One page of the People list; a page past the end shows the last one.
+    pub async fn people(&self, query: &PeopleQuery) -> Result<PeoplePage> {
+        let search = query.search.trim();
+        let pool = self.database.pool();
+        let total = users::count_people(pool, search).await?;
+        let per_page = PEOPLE_PER_PAGE;
+        let mut page = PeoplePage {
+            people: Vec::new(),
+            total,
+            page: query.page.max(1),
+            per_page,
+        };
+        page.page = page.page.min(page.page_count());
+        let offset = i64::from(page.page - 1) * i64::from(per_page);
+        let rows = users::people(pool, search, i64::from(per_page), offset).await?;
+        page.people = rows.into_iter().map(person_summary).collect();
+        Ok(page)
+    }
+
+    /// The user with this login (any case), with their id.
+    pub async fn person(&self, login: &str) -> Result<(i64, PersonSummary)> {
+        let login = Login::parse(login)?;
+        users::person(self.database.pool(), &login.key())
+            .await?
+            .map(|row| (row.user_id, person_summary(row)))
+            .ok_or_else(|| AccountError::UnknownUser(login.to_string()))
+    }
+
     /// Disabling ends every session of the user at once.
     pub async fn set_disabled(
         &self,
@@ -170,5 +190,17 @@ impl AccountService {
             Some("reset"),
         )
         .await
+    }
+}
+
+fn person_summary(row: users::PersonRow) -> PersonSummary {
+    PersonSummary {
+        role: stored_role(&row.role),
+        disabled: row.disabled_at.is_some(),
+        login: row.login,
+        display_name: row.display_name,
+        email: row.email,
+        tokens: row.tokens,
+        created_at: row.created_at,
     }
 }

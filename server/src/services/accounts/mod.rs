@@ -8,7 +8,10 @@ mod throttle;
 use std::fmt;
 
 use app::{
-    account::{Login, LoginError, Password, PasswordError, Role, UserView},
+    account::{
+        Login, LoginError, PEOPLE_PER_PAGE, Password, PasswordError, PeoplePage, PeopleQuery,
+        PersonSummary, Role, UserView,
+    },
     error::ServerError,
     request::ClientInfo,
 };
@@ -46,6 +49,8 @@ pub enum AccountError {
     LoginTaken(String),
     #[error("There is no user with the login {0}.")]
     UnknownUser(String),
+    #[error("{}", ServerError::Forbidden)]
+    NotAdmin,
     #[error("{0}")]
     InvalidLogin(#[from] LoginError),
     #[error("{0}")]
@@ -90,6 +95,15 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
+    /// Admin rights, read with the session on every request: a demoted admin loses them at
+    /// their next request.
+    pub fn require_admin(&self) -> Result<()> {
+        match self.user.role {
+            Role::Admin => Ok(()),
+            Role::User => Err(AccountError::NotAdmin),
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor::User {
             user_id: self.user_id,
@@ -124,16 +138,6 @@ pub struct NewAccount {
     pub email: String,
     pub password: Password,
     pub role: Role,
-}
-
-#[derive(Debug, Clone)]
-pub struct UserSummary {
-    pub login: String,
-    pub display_name: String,
-    pub email: String,
-    pub role: Role,
-    pub disabled: bool,
-    pub created_at: i64,
 }
 
 /// The first admin, made at first start. `generated_password` is set when the operator gave

@@ -163,6 +163,7 @@ impl From<TokenError> for PlatformError {
         match error {
             TokenError::NotFound => Self::NotFound(error.to_string()),
             TokenError::Invalid(message) => Self::InvalidParameter(message),
+            TokenError::Policy(violation) => Self::InvalidParameter(violation.to_string()),
             TokenError::Account(account) => Self::Account(account),
             TokenError::Storage(storage) => Self::Storage(storage),
         }

@@ -9,7 +9,7 @@ use app::{
 
 use super::{
     IssuedToken, Result, TokenError, TokenGrant, TokenService, TokenSpec, expiry_columns,
-    stored_scopes, stored_selection,
+    policy::kept_expiry, stored_scopes, stored_selection,
 };
 use crate::{
     auth::secret,
@@ -93,7 +93,10 @@ impl TokenService {
         confirmed: &Confirmed,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
-        let columns = self.columns(spec, clock::now())?;
+        let now = clock::now();
+        self.enforce_policy(Some(&spec.api), Some(&spec.expiry), now)
+            .await?;
+        let columns = self.columns(spec, now)?;
         self.insert(
             owner,
             &columns,
@@ -116,6 +119,14 @@ impl TokenService {
     ) -> Result<IssuedToken> {
         let source = self.live_row(owner, source_id).await?;
         let now = clock::now();
+        let api = overrides
+            .api
+            .clone()
+            .unwrap_or_else(|| stored_selection(&source));
+        let expiry = overrides
+            .expiry
+            .unwrap_or_else(|| kept_expiry(&source, now));
+        self.enforce_policy(Some(&api), Some(&expiry), now).await?;
         let columns = self.changed_columns(&source, overrides, now)?;
         let detail = format!("copied from token {source_id}");
         self.insert(
@@ -139,6 +150,13 @@ impl TokenService {
     ) -> Result<TokenView> {
         let row = self.live_row(owner, token_id).await?;
         let now = clock::now();
+        // Only what changes must satisfy the policy: it may have tightened since.
+        let new_api = changes
+            .api
+            .as_ref()
+            .filter(|api| **api != stored_selection(&row));
+        self.enforce_policy(new_api, changes.expiry.as_ref(), now)
+            .await?;
         let columns = self.changed_columns(&row, changes, now)?;
         let mut tx = self.database.begin_write().await?;
         if !tokens::update_settings(&mut *tx, token_id, columns.settings(), now).await? {

@@ -3,6 +3,7 @@
 
 mod check;
 mod lifecycle;
+mod policy;
 mod refusal;
 mod request;
 mod usage;
@@ -13,8 +14,8 @@ use app::{
     account::Role,
     catalog::{ApiSelection, Catalog, MethodName},
     token::{
-        Description, ExpirationModel, ExpiryDate, ExpirySpec, LastUse, Lifetime, Scope,
-        TokenSecret, TokenStatus, TokenView,
+        Description, ExpirationModel, ExpiryDate, ExpirySpec, LastUse, Lifetime, PolicyViolation,
+        Scope, TokenSecret, TokenStatus, TokenView,
     },
 };
 
@@ -33,6 +34,8 @@ pub enum TokenError {
     NotFound,
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Policy(#[from] PolicyViolation),
     #[error(transparent)]
     Account(#[from] AccountError),
     #[error(transparent)]

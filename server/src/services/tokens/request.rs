@@ -98,13 +98,5 @@ impl TokenRequest {
 
 /// A window as a duration (`12h`) or a bare number of seconds (`3600`, as the CLI's `-a`).
 pub fn parse_window(raw: &str) -> Result<Lifetime, String> {
-    let raw = raw.trim();
-    let parsed = if !raw.is_empty() && raw.bytes().all(|b| b.is_ascii_digit()) {
-        raw.parse::<u64>()
-            .map_err(|_| app::token::LifetimeError::TooLong)
-            .and_then(Lifetime::from_secs)
-    } else {
-        Lifetime::parse(raw)
-    };
-    parsed.map_err(|e| e.to_string())
+    Lifetime::parse_or_secs(raw).map_err(|e| e.to_string())
 }

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::catalog::{ApiMethod, ApiSelection, Catalog, MethodName};
+use crate::{
+    catalog::{ApiMethod, ApiSelection, Catalog, MethodName},
+    token::TokenPolicy,
+};
 
 const CUSTOM: &str = "custom";
 
@@ -13,8 +16,11 @@ const CUSTOM: &str = "custom";
 pub fn ApiPicker(
     catalog: Arc<Catalog>,
     api: RwSignal<ApiSelection>,
+    /// Sets the policy closes are offered disabled (unless already chosen).
+    policy: Arc<TokenPolicy>,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let custom_allowed = policy.custom_allowed;
     let search = RwSignal::new(String::new());
     let only_checked = RwSignal::new(false);
     let checked = {
@@ -106,10 +112,23 @@ pub fn ApiPicker(
                     }
                     prop:value=selected_value
                 >
-                    {sets.iter().map(|set| view! {
-                        <option value=set.id.clone() selected=selected_value() == set.id>{set.title.clone()}</option>
+                    {sets.iter().map(|set| {
+                        let id = set.id.clone();
+                        let closed = !policy.allows_set(&id);
+                        let title = if closed { format!("{} (not allowed)", set.title) } else { set.title.clone() };
+                        view! {
+                            <option
+                                value=id.clone()
+                                selected=selected_value() == id
+                                disabled=move || closed && selected_value() != id
+                            >
+                                {title}
+                            </option>
+                        }
                     }).collect::<Vec<_>>()}
-                    <option value=CUSTOM>"Custom"</option>
+                    <option value=CUSTOM disabled=move || !custom_allowed && selected_value() != CUSTOM>
+                        {if custom_allowed { "Custom" } else { "Custom (not allowed)" }}
+                    </option>
                 </select>
                 <label class="sr-only" for="token-api-search">"Search"</label>
                 <input
@@ -153,6 +172,7 @@ pub fn ApiPicker(
                             <label class="checkbox api-group__title" id=group_id.clone()>
                                 <input
                                     type="checkbox"
+                                    disabled=!custom_allowed
                                     prop:checked=move || count_checked.get() == size
                                     prop:indeterminate=move || { let n = count_checked.get(); n > 0 && n < size }
                                     on:change:target=move |e| toggle_group(members.clone(), e.target().checked())
@@ -171,6 +191,7 @@ pub fn ApiPicker(
                                             <input
                                                 type="checkbox"
                                                 id=input_id.clone()
+                                                disabled=!custom_allowed
                                                 prop:checked=is_checked
                                                 on:change:target=move |e| toggle(name.clone(), e.target().checked())
                                             />

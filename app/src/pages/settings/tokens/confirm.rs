@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{Pending, TokensState};
 use crate::{
-    components::modal::Modal,
+    components::password_prompt::PasswordPrompt,
     error::ServerError,
     server_fns::tokens::{copy_token, edit_token, generate_token, regenerate_token, remove_tokens},
     token::IssuedTokenView,
@@ -56,7 +56,6 @@ fn question(pending: &Pending, count_word: impl Fn(usize) -> String) -> String {
 #[component]
 pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
     let state = expect_context::<TokensState>();
-    let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let tokens = state.tokens;
@@ -73,31 +72,17 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
             format!("{n} tokens")
         }
     };
-    let text = question(&pending, count_word);
+    let question = question(&pending, count_word);
     let is_remove = matches!(pending, Pending::Remove(_));
-    let close = Callback::new(move |()| {
-        if !busy.get_untracked() {
-            state.pending.set(None);
-        }
-    });
-    let submit = move |event: leptos::ev::SubmitEvent| {
-        event.prevent_default();
-        if busy.get() || password.with(String::is_empty) {
-            if password.with(String::is_empty) {
-                error.set(Some("Enter your password.".into()));
-            }
-            return;
-        }
+    let on_cancel = Callback::new(move |()| state.pending.set(None));
+    let on_submit = Callback::new(move |typed: String| {
         busy.set(true);
-        error.set(None);
         let pending = pending.clone();
-        let typed = password.get();
         leptos::task::spawn_local(async move {
             let outcome = apply(pending, typed).await;
             busy.set(false);
             match outcome {
                 Ok(outcome) => {
-                    password.set(String::new());
                     state.pending.set(None);
                     state.form.set(None);
                     match outcome {
@@ -119,49 +104,17 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
                 Err(other) => error.set(Some(other.to_string())),
             }
         });
-    };
+    });
     view! {
-        <Modal labelled_by="confirm-title" on_close=close>
-            <form class="dialog__body" on:submit=submit novalidate>
-                <header class="dialog__header">
-                    <h2 id="confirm-title">{if is_remove { "Remove access tokens" } else { "Confirm with your password" }}</h2>
-                </header>
-                <p>{text}</p>
-                <div class="field">
-                    <label for="confirm-password">"Password"</label>
-                    <input
-                        id="confirm-password"
-                        type="password"
-                        autocomplete="current-password"
-                        autofocus
-                        prop:value=move || password.get()
-                        on:input:target=move |e| password.set(e.target().value())
-                        aria-invalid=move || error.get().is_some().to_string()
-                        aria-describedby="confirm-error"
-                    />
-                    <p class="field__error" id="confirm-error" role="alert">{move || error.get()}</p>
-                </div>
-                <footer class="dialog__footer">
-                    <span class="toolbar__spacer"></span>
-                    <button type="button" class="button" on:click=move |_| close.run(()) disabled=move || busy.get()>
-                        "Cancel"
-                    </button>
-                    <button
-                        type="submit"
-                        class="button"
-                        class:button--primary=!is_remove
-                        class:button--danger=is_remove
-                        disabled=move || busy.get()
-                        aria-busy=move || busy.get().to_string()
-                    >
-                        {move || match (busy.get(), is_remove) {
-                            (true, _) => "Checking…",
-                            (false, true) => "Remove",
-                            (false, false) => "Confirm",
-                        }}
-                    </button>
-                </footer>
-            </form>
-        </Modal>
+        <PasswordPrompt
+            title=if is_remove { "Remove access tokens" } else { "Confirm with your password" }
+            question
+            action=if is_remove { "Remove" } else { "Confirm" }
+            danger=is_remove
+            busy
+            error
+            on_submit
+            on_cancel
+        />
     }
 }

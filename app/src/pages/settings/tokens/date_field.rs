@@ -20,6 +20,10 @@ fn weekday(year: i64, month: u32, day: u32) -> usize {
 pub fn DateField(
     value: RwSignal<String>,
     today: Signal<ExpiryDate>,
+    /// The policy's latest allowed date, if it sets one.
+    latest: Signal<Option<ExpiryDate>>,
+    /// False when the policy requires an expiry: no "Never" button then.
+    never_allowed: bool,
     error: Signal<Option<String>>,
     /// How the token expires now (edits and copies), shown as help.
     current: Option<String>,
@@ -65,20 +69,23 @@ pub fn DateField(
                 >
                     "Calendar"
                 </button>
-                <button
-                    type="button"
-                    class="button button--quiet"
-                    on:click=move |_| value.set(String::new())
-                    disabled=move || value.with(String::is_empty)
-                >
-                    "Never"
-                </button>
+                {never_allowed.then(|| view! {
+                    <button
+                        type="button"
+                        class="button button--quiet"
+                        on:click=move |_| value.set(String::new())
+                        disabled=move || value.with(String::is_empty)
+                    >
+                        "Never"
+                    </button>
+                })}
             </div>
             <p class="field__help muted" id="token-expires-help">
                 {match current {
                     Some(current) => format!("Now: {current}. Valid through the end of the date (UTC); empty for no expiry."),
                     None => "Valid through the end of the date (UTC). Leave empty for a token that does not expire.".to_owned(),
                 }}
+                {move || latest.get().map(|latest| format!(" The latest date allowed is {latest}."))}
             </p>
             <p class="field__error" id="token-expires-error" role="alert">{move || error.get()}</p>
             <Show when=move || open.get()>
@@ -106,7 +113,7 @@ pub fn DateField(
                         <button type="button" class="button button--small" aria-label="Next month" on:click=move |_| step(1)>"›"</button>
                     </div>
                     <div class="calendar__grid">
-                        {WEEKDAYS.map(|d| view! { <span class="calendar__weekday" aria-hidden="true">{d}</span> }).to_vec()}
+                        {WEEKDAYS.iter().map(|d| view! { <span class="calendar__weekday" aria-hidden="true">{*d}</span> }).collect::<Vec<_>>()}
                         {move || {
                             let (year, month) = shown.get();
                             let blanks = weekday(year, month, 1);
@@ -117,7 +124,9 @@ pub fn DateField(
                                 .collect();
                             for day in 1..=days_in_month(year, month) {
                                 let date = ExpiryDate::parse_dmy(&format!("{day}-{month}-{year}")).ok();
-                                let past = date.is_some_and(|d| d < today);
+                                let past = date.is_some_and(|d| {
+                                    d < today || latest.get().is_some_and(|latest| d > latest)
+                                });
                                 let is_chosen = date.is_some() && date == chosen;
                                 cells.push(view! {
                                     <button

@@ -10,7 +10,9 @@ use crate::{
     calendar::format_dmy,
     catalog::ApiSelection,
     components::modal::Modal,
-    token::{ExpirationModel, ExpiryDate, TokenForm, TokenFormErrors, TokenView},
+    token::{
+        ExpirationModel, ExpiryDate, ExpirySpec, FormRules, TokenForm, TokenFormErrors, TokenView,
+    },
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -89,10 +91,23 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
             scopes: scopes.get(),
         }
     };
+    let current_api = match &mode {
+        FormMode::Edit(token) => Some(token.api.clone()),
+        _ => None,
+    };
     let local_errors = {
         let catalog = catalog.clone();
         let form = form.clone();
-        move || form().check(today(), &catalog).err().unwrap_or_default()
+        let policy = state.policy.get_value();
+        move || {
+            let rules = FormRules {
+                now: state.now.get(),
+                catalog: &catalog,
+                policy: &policy,
+                current_api: current_api.as_ref(),
+            };
+            form().check(rules).err().unwrap_or_default()
+        }
     };
     let errors = {
         let local_errors = local_errors.clone();
@@ -162,12 +177,15 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                 <DateField
                     value=expires
                     today=Signal::derive(today)
+                    latest=Signal::derive(move || state.policy.get_value().latest_date(state.now.get()))
+                    never_allowed=state.policy.with_value(|p| p.check_expiry(&ExpirySpec::Never, 0).is_ok())
                     error=Signal::derive(move || errors.with(|e| e.expires_at.clone()))
                     current=current_expiry
                 />
                 <ApiPicker
                     catalog=catalog.clone()
                     api
+                    policy=state.policy.get_value()
                     error=Signal::derive(move || errors.with(|e| e.api.clone()))
                 />
                 <div class="field">

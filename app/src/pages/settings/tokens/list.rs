@@ -191,14 +191,14 @@ pub fn TokenList() -> impl IntoView {
                                         }
                                         on:keydown=move |event| on_key(id, event)
                                     >
-                                        <td class="token-table__description">{token.description.clone()}</td>
-                                        <td><code>"…"{token.hint.clone()}</code></td>
-                                        <td>{token.api_label.clone()}</td>
-                                        <td>
+                                        <td class="token-table__description" data-label="Description">{token.description.clone()}</td>
+                                        <td data-label="Token"><code>"…"{token.hint.clone()}</code></td>
+                                        <td data-label="API">{token.api_label.clone()}</td>
+                                        <td data-label="Expires">
                                             {expiry_label(&token)}
                                             {expired.then(|| view! { " " <span class="badge badge--warning">"Expired"</span> })}
                                         </td>
-                                        <td>
+                                        <td data-label="Last used">
                                             {match &token.last_used {
                                                 Some(used) => view! {
                                                     {date_time(used.at)}
@@ -209,7 +209,7 @@ pub fn TokenList() -> impl IntoView {
                                                 None => view! { <span class="muted">"Never"</span> }.into_any(),
                                             }}
                                         </td>
-                                        <td>{format_dmy(token.created_at)}</td>
+                                        <td data-label="Created">{format_dmy(token.created_at)}</td>
                                     </tr>
                                 }
                             }

@@ -1,12 +1,11 @@
 //! The Access Tokens tab: the list of your tokens with a toolbar (Generate, Edit, Copy,
 //! Remove, Refresh), the token dialog, the password confirmation and the one-time reveal.
 
-mod api_picker;
+pub(crate) mod api_picker;
 mod confirm;
 mod date_field;
 mod form;
-mod list;
-mod reveal;
+pub(crate) mod list;
 
 use std::sync::Arc;
 
@@ -15,15 +14,15 @@ use leptos_meta::Title;
 
 use crate::{
     catalog::Catalog,
+    components::reveal::RevealDialog,
     server_fns::tokens::load_token_page,
-    token::{IssuedTokenView, TokenForm, TokenFormErrors, TokenPage, TokenView},
+    token::{IssuedTokenView, TokenForm, TokenFormErrors, TokenPage, TokenPolicy, TokenView},
 };
 
 use self::{
     confirm::ConfirmDialog,
     form::{FormMode, TokenDialog},
     list::TokenList,
-    reveal::RevealDialog,
 };
 
 /// A change waiting for the password.
@@ -41,6 +40,7 @@ pub enum Pending {
 pub struct TokensState {
     pub tokens: RwSignal<Vec<TokenView>>,
     pub catalog: StoredValue<Arc<Catalog>>,
+    pub policy: StoredValue<Arc<TokenPolicy>>,
     /// Server time when the list was loaded (unix seconds).
     pub now: RwSignal<i64>,
     pub selected: RwSignal<Vec<i64>>,
@@ -58,6 +58,7 @@ impl TokensState {
         Self {
             tokens: RwSignal::new(page.tokens),
             catalog: StoredValue::new(Arc::new(page.catalog)),
+            policy: StoredValue::new(Arc::new(page.policy)),
             now: RwSignal::new(page.now),
             selected: RwSignal::new(Vec::new()),
             form: RwSignal::new(None),
@@ -87,6 +88,7 @@ impl TokensState {
                     let ids: Vec<i64> = page.tokens.iter().map(|t| t.id).collect();
                     state.selected.update(|s| s.retain(|id| ids.contains(id)));
                     state.now.set(page.now);
+                    state.policy.set_value(Arc::new(page.policy));
                     state.tokens.set(page.tokens);
                 }
                 Err(error) => state
@@ -178,6 +180,8 @@ fn TokenManager(page: TokenPage) -> impl IntoView {
         </div>
         {move || state.form.get().map(|mode| view! { <TokenDialog mode /> })}
         {move || state.pending.get().map(|pending| view! { <ConfirmDialog pending /> })}
-        {move || state.revealed.get().map(|issued| view! { <RevealDialog issued /> })}
+        {move || state.revealed.get().map(|issued| view! {
+            <RevealDialog issued on_close=Callback::new(move |()| state.revealed.set(None)) />
+        })}
     }
 }

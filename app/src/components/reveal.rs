@@ -3,18 +3,17 @@
 
 use leptos::prelude::*;
 
-use super::TokensState;
-use crate::{components::modal::Modal, token::IssuedTokenView};
+use super::modal::Modal;
+use crate::token::IssuedTokenView;
 
 #[component]
-pub fn RevealDialog(issued: IssuedTokenView) -> impl IntoView {
-    let state = expect_context::<TokensState>();
+pub fn RevealDialog(issued: IssuedTokenView, on_close: Callback<()>) -> impl IntoView {
     let feedback = RwSignal::new(None::<&'static str>);
     let value = StoredValue::new(issued.value.clone());
     let file_name = format!("tessera-token-{}.txt", issued.token.id);
     let close = Callback::new(move |()| {
         value.set_value(String::new());
-        state.revealed.set(None);
+        on_close.run(());
     });
     let copy = move |_| {
         let text = value.get_value();

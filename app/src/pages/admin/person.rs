@@ -1,0 +1,340 @@
+//! `/admin/people/:login`: one user, with Disable/Enable and their Personal Access Tokens:
+//! status, expiry, last use and who made each; remove some, or make one for them.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{people::status_badge, person_token_form::PersonTokenDialog};
+use crate::{
+    account::{PersonPage, Role},
+    calendar::format_dmy,
+    components::{password_prompt::PasswordPrompt, reveal::RevealDialog},
+    error::ServerError,
+    pages::settings::tokens::list::{date_time, expiry_label},
+    server_fns::admin::{load_person, remove_tokens_of, set_person_disabled},
+    token::{IssuedTokenView, TokenStatus, TokenView},
+};
+
+/// A change waiting for the admin's password.
+#[derive(Clone, Debug, PartialEq)]
+enum PersonChange {
+    Remove(Vec<i64>),
+    SetDisabled(bool),
+}
+
+#[component]
+pub fn PersonTab() -> impl IntoView {
+    let params = use_params_map();
+    let login = move || params.with(|p| p.get("login").unwrap_or_default());
+    let page = Resource::new_blocking(login, load_person);
+    // Outlives the reload a change triggers, so its message stays.
+    let notice = RwSignal::new(None::<String>);
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(loaded) => view! { <PersonView loaded notice reload=Callback::new(move |()| page.refetch()) /> }.into_any(),
+                    Err(error) => view! {
+                        <Title text="People" />
+                        <p class="alert alert--error" role="alert">{error.to_string()}</p>
+                        <p><a href="/admin/people">"Back to People"</a></p>
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn PersonView(
+    loaded: PersonPage,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let person = loaded.person.clone();
+    let login = StoredValue::new(person.login.clone());
+    let catalog = Arc::new(loaded.catalog.clone());
+    let policy = Arc::new(loaded.policy.clone());
+    let now = loaded.now;
+    let tokens = loaded.tokens.clone();
+    let live_ids: Vec<i64> = tokens
+        .iter()
+        .filter(|t| t.status != TokenStatus::Removed)
+        .map(|t| t.id)
+        .collect();
+    let checked = RwSignal::new(Vec::<i64>::new());
+    let creating = RwSignal::new(false);
+    let pending = RwSignal::new(None::<PersonChange>);
+    let revealed = RwSignal::new(None::<IssuedTokenView>);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let apply = Callback::new(move |typed: String| {
+        let Some(change) = pending.get_untracked() else {
+            return;
+        };
+        busy.set(true);
+        let login = login.get_value();
+        leptos::task::spawn_local(async move {
+            let outcome: Result<String, ServerError> = match change {
+                PersonChange::Remove(ids) => {
+                    remove_tokens_of(login, ids, typed).await.map(|n| match n {
+                        1 => "1 token was removed.".to_owned(),
+                        n => format!("{n} tokens were removed."),
+                    })
+                }
+                PersonChange::SetDisabled(disabled) => {
+                    set_person_disabled(login.clone(), disabled, typed)
+                        .await
+                        .map(|_| {
+                            if disabled {
+                                format!("{login} is disabled: their sessions and tokens stopped.")
+                            } else {
+                                format!("{login} is enabled again.")
+                            }
+                        })
+                }
+            };
+            busy.set(false);
+            match outcome {
+                Ok(message) => {
+                    pending.set(None);
+                    checked.set(Vec::new());
+                    notice.set(Some(message));
+                    reload.run(());
+                }
+                Err(other) => error.set(Some(other.to_string())),
+            }
+        });
+    });
+    let question = move |change: &PersonChange| match change {
+        PersonChange::Remove(ids) if ids.len() == 1 => format!(
+            "Remove 1 token of {}? It stops working at once. Enter your password to continue.",
+            login.get_value()
+        ),
+        PersonChange::Remove(ids) => format!(
+            "Remove {} tokens of {}? They stop working at once. Enter your password to continue.",
+            ids.len(),
+            login.get_value()
+        ),
+        PersonChange::SetDisabled(true) => format!(
+            "Disable {}? Their sessions end and their tokens stop working until you enable \
+             them again. Enter your password to continue.",
+            login.get_value()
+        ),
+        PersonChange::SetDisabled(false) => {
+            format!(
+                "Enable {}? Enter your password to continue.",
+                login.get_value()
+            )
+        }
+    };
+    let disabled = person.disabled;
+    let all_ids = live_ids.clone();
+
+    view! {
+        <Title text=format!("{} · People", person.login) />
+        <p class="breadcrumbs"><a href="/admin/people">"People"</a>" / "{person.login.clone()}</p>
+        <div class="card person-card">
+            <div>
+                <h2 class="person-card__name">{person.display_name.clone()}</h2>
+                <p class="muted">
+                    <code>{person.login.clone()}</code>
+                    {(!person.email.is_empty()).then(|| format!(" · {}", person.email))}
+                    " · "{match person.role { Role::Admin => "Admin", Role::User => "User" }}
+                    " · created "{format_dmy(person.created_at)}
+                </p>
+            </div>
+            <span class="toolbar__spacer"></span>
+            {status_badge(&person)}
+            <button
+                type="button"
+                class="button"
+                class:button--danger=!disabled
+                on:click=move |_| pending.set(Some(PersonChange::SetDisabled(!disabled)))
+            >
+                {if disabled { "Enable" } else { "Disable" }}
+            </button>
+        </div>
+        {move || notice.get().map(|text| view! { <p class="alert alert--success" role="status">{text}</p> })}
+
+        <section class="person-tokens" aria-labelledby="person-tokens-title">
+            <div class="toolbar">
+                <h2 id="person-tokens-title">"Personal Access Tokens"</h2>
+                <span class="toolbar__spacer"></span>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || checked.with(Vec::is_empty)
+                    on:click=move |_| pending.set(Some(PersonChange::Remove(checked.get())))
+                >
+                    {move || match checked.with(Vec::len) {
+                        0 | 1 => "Remove".to_owned(),
+                        n => format!("Remove {n}"),
+                    }}
+                </button>
+                <button type="button" class="button button--primary" on:click=move |_| creating.set(true)>
+                    "+ New token"
+                </button>
+            </div>
+            {if tokens.is_empty() {
+                view! {
+                    <p class="card empty-state">
+                        {format!("{} has no access tokens. “+ New token” makes one; its value is shown to you once.", person.login)}
+                    </p>
+                }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="data-table" aria-label=format!("Access tokens of {}", person.login)>
+                            <thead>
+                                <tr>
+                                    <th scope="col">
+                                        <input
+                                            type="checkbox"
+                                            aria-label="Select all active and expired tokens"
+                                            disabled=all_ids.is_empty()
+                                            prop:checked=move || !all_ids.is_empty() && checked.with(|c| c.len() == all_ids.len())
+                                            on:change:target={
+                                                let ids = live_ids.clone();
+                                                move |e| checked.set(if e.target().checked() { ids.clone() } else { Vec::new() })
+                                            }
+                                        />
+                                    </th>
+                                    <th scope="col">"Name"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col">"API"</th>
+                                    <th scope="col">"Expires"</th>
+                                    <th scope="col">"Last used"</th>
+                                    <th scope="col">"Created"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {tokens.into_iter().map(|token| view! { <PersonTokenRow token checked now /> }).collect::<Vec<_>>()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        </section>
+
+        {move || creating.get().then(|| view! {
+            <PersonTokenDialog
+                login=login.get_value()
+                catalog=catalog.clone()
+                policy=policy.clone()
+                now
+                on_close=Callback::new(move |()| creating.set(false))
+                on_issued=Callback::new(move |issued: IssuedTokenView| {
+                    creating.set(false);
+                    revealed.set(Some(issued));
+                })
+            />
+        })}
+        {move || pending.get().map(|change| {
+            let danger = !matches!(change, PersonChange::SetDisabled(false));
+            view! {
+                <PasswordPrompt
+                    title=match change {
+                        PersonChange::Remove(_) => "Remove access tokens",
+                        PersonChange::SetDisabled(true) => "Disable user",
+                        PersonChange::SetDisabled(false) => "Enable user",
+                    }
+                    question=question(&change)
+                    action=match change {
+                        PersonChange::Remove(_) => "Remove",
+                        PersonChange::SetDisabled(true) => "Disable",
+                        PersonChange::SetDisabled(false) => "Enable",
+                    }
+                    danger
+                    busy
+                    error
+                    on_submit=apply
+                    on_cancel=Callback::new(move |()| { error.set(None); pending.set(None) })
+                />
+            }
+        })}
+        {move || revealed.get().map(|issued| view! {
+            <RevealDialog
+                issued
+                on_close=Callback::new(move |()| { revealed.set(None); reload.run(()); })
+            />
+        })}
+    }
+}
+
+#[component]
+fn PersonTokenRow(token: TokenView, checked: RwSignal<Vec<i64>>, now: i64) -> impl IntoView {
+    let id = token.id;
+    let removed = token.status == TokenStatus::Removed;
+    let (status, class) = match token.status {
+        TokenStatus::Active => ("Active", "badge badge--ok"),
+        TokenStatus::Expired => ("Expired", "badge badge--warning"),
+        TokenStatus::Removed => ("Removed", "badge badge--muted"),
+    };
+    let by_owner = token.created_by.eq_ignore_ascii_case(&token.owner);
+    let expires_in = token
+        .expires_at
+        .filter(|_| token.status == TokenStatus::Active)
+        .map(|at| remaining(at - now));
+    view! {
+        <tr class:removed=removed data-token-id=id>
+            <td data-label="Select">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select {}", token.description)
+                    disabled=removed
+                    prop:checked=move || checked.with(|c| c.contains(&id))
+                    on:change:target=move |e| checked.update(|c| {
+                        c.retain(|x| *x != id);
+                        if e.target().checked() { c.push(id); }
+                    })
+                />
+            </td>
+            <td data-label="Name" class="data-table__primary">
+                {token.description.clone()}
+                <code class="muted data-table__secondary">"…"{token.hint.clone()}</code>
+            </td>
+            <td data-label="Status"><span class=class>{status}</span></td>
+            <td data-label="API">
+                {token.api_label.clone()}
+                {(!token.scopes.is_empty()).then(|| view! {
+                    <span class="muted data-table__secondary">{token.scopes.join(" ")}</span>
+                })}
+            </td>
+            <td data-label="Expires">
+                {expiry_label(&token)}
+                {expires_in.map(|left| view! { <span class="muted data-table__secondary">{left}</span> })}
+            </td>
+            <td data-label="Last used">
+                {match &token.last_used {
+                    Some(used) => view! {
+                        {date_time(used.at)}
+                        <span class="muted data-table__secondary">{used.ip.clone().unwrap_or_default()}</span>
+                    }.into_any(),
+                    None => view! { <span class="muted">"Never"</span> }.into_any(),
+                }}
+            </td>
+            <td data-label="Created">
+                {format_dmy(token.created_at)}
+                <span class="muted data-table__secondary">
+                    {if by_owner { "by the user".to_owned() } else { format!("by {}", token.created_by) }}
+                </span>
+            </td>
+        </tr>
+    }
+}
+
+/// "in 3 days", "in 5 h", "in 40 min", "in 20 s".
+fn remaining(secs: i64) -> String {
+    let secs = secs.max(0);
+    match secs {
+        s if s >= 2 * 86_400 => format!("in {} days", s / 86_400),
+        s if s >= 3600 => format!("in {} h", s / 3600),
+        s if s >= 60 => format!("in {} min", s / 60),
+        s => format!("in {s} s"),
+    }
+}

@@ -1,0 +1,224 @@
+//! The admin's "new token" dialog for a user: a friendly name, an Expiration Model (Hard Limit
+//! or Auto Refresh) with its duration, the API, and optional resource scopes.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::{
+    catalog::{ApiSelection, Catalog},
+    components::{modal::Modal, password_prompt::PasswordPrompt},
+    error::ServerError,
+    pages::settings::tokens::api_picker::ApiPicker,
+    server_fns::admin::create_token_for,
+    token::{AdminTokenForm, ExpirationModel, IssuedTokenView, TokenFormErrors, TokenPolicy},
+};
+
+#[component]
+pub fn PersonTokenDialog(
+    login: String,
+    catalog: Arc<Catalog>,
+    policy: Arc<TokenPolicy>,
+    now: i64,
+    on_close: Callback<()>,
+    on_issued: Callback<IssuedTokenView>,
+) -> impl IntoView {
+    let description = RwSignal::new(String::new());
+    let expiration = RwSignal::new(ExpirationModel::HardLimit);
+    let duration = RwSignal::new("30d".to_owned());
+    let first_allowed = catalog
+        .sets()
+        .iter()
+        .find(|set| policy.allows_set(&set.id))
+        .map_or_else(
+            || ApiSelection::Custom(Vec::new()),
+            |set| ApiSelection::Set(set.id.clone()),
+        );
+    let api = RwSignal::new(first_allowed);
+    let scopes = RwSignal::new(String::new());
+    let tried = RwSignal::new(false);
+    let server_errors = RwSignal::new(None::<TokenFormErrors>);
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+
+    let form = move || AdminTokenForm {
+        description: description.get(),
+        expiration: expiration.get(),
+        duration: duration.get(),
+        api: api.get(),
+        scopes: scopes.get(),
+    };
+    let local_errors = {
+        let catalog = catalog.clone();
+        let policy = policy.clone();
+        move || {
+            form()
+                .check(&catalog, &policy, now)
+                .err()
+                .unwrap_or_default()
+        }
+    };
+    let errors = {
+        let local_errors = local_errors.clone();
+        Memo::new(move |_| {
+            let local = local_errors();
+            let server = server_errors.get().unwrap_or_default();
+            TokenFormErrors {
+                description: local
+                    .description
+                    .filter(|_| tried.get())
+                    .or(server.description),
+                expires_at: local.expires_at.or(server.expires_at),
+                api: local.api.or(server.api),
+                scopes: local
+                    .scopes
+                    .filter(|_| !scopes.get().trim().is_empty())
+                    .or(server.scopes),
+            }
+        })
+    };
+    let submit = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        tried.set(true);
+        server_errors.set(None);
+        if local_errors().is_empty() {
+            confirming.set(true);
+        }
+    };
+    let on_submit = {
+        let login = login.clone();
+        Callback::new(move |typed: String| {
+            busy.set(true);
+            let login = login.clone();
+            let form = form();
+            leptos::task::spawn_local(async move {
+                let outcome = create_token_for(login, form, typed).await;
+                busy.set(false);
+                match outcome {
+                    Ok(issued) => {
+                        confirming.set(false);
+                        on_issued.run(issued);
+                    }
+                    Err(ServerError::InvalidFields(fields)) => {
+                        confirming.set(false);
+                        server_errors.set(Some(fields));
+                    }
+                    Err(other) => error.set(Some(other.to_string())),
+                }
+            });
+        })
+    };
+    let model_help = move || match expiration.get() {
+        ExpirationModel::AutoRefresh => {
+            "Auto Refresh: every use before it expires renews it for this long again."
+        }
+        _ => "Hard Limit: the token expires this long after it is made, used or not.",
+    };
+    let max_note = policy
+        .max_lifetime()
+        .map(|max| format!(" The policy allows at most {max}."));
+
+    view! {
+        <Modal labelled_by="person-token-title" on_close wide=true>
+            <form class="dialog__body" on:submit=submit novalidate>
+                <header class="dialog__header">
+                    <h2 id="person-token-title">{format!("New access token for {login}")}</h2>
+                    <button type="button" class="dialog__close" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
+                </header>
+                <div class="field">
+                    <label for="person-token-name">"Name"</label>
+                    <input
+                        id="person-token-name"
+                        type="text"
+                        autocomplete="off"
+                        maxlength="120"
+                        placeholder="What the token is for, e.g. CI deploys"
+                        prop:value=move || description.get()
+                        on:input:target=move |e| description.set(e.target().value())
+                        aria-describedby="person-token-name-error"
+                    />
+                    <p class="field__error" id="person-token-name-error" role="alert">
+                        {move || errors.with(|e| e.description.clone())}
+                    </p>
+                </div>
+                <fieldset class="field choice-row">
+                    <legend>"Expiration Model"</legend>
+                    <label class="checkbox">
+                        <input
+                            type="radio"
+                            name="expiration-model"
+                            prop:checked=move || expiration.get() == ExpirationModel::HardLimit
+                            on:change=move |_| expiration.set(ExpirationModel::HardLimit)
+                        />
+                        "Hard Limit"
+                    </label>
+                    <label class="checkbox">
+                        <input
+                            type="radio"
+                            name="expiration-model"
+                            prop:checked=move || expiration.get() == ExpirationModel::AutoRefresh
+                            on:change=move |_| expiration.set(ExpirationModel::AutoRefresh)
+                        />
+                        "Auto Refresh"
+                    </label>
+                </fieldset>
+                <div class="field">
+                    <label for="person-token-duration">"Duration"</label>
+                    <input
+                        id="person-token-duration"
+                        type="text"
+                        autocomplete="off"
+                        class="input--short"
+                        prop:value=move || duration.get()
+                        on:input:target=move |e| duration.set(e.target().value())
+                        aria-describedby="person-token-duration-help person-token-duration-error"
+                    />
+                    <p class="field__help muted" id="person-token-duration-help">
+                        {model_help}" Write it as 90s, 20m, 12h or 30d."{max_note}
+                    </p>
+                    <p class="field__error" id="person-token-duration-error" role="alert">
+                        {move || errors.with(|e| e.expires_at.clone())}
+                    </p>
+                </div>
+                <ApiPicker
+                    catalog=catalog.clone()
+                    api
+                    policy=policy.clone()
+                    error=Signal::derive(move || errors.with(|e| e.api.clone()))
+                />
+                <div class="field">
+                    <label for="person-token-scopes">"Resource scopes " <span class="muted">"(optional)"</span></label>
+                    <input
+                        id="person-token-scopes"
+                        type="text"
+                        autocomplete="off"
+                        placeholder="env:my-project:rw env:docs:r"
+                        prop:value=move || scopes.get()
+                        on:input:target=move |e| scopes.set(e.target().value())
+                        aria-describedby="person-token-scopes-error"
+                    />
+                    <p class="field__error" id="person-token-scopes-error" role="alert">
+                        {move || errors.with(|e| e.scopes.clone())}
+                    </p>
+                </div>
+                <footer class="dialog__footer">
+                    <span class="toolbar__spacer"></span>
+                    <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>
+                    <button type="submit" class="button button--primary">"Create token"</button>
+                </footer>
+            </form>
+        </Modal>
+        {move || confirming.get().then(|| view! {
+            <PasswordPrompt
+                title="Confirm with your password"
+                question="Enter your own password to create the token.".to_owned()
+                action="Confirm"
+                busy
+                error
+                on_submit=on_submit
+                on_cancel=Callback::new(move |()| confirming.set(false))
+            />
+        })}
+    }
+}

@@ -1,0 +1,201 @@
+//! `/admin/policies`: the token policy every path that makes tokens enforces.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::{
+    components::password_prompt::PasswordPrompt,
+    server_fns::admin::{load_policy, set_policy},
+    token::{Lifetime, PolicyPage, TokenPolicy},
+};
+
+#[component]
+pub fn PoliciesTab() -> impl IntoView {
+    let page = Resource::new_blocking(|| (), |()| load_policy());
+    view! {
+        <Title text="Policies" />
+        <Suspense fallback=|| view! { <p class="muted">"Loading the policy…"</p> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <PolicyForm page /> }.into_any(),
+                    Err(error) => view! { <p class="alert alert--error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PolicyForm(page: PolicyPage) -> impl IntoView {
+    let catalog = page.catalog;
+    let saved = RwSignal::new(page.policy.clone());
+    let max_lifetime = RwSignal::new(
+        page.policy
+            .max_lifetime()
+            .map(|l| l.to_string())
+            .unwrap_or_default(),
+    );
+    let expiry_required = RwSignal::new(page.policy.expiry_required);
+    let all_set_ids: Vec<String> = catalog.sets().iter().map(|s| s.id.clone()).collect();
+    let allowed_sets = RwSignal::new(
+        page.policy
+            .api_sets
+            .clone()
+            .unwrap_or_else(|| all_set_ids.clone()),
+    );
+    let custom_allowed = RwSignal::new(page.policy.custom_allowed);
+    let field_error = RwSignal::new(None::<String>);
+    let confirming = RwSignal::new(false);
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+
+    let policy = {
+        let all_set_ids = all_set_ids.clone();
+        move || -> Result<TokenPolicy, String> {
+            let raw = max_lifetime.get();
+            let max_lifetime_secs = match raw.trim() {
+                "" => None,
+                raw => Some(Lifetime::parse(raw).map_err(|e| e.to_string())?.as_secs()),
+            };
+            let chosen = allowed_sets.get();
+            let api_sets = if all_set_ids.iter().all(|id| chosen.contains(id)) {
+                None
+            } else {
+                // Catalog order.
+                Some(
+                    all_set_ids
+                        .iter()
+                        .filter(|id| chosen.contains(id))
+                        .cloned()
+                        .collect(),
+                )
+            };
+            Ok(TokenPolicy {
+                max_lifetime_secs,
+                expiry_required: expiry_required.get(),
+                api_sets,
+                custom_allowed: custom_allowed.get(),
+            })
+        }
+    };
+    let submit = {
+        let policy = policy.clone();
+        move |event: leptos::ev::SubmitEvent| {
+            event.prevent_default();
+            notice.set(None);
+            match policy() {
+                Ok(_) => {
+                    field_error.set(None);
+                    confirming.set(true);
+                }
+                Err(message) => field_error.set(Some(message)),
+            }
+        }
+    };
+    let on_submit = {
+        let policy = policy.clone();
+        Callback::new(move |typed: String| {
+            let Ok(new) = policy() else { return };
+            busy.set(true);
+            leptos::task::spawn_local(async move {
+                let outcome = set_policy(new, typed).await;
+                busy.set(false);
+                match outcome {
+                    Ok(policy) => {
+                        confirming.set(false);
+                        saved.set(policy);
+                        notice.set(Some("The policy is saved. It applies to every token made or changed from now on.".into()));
+                    }
+                    Err(other) => error.set(Some(other.to_string())),
+                }
+            });
+        })
+    };
+    let summary_catalog = catalog.clone();
+
+    view! {
+        <div class="card policy-current">
+            <h2>"In force"</h2>
+            <ul>
+                {move || saved.get().summary(&summary_catalog).into_iter().map(|line| view! { <li>{line}</li> }).collect::<Vec<_>>()}
+            </ul>
+        </div>
+        {move || notice.get().map(|text| view! { <p class="alert alert--success" role="status">{text}</p> })}
+        <form class="card policy-form" on:submit=submit novalidate>
+            <h2>"Token policy"</h2>
+            <p class="muted">
+                "Applies wherever tokens are made or changed: Settings → Access Tokens, the People "
+                "panel, the REST API and the command line. Existing tokens keep working as they are."
+            </p>
+            <div class="field">
+                <label for="policy-max-lifetime">"Maximum lifetime"</label>
+                <input
+                    id="policy-max-lifetime"
+                    type="text"
+                    class="input--short"
+                    autocomplete="off"
+                    placeholder="no limit"
+                    prop:value=move || max_lifetime.get()
+                    on:input:target=move |e| max_lifetime.set(e.target().value())
+                    aria-describedby="policy-max-lifetime-help policy-max-lifetime-error"
+                />
+                <p class="field__help muted" id="policy-max-lifetime-help">
+                    "Such as 90d or 12h; empty for no limit. For Auto Refresh tokens, the longest window. A limit also means every token must expire."
+                </p>
+                <p class="field__error" id="policy-max-lifetime-error" role="alert">{move || field_error.get()}</p>
+            </div>
+            <label class="checkbox">
+                <input
+                    type="checkbox"
+                    prop:checked=move || expiry_required.get()
+                    on:change:target=move |e| expiry_required.set(e.target().checked())
+                />
+                "Tokens must have an expiry"
+            </label>
+            <fieldset class="field policy-sets">
+                <legend>"API sets people may choose"</legend>
+                {catalog.sets().iter().map(|set| {
+                    let id = set.id.clone();
+                    let toggle_id = id.clone();
+                    view! {
+                        <label class="checkbox">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || allowed_sets.with(|s| s.contains(&id))
+                                on:change:target=move |e| allowed_sets.update(|s| {
+                                    s.retain(|x| *x != toggle_id);
+                                    if e.target().checked() { s.push(toggle_id.clone()); }
+                                })
+                            />
+                            {set.title.clone()}
+                        </label>
+                    }
+                }).collect::<Vec<_>>()}
+                <label class="checkbox">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || custom_allowed.get()
+                        on:change:target=move |e| custom_allowed.set(e.target().checked())
+                    />
+                    "Custom (hand-picked methods)"
+                </label>
+            </fieldset>
+            <footer class="dialog__footer">
+                <span class="toolbar__spacer"></span>
+                <button type="submit" class="button button--primary">"Save policy"</button>
+            </footer>
+        </form>
+        {move || confirming.get().then(|| view! {
+            <PasswordPrompt
+                title="Confirm with your password"
+                question="Enter your password to change the token policy.".to_owned()
+                action="Confirm"
+                busy
+                error
+                on_submit=on_submit
+                on_cancel=Callback::new(move |()| confirming.set(false))
+            />
+        })}
+    }
+}

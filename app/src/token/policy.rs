@@ -1,0 +1,238 @@
+//! What admins allow: the longest a token may live, whether it must expire, and which API
+//! sets may be chosen. Checked in the browser as you type and on every path that makes or
+//! changes a token (dashboard, REST API, CLI).
+
+use serde::{Deserialize, Serialize};
+
+use super::{DateError, ExpiryDate, ExpirySpec, Lifetime};
+use crate::catalog::{ApiSelection, Catalog};
+
+/// Missing fields take the defaults (no limit); unknown ones are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TokenPolicy {
+    /// The longest a token may live from when its expiry is set; for auto-refresh tokens, the
+    /// longest window. `None`: no limit.
+    pub max_lifetime_secs: Option<u64>,
+    /// Tokens must expire (no "Never").
+    pub expiry_required: bool,
+    /// The predefined API sets that may be chosen, by id; `None`: all of them.
+    pub api_sets: Option<Vec<String>>,
+    /// Whether a hand-picked list of methods may be chosen.
+    pub custom_allowed: bool,
+}
+
+impl Default for TokenPolicy {
+    fn default() -> Self {
+        Self {
+            max_lifetime_secs: None,
+            expiry_required: false,
+            api_sets: None,
+            custom_allowed: true,
+        }
+    }
+}
+
+/// The policy with the catalog whose sets it names, for the admin's Policies page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyPage {
+    pub policy: TokenPolicy,
+    pub catalog: Catalog,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyViolation {
+    #[error("Choose an expiry: this server's policy does not allow tokens that never expire.")]
+    ExpiryRequired,
+    #[error("This server's policy allows tokens to live at most {max}.")]
+    TooLong { max: Lifetime },
+    #[error(transparent)]
+    DateTooFar(DateError),
+    #[error("This server's policy does not allow the API set “{0}”.")]
+    SetNotAllowed(String),
+    #[error(
+        "This server's policy does not allow hand-picked API methods: choose a predefined API set."
+    )]
+    CustomNotAllowed,
+}
+
+impl TokenPolicy {
+    pub fn max_lifetime(&self) -> Option<Lifetime> {
+        self.max_lifetime_secs
+            .and_then(|secs| Lifetime::from_secs(secs).ok())
+    }
+
+    /// The last date a token made at `now` may be valid through (its end must fall within
+    /// the maximum lifetime).
+    pub fn latest_date(&self, now: i64) -> Option<ExpiryDate> {
+        let max = self.max_lifetime()?.as_secs() as i64;
+        Some(ExpiryDate::of_unix(now + max - 86_400))
+    }
+
+    /// Checks an expiry chosen at `now`.
+    pub fn check_expiry(&self, expiry: &ExpirySpec, now: i64) -> Result<(), PolicyViolation> {
+        let max = self.max_lifetime();
+        let too_long = |secs: u64| match max {
+            Some(max) if secs > max.as_secs() => Err(PolicyViolation::TooLong { max }),
+            _ => Ok(()),
+        };
+        match expiry {
+            ExpirySpec::Never if self.expiry_required || max.is_some() => {
+                Err(PolicyViolation::ExpiryRequired)
+            }
+            ExpirySpec::Never => Ok(()),
+            ExpirySpec::Until { date } => {
+                let Some(latest) = self.latest_date(now) else {
+                    return Ok(());
+                };
+                date.0
+                    .check_range(ExpiryDate::of_unix(now).min(date.0), Some(latest))
+                    .map(drop)
+                    .map_err(PolicyViolation::DateTooFar)
+            }
+            ExpirySpec::For { secs } => too_long(*secs),
+            ExpirySpec::AutoRefresh { window_secs } => too_long(*window_secs),
+        }
+    }
+
+    pub fn allows_set(&self, id: &str) -> bool {
+        self.api_sets
+            .as_ref()
+            .is_none_or(|allowed| allowed.iter().any(|a| a == id))
+    }
+
+    pub fn check_api(
+        &self,
+        selection: &ApiSelection,
+        catalog: &Catalog,
+    ) -> Result<(), PolicyViolation> {
+        match selection {
+            ApiSelection::Set(id) if !self.allows_set(id) => Err(PolicyViolation::SetNotAllowed(
+                catalog
+                    .set(id)
+                    .map_or_else(|| id.clone(), |set| set.title.clone()),
+            )),
+            ApiSelection::Custom(_) if !self.custom_allowed => {
+                Err(PolicyViolation::CustomNotAllowed)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// One line per rule, for people reading the policy.
+    pub fn summary(&self, catalog: &Catalog) -> Vec<String> {
+        let mut lines = vec![match self.max_lifetime() {
+            Some(max) => format!("Tokens live at most {max}."),
+            None if self.expiry_required => "Tokens must have an expiry.".to_owned(),
+            None => "Tokens may live without an expiry.".to_owned(),
+        }];
+        lines.push(match &self.api_sets {
+            None => "Every predefined API set may be chosen.".to_owned(),
+            Some(ids) if ids.is_empty() => "No predefined API set may be chosen.".to_owned(),
+            Some(ids) => format!(
+                "API sets allowed: {}.",
+                ids.iter()
+                    .map(|id| catalog.set(id).map_or(id.as_str(), |s| s.title.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+        lines.push(if self.custom_allowed {
+            "Hand-picked methods (Custom) are allowed.".to_owned()
+        } else {
+            "Hand-picked methods (Custom) are not allowed.".to_owned()
+        });
+        lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::token::ExpiryDateWire;
+
+    const NOON_1_MARCH_2027: i64 = 1_803_902_400;
+
+    fn limited(days: u64) -> TokenPolicy {
+        TokenPolicy {
+            max_lifetime_secs: Some(days * 86_400),
+            ..TokenPolicy::default()
+        }
+    }
+
+    fn until(raw: &str) -> ExpirySpec {
+        ExpirySpec::Until {
+            date: ExpiryDateWire(ExpiryDate::parse_dmy(raw).unwrap()),
+        }
+    }
+
+    #[test]
+    fn the_default_allows_everything() {
+        let policy = TokenPolicy::default();
+        assert_eq!(policy.check_expiry(&ExpirySpec::Never, 0), Ok(()));
+        assert!(policy.allows_set("anything"));
+    }
+
+    #[test]
+    fn a_maximum_lifetime_bounds_dates_durations_and_windows() {
+        let now = NOON_1_MARCH_2027;
+        assert_eq!(ExpiryDate::of_unix(now).to_string(), "01-03-2027");
+        let policy = limited(30);
+        // Valid through 30-03 ends at 31-03 00:00, within 30 days of 01-03 noon.
+        assert_eq!(policy.latest_date(now).unwrap().to_string(), "30-03-2027");
+        assert_eq!(policy.check_expiry(&until("30-03-2027"), now), Ok(()));
+        assert!(matches!(
+            policy.check_expiry(&until("31-03-2027"), now),
+            Err(PolicyViolation::DateTooFar(DateError::TooFar { .. }))
+        ));
+        let day = 86_400;
+        assert_eq!(
+            policy.check_expiry(&ExpirySpec::For { secs: 30 * day }, now),
+            Ok(())
+        );
+        assert!(matches!(
+            policy.check_expiry(&ExpirySpec::For { secs: 30 * day + 1 }, now),
+            Err(PolicyViolation::TooLong { .. })
+        ));
+        assert!(matches!(
+            policy.check_expiry(
+                &ExpirySpec::AutoRefresh {
+                    window_secs: 31 * day
+                },
+                now
+            ),
+            Err(PolicyViolation::TooLong { .. })
+        ));
+        assert_eq!(
+            policy.check_expiry(&ExpirySpec::Never, now),
+            Err(PolicyViolation::ExpiryRequired)
+        );
+    }
+
+    #[test]
+    fn an_expiry_can_be_required_without_a_limit() {
+        let policy = TokenPolicy {
+            expiry_required: true,
+            ..TokenPolicy::default()
+        };
+        assert_eq!(
+            policy.check_expiry(&ExpirySpec::Never, 0),
+            Err(PolicyViolation::ExpiryRequired)
+        );
+        assert_eq!(
+            policy.check_expiry(&until("31-12-2099"), NOON_1_MARCH_2027),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn sets_and_custom_selections_can_be_closed() {
+        let policy = TokenPolicy {
+            api_sets: Some(vec!["marketplace".into()]),
+            custom_allowed: false,
+            ..TokenPolicy::default()
+        };
+        assert!(policy.allows_set("marketplace"));
+        assert!(!policy.allows_set("extended_access"));
+    }
+}

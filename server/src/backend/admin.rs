@@ -1,0 +1,185 @@
+//! The admin pages' side of the backend: the session's user must be an admin, changes take
+//! the admin's own password, and the services record the admin as actor, the user as subject.
+
+use app::{
+    account::{Login, NewPersonForm, Password, PeoplePage, PeopleQuery, PersonPage, PersonSummary},
+    backend::AdminBackend,
+    error::ServerError,
+    request::RequestContext,
+    token::{AdminTokenForm, IssuedTokenView, PolicyPage, TokenPolicy},
+};
+
+use super::{
+    server_error,
+    tokens::{issued, token_error},
+};
+use crate::{
+    clock,
+    services::{
+        Services,
+        accounts::{NewAccount, SessionUser},
+        tokens::{TokenOwner, TokenSpec},
+    },
+};
+
+impl Services {
+    async fn admin_session(&self, request: &RequestContext) -> Result<SessionUser, ServerError> {
+        let session = self.session(request).await?;
+        session.require_admin().map_err(server_error)?;
+        Ok(session)
+    }
+
+    async fn token_owner(&self, login: &str) -> Result<(TokenOwner, PersonSummary), ServerError> {
+        let (user_id, person) = self.accounts.person(login).await.map_err(server_error)?;
+        let owner = TokenOwner {
+            user_id,
+            login: person.login.clone(),
+        };
+        Ok((owner, person))
+    }
+}
+
+#[async_trait::async_trait]
+impl AdminBackend for Services {
+    async fn people(
+        &self,
+        request: &RequestContext,
+        query: PeopleQuery,
+    ) -> Result<PeoplePage, ServerError> {
+        self.admin_session(request).await?;
+        self.accounts.people(&query).await.map_err(server_error)
+    }
+
+    async fn create_person(
+        &self,
+        request: &RequestContext,
+        form: NewPersonForm,
+        password: &str,
+    ) -> Result<PersonSummary, ServerError> {
+        let session = self.admin_session(request).await?;
+        let account = NewAccount {
+            login: Login::parse(&form.login).map_err(|e| ServerError::Invalid(e.to_string()))?,
+            display_name: form.display_name,
+            email: form.email,
+            password: Password::new(form.password)
+                .map_err(|e| ServerError::Invalid(e.to_string()))?,
+            role: form.role,
+        };
+        let login = account.login.to_string();
+        let confirmed = self.confirm(&session, password, request).await?;
+        self.accounts
+            .create_user(account, confirmed.actor(), &request.client)
+            .await
+            .map_err(server_error)?;
+        Ok(self.accounts.person(&login).await.map_err(server_error)?.1)
+    }
+
+    async fn set_person_disabled(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        disabled: bool,
+        password: &str,
+    ) -> Result<PersonSummary, ServerError> {
+        let session = self.admin_session(request).await?;
+        let login = Login::parse(login).map_err(|e| ServerError::Invalid(e.to_string()))?;
+        if disabled && login.key() == session.user.login.to_lowercase() {
+            return Err(ServerError::Invalid(
+                "You cannot disable your own account.".into(),
+            ));
+        }
+        let confirmed = self.confirm(&session, password, request).await?;
+        self.accounts
+            .set_disabled(&login, disabled, confirmed.actor(), &request.client)
+            .await
+            .map_err(server_error)?;
+        Ok(self
+            .accounts
+            .person(login.as_str())
+            .await
+            .map_err(server_error)?
+            .1)
+    }
+
+    async fn person_page(
+        &self,
+        request: &RequestContext,
+        login: &str,
+    ) -> Result<PersonPage, ServerError> {
+        self.admin_session(request).await?;
+        let (owner, person) = self.token_owner(login).await?;
+        let tokens = self.tokens.list(&owner, true).await.map_err(token_error)?;
+        Ok(PersonPage {
+            person,
+            tokens,
+            catalog: self.tokens.catalog().clone(),
+            policy: self.tokens.policy().await.map_err(token_error)?,
+            now: clock::now(),
+        })
+    }
+
+    async fn create_token_for(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        form: AdminTokenForm,
+        password: &str,
+    ) -> Result<IssuedTokenView, ServerError> {
+        let session = self.admin_session(request).await?;
+        let (owner, _) = self.token_owner(login).await?;
+        let policy = self.tokens.policy().await.map_err(token_error)?;
+        let checked = form
+            .check(self.tokens.catalog(), &policy, clock::now())
+            .map_err(ServerError::InvalidFields)?;
+        let spec = TokenSpec {
+            description: checked.description,
+            api: checked.api,
+            scopes: checked.scopes,
+            expiry: checked.expiry,
+        };
+        let confirmed = self.confirm(&session, password, request).await?;
+        self.tokens
+            .generate(&owner, spec, &confirmed, &request.client)
+            .await
+            .map(issued)
+            .map_err(token_error)
+    }
+
+    async fn remove_tokens_of(
+        &self,
+        request: &RequestContext,
+        login: &str,
+        ids: Vec<i64>,
+        password: &str,
+    ) -> Result<usize, ServerError> {
+        let session = self.admin_session(request).await?;
+        let (owner, _) = self.token_owner(login).await?;
+        let confirmed = self.confirm(&session, password, request).await?;
+        self.tokens
+            .remove(&owner, &ids, &confirmed, &request.client)
+            .await
+            .map_err(token_error)
+    }
+
+    async fn policy_page(&self, request: &RequestContext) -> Result<PolicyPage, ServerError> {
+        self.admin_session(request).await?;
+        Ok(PolicyPage {
+            policy: self.tokens.policy().await.map_err(token_error)?,
+            catalog: self.tokens.catalog().clone(),
+        })
+    }
+
+    async fn set_policy(
+        &self,
+        request: &RequestContext,
+        policy: TokenPolicy,
+        password: &str,
+    ) -> Result<TokenPolicy, ServerError> {
+        let session = self.admin_session(request).await?;
+        let confirmed = self.confirm(&session, password, request).await?;
+        self.tokens
+            .set_policy(policy, &confirmed, &request.client)
+            .await
+            .map_err(token_error)
+    }
+}

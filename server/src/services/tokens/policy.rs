@@ -1,0 +1,99 @@
+//! The token policy: read where tokens are made or changed, set by admins.
+
+use app::{
+    catalog::ApiSelection,
+    request::ClientInfo,
+    token::{ExpirySpec, TokenPolicy},
+};
+
+use super::{Result, TokenError, TokenService};
+use crate::{
+    clock,
+    services::{
+        accounts::Confirmed,
+        audit::{self, Action, Event},
+    },
+    storage::{StorageError, policy, tokens::TokenRow},
+};
+
+impl TokenService {
+    pub async fn policy(&self) -> Result<TokenPolicy> {
+        Ok(policy::get(self.database.pool()).await?)
+    }
+
+    /// Replaces the policy. Tokens made before keep working; it applies from the next change.
+    pub async fn set_policy(
+        &self,
+        new: TokenPolicy,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<TokenPolicy> {
+        if let Some(unknown) = new
+            .api_sets
+            .iter()
+            .flatten()
+            .find(|id| self.catalog.set(id).is_none())
+        {
+            return Err(TokenError::Invalid(format!(
+                "There is no API set “{unknown}”."
+            )));
+        }
+        if let Some(secs) = new.max_lifetime_secs {
+            app::token::Lifetime::from_secs(secs)
+                .map_err(|e| TokenError::Invalid(e.to_string()))?;
+        }
+        let actor = confirmed.actor();
+        let mut tx = self.database.begin_write().await?;
+        policy::set(&mut *tx, &new, actor.login(), clock::now()).await?;
+        let detail = new.summary(&self.catalog).join(" ");
+        audit::record(
+            &mut *tx,
+            Event {
+                action: Action::PolicyChanged,
+                actor: Some(actor),
+                subject_login: None,
+                client,
+                detail: Some(&detail),
+            },
+        )
+        .await?;
+        tx.commit().await.map_err(StorageError::from)?;
+        Ok(new)
+    }
+}
+
+impl TokenService {
+    /// Refuses what the policy closes. `None` skips a part (an edit that keeps it).
+    pub(super) async fn enforce_policy(
+        &self,
+        api: Option<&ApiSelection>,
+        expiry: Option<&ExpirySpec>,
+        now: i64,
+    ) -> Result<()> {
+        let policy = self.policy().await?;
+        if let Some(api) = api {
+            policy.check_api(api, &self.catalog)?;
+        }
+        if let Some(expiry) = expiry {
+            policy.check_expiry(expiry, now)?;
+        }
+        Ok(())
+    }
+}
+
+/// A stored token's expiry as it would be chosen at `now` (what a copy inherits).
+pub(super) fn kept_expiry(row: &TokenRow, now: i64) -> ExpirySpec {
+    match (
+        row.expiration.as_str(),
+        row.expires_at,
+        row.refresh_window_secs,
+    ) {
+        ("auto_refresh", _, Some(window)) => ExpirySpec::AutoRefresh {
+            window_secs: window.max(0) as u64,
+        },
+        (_, Some(at), _) => ExpirySpec::For {
+            secs: (at - now).max(0) as u64,
+        },
+        _ => ExpirySpec::Never,
+    }
+}
