@@ -9,7 +9,7 @@ use crate::{
     catalog::{ApiSelection, Catalog},
     components::{modal::Modal, password_prompt::PasswordPrompt},
     error::ServerError,
-    pages::settings::tokens::api_picker::ApiPicker,
+    pages::settings::tokens::{api_picker::ApiPicker, scopes_field::ScopesField},
     server_fns::admin::create_token_for,
     token::{AdminTokenForm, ExpirationModel, IssuedTokenView, TokenFormErrors, TokenPolicy},
 };
@@ -187,21 +187,11 @@ pub fn PersonTokenDialog(
                     policy=policy.clone()
                     error=Signal::derive(move || errors.with(|e| e.api.clone()))
                 />
-                <div class="field">
-                    <label for="person-token-scopes">"Resource scopes " <span class="muted">"(optional)"</span></label>
-                    <input
-                        id="person-token-scopes"
-                        type="text"
-                        autocomplete="off"
-                        placeholder="env:my-project:rw env:docs:r"
-                        prop:value=move || scopes.get()
-                        on:input:target=move |e| scopes.set(e.target().value())
-                        aria-describedby="person-token-scopes-error"
-                    />
-                    <p class="field__error" id="person-token-scopes-error" role="alert">
-                        {move || errors.with(|e| e.scopes.clone())}
-                    </p>
-                </div>
+                <ScopesField
+                    value=scopes
+                    error=Signal::derive(move || errors.with(|e| e.scopes.clone()))
+                    whose="their"
+                />
                 <footer class="dialog__footer">
                     <span class="toolbar__spacer"></span>
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{
     Pending, TokensState, api_picker::ApiPicker, date_field::DateField, list::expiry_label,
+    scopes_field::ScopesField,
 };
 use crate::{
     calendar::format_dmy,
@@ -188,25 +189,11 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                     policy=state.policy.get_value()
                     error=Signal::derive(move || errors.with(|e| e.api.clone()))
                 />
-                <div class="field">
-                    <label for="token-scopes">"Environments " <span class="muted">"(optional scopes)"</span></label>
-                    <input
-                        id="token-scopes"
-                        type="text"
-                        autocomplete="off"
-                        placeholder="env:my-project:rw env:docs:r"
-                        prop:value=move || scopes.get()
-                        on:input:target=move |e| scopes.set(e.target().value())
-                        aria-describedby="token-scopes-help token-scopes-error"
-                    />
-                    <p class="field__help muted" id="token-scopes-help">
-                        "Leave empty for all your environments, or limit the token: "
-                        <code>"env:NAME:r"</code>", "<code>"env:NAME:w"</code>" or "<code>"env:NAME:rw"</code>"."
-                    </p>
-                    <p class="field__error" id="token-scopes-error" role="alert">
-                        {move || errors.with(|e| e.scopes.clone())}
-                    </p>
-                </div>
+                <ScopesField
+                    value=scopes
+                    error=Signal::derive(move || errors.with(|e| e.scopes.clone()))
+                    whose="your"
+                />
                 <footer class="dialog__footer">
                     {regenerate_id.map(|id| view! {
                         <button

@@ -6,6 +6,7 @@ mod confirm;
 mod date_field;
 mod form;
 pub(crate) mod list;
+pub(crate) mod scopes_field;
 
 use std::sync::Arc;
 
