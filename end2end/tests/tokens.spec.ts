@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test, expect, waitForHydration, createUser } from './fixtures';
 import { cliToken, confirmWith, openTokens, platform, row, takeValue } from './tokens.helpers';
 
-test('generate with a predefined set; the token stops an environment at once; shown only once', async ({ page, request }) => {
+test('generate with a predefined set; the token stops an environment at once; shown only once', async ({ page, context, request }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const user = createUser('gen');
   await openTokens(page, user);
   await expect(page.getByRole('heading', { name: 'No access tokens yet' })).toBeVisible();
@@ -14,7 +15,12 @@ test('generate with a predefined set; the token stops an environment at once; sh
   await dialog.getByLabel('API set').selectOption({ label: 'Extended Access' });
   await dialog.getByRole('button', { name: 'Generate' }).click();
   await confirmWith(page, user.password);
+  const reveal = page.getByRole('dialog', { name: 'Your new access token' });
+  await reveal.getByRole('button', { name: 'Copy' }).click();
+  await expect(reveal.getByRole('status')).toHaveText('Copied to the clipboard.');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
   const value = await takeValue(page);
+  expect(copied).toBe(value);
 
   expect((await platform(request, '/1.0/environment/control/rest/createenvironment?envName=my-project', value)).result).toBe(0);
   const stopped = await platform(request, '/1.0/environment/control/rest/stopenv?envName=my-project', value);
