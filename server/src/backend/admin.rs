@@ -82,12 +82,13 @@ impl AdminBackend for Services {
         password: &str,
     ) -> Result<PersonSummary, ServerError> {
         let session = self.admin_session(request).await?;
-        let login = Login::parse(login).map_err(|e| ServerError::Invalid(e.to_string()))?;
-        if disabled && login.key() == session.user.login.to_lowercase() {
+        let (user_id, person) = self.accounts.person(login).await.map_err(server_error)?;
+        if disabled && user_id == session.user_id {
             return Err(ServerError::Invalid(
                 "You cannot disable your own account.".into(),
             ));
         }
+        let login = Login::parse(&person.login).map_err(|e| ServerError::Invalid(e.to_string()))?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.accounts
             .set_disabled(&login, disabled, confirmed.actor(), &request.client)
