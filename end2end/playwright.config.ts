@@ -32,7 +32,7 @@ export default defineConfig({
     {
       name: 'chromium',
       use: { ...devices['Desktop Chrome'] },
-      testIgnore: /\.(nojs|phone)\.spec\.ts$/,
+      testIgnore: /\.(nojs|phone|last)\.spec\.ts$/,
     },
     {
       name: 'phone',
@@ -44,6 +44,13 @@ export default defineConfig({
       name: 'no-javascript',
       use: { ...devices['Desktop Chrome'], javaScriptEnabled: false },
       testMatch: /\.nojs\.spec\.ts$/,
+    },
+    {
+      // Changes what the whole server allows (the token policy), so it runs after the rest.
+      name: 'last',
+      use: { ...devices['Desktop Chrome'] },
+      testMatch: /\.last\.spec\.ts$/,
+      dependencies: ['chromium', 'phone', 'no-javascript'],
     },
   ],
 });

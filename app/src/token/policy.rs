@@ -101,6 +101,19 @@ impl TokenPolicy {
             .is_none_or(|allowed| allowed.iter().any(|a| a == id))
     }
 
+    /// What a new token's API starts as: the first predefined set the policy allows, else an
+    /// empty hand-picked list.
+    pub fn default_api(&self, catalog: &Catalog) -> ApiSelection {
+        catalog
+            .sets()
+            .iter()
+            .find(|set| self.allows_set(&set.id))
+            .map_or_else(
+                || ApiSelection::Custom(Vec::new()),
+                |set| ApiSelection::Set(set.id.clone()),
+            )
+    }
+
     pub fn check_api(
         &self,
         selection: &ApiSelection,
@@ -234,5 +247,18 @@ mod tests {
         };
         assert!(policy.allows_set("marketplace"));
         assert!(!policy.allows_set("extended_access"));
+        let catalog = crate::catalog::tests::shipped();
+        assert_eq!(
+            policy.default_api(&catalog),
+            ApiSelection::Set("marketplace".into())
+        );
+        assert_eq!(
+            policy.check_api(&ApiSelection::Set("ide_plugins".into()), &catalog),
+            Err(PolicyViolation::SetNotAllowed("IDE Plugins".into()))
+        );
+        assert_eq!(
+            policy.check_api(&ApiSelection::Custom(Vec::new()), &catalog),
+            Err(PolicyViolation::CustomNotAllowed)
+        );
     }
 }

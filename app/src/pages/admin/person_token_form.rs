@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::{
-    catalog::{ApiSelection, Catalog},
+    catalog::Catalog,
     components::{modal::Modal, password_prompt::PasswordPrompt},
     error::ServerError,
     pages::settings::tokens::{api_picker::ApiPicker, scopes_field::ScopesField},
@@ -26,15 +26,7 @@ pub fn PersonTokenDialog(
     let description = RwSignal::new(String::new());
     let expiration = RwSignal::new(ExpirationModel::HardLimit);
     let duration = RwSignal::new("30d".to_owned());
-    let first_allowed = catalog
-        .sets()
-        .iter()
-        .find(|set| policy.allows_set(&set.id))
-        .map_or_else(
-            || ApiSelection::Custom(Vec::new()),
-            |set| ApiSelection::Set(set.id.clone()),
-        );
-    let api = RwSignal::new(first_allowed);
+    let api = RwSignal::new(policy.default_api(&catalog));
     let scopes = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
     let server_errors = RwSignal::new(None::<TokenFormErrors>);

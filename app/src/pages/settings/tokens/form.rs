@@ -9,7 +9,6 @@ use super::{
 };
 use crate::{
     calendar::format_dmy,
-    catalog::ApiSelection,
     components::modal::Modal,
     token::{
         ExpirationModel, ExpiryDate, ExpirySpec, FormRules, TokenForm, TokenFormErrors, TokenView,
@@ -68,7 +67,11 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
     let initial_expiry = source.as_ref().map(initial_date).unwrap_or_default();
     let expires = RwSignal::new(initial_expiry.clone());
     let api = RwSignal::new(source.as_ref().map_or_else(
-        || ApiSelection::Set("extended_access".into()),
+        || {
+            state
+                .policy
+                .with_value(|policy| policy.default_api(&catalog))
+        },
         |t| t.api.clone(),
     ));
     let scopes = RwSignal::new(

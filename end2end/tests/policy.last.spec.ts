@@ -1,0 +1,57 @@
+// Runs after every other project (playwright.config.ts): the policy binds the whole server.
+import { test, expect, waitForHydration, createUser, submitLogin, ADMIN_PASSWORD } from './fixtures';
+import { confirmWith, openTokens } from './tokens.helpers';
+
+test.afterAll(async ({ browser, baseURL }) => {
+  // Leave the server as the other tests expect it, whatever happened.
+  const page = await browser.newPage({ baseURL });
+  await page.request.post('/login', {
+    form: { login: 'admin', password: ADMIN_PASSWORD },
+    headers: { 'sec-fetch-site': 'same-origin' },
+  });
+  await page.request.put('/api/v1/admin/policy', {
+    data: { password: ADMIN_PASSWORD },
+    headers: { 'sec-fetch-site': 'same-origin' },
+  });
+  await page.close();
+});
+
+test('an admin sets a policy; the Access Tokens dialog explains it before and after submitting', async ({ page, browser }) => {
+  await page.goto('/login?next=/admin/policies');
+  await waitForHydration(page);
+  await submitLogin(page, 'admin', ADMIN_PASSWORD);
+  await expect(page).toHaveURL(/\/admin\/policies$/);
+  await waitForHydration(page);
+  await page.getByLabel('Maximum lifetime').fill('30d');
+  await page.getByRole('checkbox', { name: 'Extended Access' }).uncheck();
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await confirmWith(page, ADMIN_PASSWORD);
+  await expect(page.getByRole('status')).toContainText('The policy is saved.');
+  await expect(page.locator('.policy-current')).toContainText('Tokens live at most 30d.');
+  await expect(page.locator('.policy-current')).toContainText('API sets allowed: IDE Plugins, Marketplace, Maven Plugin.');
+
+  const user = createUser('policy');
+  const context = await browser.newContext();
+  const userPage = await context.newPage();
+  await openTokens(userPage, user);
+  await userPage.getByRole('button', { name: 'Generate', exact: true }).click();
+  const dialog = userPage.getByRole('dialog', { name: 'Generate access token' });
+  await dialog.getByLabel('Description', { exact: true }).fill('Under policy');
+  await expect(dialog.getByRole('button', { name: 'Never' })).toHaveCount(0);
+  await expect(dialog.getByText(/The latest date allowed is \d\d-\d\d-\d{4}\./)).toBeVisible();
+  await expect(dialog.getByRole('option', { name: 'Extended Access (not allowed)' })).toBeDisabled();
+
+  await dialog.getByLabel('Expires At', { exact: true }).fill('31-12-2099');
+  await expect(dialog.getByText('31-12-2099 is too far ahead')).toBeVisible();
+  await dialog.getByLabel('Expires At', { exact: true }).fill('');
+  await dialog.getByLabel('API set').selectOption({ label: 'Marketplace' });
+  await dialog.getByRole('button', { name: 'Generate' }).click();
+  await expect(dialog.getByText('does not allow tokens that never expire')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Calendar' }).click();
+  await dialog.getByRole('button', { name: 'Next month' }).click();
+  await dialog.getByRole('button', { name: /^1 / }).click();
+  await dialog.getByRole('button', { name: 'Generate' }).click();
+  await confirmWith(userPage, user.password);
+  await expect(userPage.getByRole('dialog', { name: 'Your new access token' })).toBeVisible();
+  await context.close();
+});
