@@ -35,7 +35,7 @@ setup() {
 frontend_inputs_hash() {
     {
         find app frontend style -type f -print0 | sort -z | xargs -0 sha256sum
-        sha256sum Cargo.toml Cargo.lock Trunk.toml index.html
+        sha256sum Cargo.toml Cargo.lock Trunk.toml index.html .cargo/config.toml
         rustc -vV
         trunk --version
         wasm-opt --version
