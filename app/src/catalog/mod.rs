@@ -125,6 +125,26 @@ impl Catalog {
         }
     }
 
+    /// Whether a selection names only what the catalog has, and at least one method.
+    pub fn check_selection(&self, selection: &ApiSelection) -> Result<(), String> {
+        match selection {
+            ApiSelection::Set(id) if self.set(id).is_none() => {
+                Err(format!("There is no API set “{id}”."))
+            }
+            ApiSelection::Custom(names) if names.is_empty() => {
+                Err("Check at least one API method, or choose an API set.".to_owned())
+            }
+            ApiSelection::Custom(names) => match names
+                .iter()
+                .find(|name| self.method(name.as_str()).is_none())
+            {
+                Some(unknown) => Err(format!("There is no API method “{unknown}”.")),
+                None => Ok(()),
+            },
+            ApiSelection::Set(_) => Ok(()),
+        }
+    }
+
     /// How a selection reads in a list: the set's title, or "Custom (N methods)".
     pub fn describe(&self, selection: &ApiSelection) -> String {
         match selection {

@@ -120,20 +120,10 @@ pub(super) fn api_error(
     catalog: &Catalog,
     policy: &TokenPolicy,
 ) -> Option<String> {
-    match api {
-        ApiSelection::Custom(names) if names.is_empty() => {
-            Some("Check at least one API method, or choose an API set.".into())
-        }
-        ApiSelection::Set(id) if catalog.set(id).is_none() => {
-            Some(format!("There is no API set “{id}”."))
-        }
-        ApiSelection::Custom(names) => names
-            .iter()
-            .find(|n| catalog.method(n.as_str()).is_none())
-            .map(|unknown| format!("There is no API method “{unknown}”.")),
-        ApiSelection::Set(_) => None,
-    }
-    .or_else(|| policy.check_api(api, catalog).err().map(|e| e.to_string()))
+    catalog
+        .check_selection(api)
+        .err()
+        .or_else(|| policy.check_api(api, catalog).err().map(|e| e.to_string()))
 }
 
 #[cfg(test)]

@@ -17,13 +17,10 @@ use serde_json::json;
 use super::{
     ApiError,
     caller::{Caller, caller},
-    tokens::{CREATE, DELETE, LIST, confirm, fields, issued, parse_body},
+    tokens::{CREATE, DELETE, LIST, confirm, fields, issued, parse_body, spec_of},
 };
 use crate::{
-    services::{
-        Services,
-        tokens::{TokenError, TokenOwner, TokenRequest},
-    },
+    services::{Services, tokens::TokenOwner},
     state::AppState,
 };
 
@@ -106,10 +103,7 @@ async fn create_for(
     let caller = admin(&services, &parts, CREATE).await?;
     let owner = owner(&services, &login).await?;
     let body = parse_body(&bytes)?;
-    let request: TokenRequest = fields(body.rest.clone())?;
-    let spec = request
-        .to_spec(services.tokens.catalog())
-        .map_err(|e| ApiError::Token(TokenError::Invalid(e)))?;
+    let spec = spec_of(&services, &body)?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services

@@ -21,7 +21,7 @@ use crate::{
     services::{
         Services,
         accounts::Confirmed,
-        tokens::{IssuedToken, TokenRequest},
+        tokens::{IssuedToken, TokenChanges, TokenError, TokenRequest, TokenSpec},
     },
     state::AppState,
 };
@@ -75,6 +75,22 @@ pub(super) fn fields<T: for<'de> Deserialize<'de>>(
     serde_json::from_value(Value::Object(rest)).map_err(|e| ApiError::InvalidJson(e.to_string()))
 }
 
+/// The body's token fields as a new token's settings.
+pub(super) fn spec_of(services: &Services, body: &Body) -> Result<TokenSpec, ApiError> {
+    let request: TokenRequest = fields(body.rest.clone())?;
+    request
+        .to_spec(services.tokens.catalog())
+        .map_err(|e| ApiError::Token(TokenError::Invalid(e)))
+}
+
+/// The body's token fields as changes to a token (absent fields keep what it has).
+fn changes_of(services: &Services, body: &Body) -> Result<TokenChanges, ApiError> {
+    let request: TokenRequest = fields(body.rest.clone())?;
+    request
+        .to_changes(services.tokens.catalog())
+        .map_err(|e| ApiError::Token(TokenError::Invalid(e)))
+}
+
 pub(super) async fn confirm(
     services: &Services,
     caller: &Caller,
@@ -120,10 +136,7 @@ async fn create(
 ) -> Result<Response, ApiError> {
     let caller = caller(&services, &parts, CREATE).await?;
     let body = parse_body(&bytes)?;
-    let request: TokenRequest = fields(body.rest.clone())?;
-    let spec = request
-        .to_spec(services.tokens.catalog())
-        .map_err(|e| ApiError::Token(crate::services::tokens::TokenError::Invalid(e)))?;
+    let spec = spec_of(&services, &body)?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services
@@ -141,10 +154,7 @@ async fn edit(
 ) -> Result<Response, ApiError> {
     let caller = caller(&services, &parts, EDIT).await?;
     let body = parse_body(&bytes)?;
-    let request: TokenRequest = fields(body.rest.clone())?;
-    let changes = request
-        .to_changes(services.tokens.catalog())
-        .map_err(|e| ApiError::Token(crate::services::tokens::TokenError::Invalid(e)))?;
+    let changes = changes_of(&services, &body)?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services
@@ -162,10 +172,7 @@ async fn copy(
 ) -> Result<Response, ApiError> {
     let caller = caller(&services, &parts, CREATE).await?;
     let body = parse_body(&bytes)?;
-    let request: TokenRequest = fields(body.rest.clone())?;
-    let overrides = request
-        .to_changes(services.tokens.catalog())
-        .map_err(|e| ApiError::Token(crate::services::tokens::TokenError::Invalid(e)))?;
+    let overrides = changes_of(&services, &body)?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services

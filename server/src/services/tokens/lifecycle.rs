@@ -364,7 +364,9 @@ impl TokenService {
     }
 
     fn columns(&self, spec: TokenSpec, now: i64) -> Result<Columns> {
-        self.check_selection(&spec.api)?;
+        self.catalog
+            .check_selection(&spec.api)
+            .map_err(TokenError::Invalid)?;
         let (model, expires_at, window) = expiry_columns(spec.expiry, now)?;
         let (api_set, methods) = match spec.api {
             ApiSelection::Set(id) => (Some(id), String::new()),
@@ -415,27 +417,6 @@ impl TokenService {
             columns.refresh_window_secs = row.refresh_window_secs;
         }
         Ok(columns)
-    }
-
-    fn check_selection(&self, selection: &ApiSelection) -> Result<()> {
-        match selection {
-            ApiSelection::Set(id) if self.catalog.set(id).is_none() => {
-                Err(TokenError::Invalid(format!("There is no API set “{id}”.")))
-            }
-            ApiSelection::Custom(names) if names.is_empty() => Err(TokenError::Invalid(
-                "Choose at least one API method, or a predefined API set.".into(),
-            )),
-            ApiSelection::Custom(names) => match names
-                .iter()
-                .find(|name| self.catalog.method(name.as_str()).is_none())
-            {
-                Some(unknown) => Err(TokenError::Invalid(format!(
-                    "There is no API method “{unknown}”."
-                ))),
-                None => Ok(()),
-            },
-            ApiSelection::Set(_) => Ok(()),
-        }
     }
 }
 
