@@ -10,9 +10,7 @@ use crate::{
     error::ServerError,
     request::RequestContext,
     status::DatabaseReport,
-    token::{
-        AdminTokenForm, IssuedTokenView, PolicyPage, TokenForm, TokenPage, TokenPolicy, TokenView,
-    },
+    token::{IssuedTokenView, PolicyPage, TokenInput, TokenPage, TokenPolicy, TokenView},
 };
 
 /// A new session: the `Set-Cookie` header value to send and who signed in.
@@ -23,8 +21,12 @@ pub struct SessionStart {
 
 #[async_trait::async_trait]
 pub trait Backend: TokenBackend + AdminBackend + Send + Sync + 'static {
-    /// Runs a read against the database and reports what it answered.
-    async fn database_report(&self) -> Result<DatabaseReport, ServerError>;
+    /// Runs a read against the database and reports what it answered (signed-in users only:
+    /// the engine's version is nobody else's business).
+    async fn database_report(
+        &self,
+        request: &RequestContext,
+    ) -> Result<DatabaseReport, ServerError>;
 
     /// The user signed in with the request's session cookie, if any.
     async fn current_user(&self, request: &RequestContext)
@@ -54,7 +56,7 @@ pub trait TokenBackend: Send + Sync + 'static {
     async fn generate_token(
         &self,
         request: &RequestContext,
-        form: TokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<IssuedTokenView, ServerError>;
 
@@ -62,7 +64,7 @@ pub trait TokenBackend: Send + Sync + 'static {
         &self,
         request: &RequestContext,
         id: i64,
-        form: TokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<TokenView, ServerError>;
 
@@ -77,7 +79,7 @@ pub trait TokenBackend: Send + Sync + 'static {
         &self,
         request: &RequestContext,
         id: i64,
-        form: TokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<IssuedTokenView, ServerError>;
 
@@ -124,7 +126,7 @@ pub trait AdminBackend: Send + Sync + 'static {
         &self,
         request: &RequestContext,
         login: &str,
-        form: AdminTokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<IssuedTokenView, ServerError>;
 

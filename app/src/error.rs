@@ -21,7 +21,7 @@ pub enum ServerError {
     Invalid(String),
     /// A token form with fields that cannot be accepted, each explained.
     #[error("{}", .0.summary())]
-    InvalidFields(crate::token::TokenFormErrors),
+    InvalidFields(crate::token::TokenInputErrors),
     #[error("There is no such token: it may have been removed in another tab. Refresh the list.")]
     NotFound,
     #[error("Only administrators can do this.")]

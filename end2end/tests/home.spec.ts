@@ -1,4 +1,4 @@
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, waitForHydration, createUser, submitLogin } from './fixtures';
 
 test('the server renders the page before any script runs', async ({ request }) => {
   const response = await request.get('/');
@@ -14,6 +14,10 @@ test('the server renders the page before any script runs', async ({ request }) =
 test('after hydration the button runs a server function that reads the database', async ({ page }) => {
   const pageErrors: Error[] = [];
   page.on('pageerror', (error) => pageErrors.push(error));
+  const user = createUser('home');
+  await page.goto('/login');
+  await submitLogin(page, user.login, user.password);
+  await expect(page).toHaveURL(/\/settings\/tokens/);
   await page.goto('/');
   await waitForHydration(page);
 
@@ -29,6 +33,17 @@ test('after hydration the button runs a server function that reads the database'
   const applied = result.locator('dt:text-is("Migrations applied") + dd');
   expect(Number(await applied.textContent())).toBeGreaterThanOrEqual(1);
   expect(pageErrors).toEqual([]);
+});
+
+test('the database check tells nobody signed out which engine and version run', async ({ page }) => {
+  await page.goto('/');
+  await waitForHydration(page);
+  const refused = page.waitForResponse((response) => response.url().endsWith('/_fn/check_database'));
+  await page.getByRole('button', { name: 'Check database' }).click();
+  expect((await refused).status()).toBe(401);
+  const result = page.getByRole('status');
+  await expect(result).toContainText('Sign in to continue.');
+  await expect(result).not.toContainText('SQLite');
 });
 
 test('an unknown address shows a 404 page', async ({ page }) => {

@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 
 use app::{
     account::{Login, Password, Role},
-    catalog::{ApiSelection, MethodName},
+    catalog::MethodName,
     request::ClientInfo,
-    token::{Description, ExpirySpec, TokenSecret},
+    token::{ApiInput, TokenInput, TokenSecret},
 };
 use server::{
     auth::secret,
@@ -19,7 +19,7 @@ use server::{
         Services,
         accounts::{Confirmed, NewAccount},
         audit::Actor,
-        tokens::{Presented, TokenOwner, TokenSpec},
+        tokens::{Presented, TokenOwner, TokenTarget},
     },
     storage::{Database, DatabaseUrl},
 };
@@ -120,17 +120,21 @@ async fn full_check(engine: &str, url: &str) {
 }
 
 async fn issue(services: &Services, owner: &TokenOwner, set: &str) -> String {
-    let spec = TokenSpec {
-        description: Description::parse("bench").unwrap(),
-        api: ApiSelection::Set(set.into()),
-        scopes: Vec::new(),
-        expiry: ExpirySpec::Never,
+    let input = TokenInput {
+        description: Some("bench".into()),
+        api: Some(ApiInput::Set(set.into())),
+        ..TokenInput::default()
     };
+    let settings = services
+        .tokens
+        .decide(owner, TokenTarget::New, &input)
+        .await
+        .unwrap();
     services
         .tokens
         .generate(
             owner,
-            spec,
+            &settings,
             &Confirmed::by_operator(),
             &ClientInfo::default(),
         )

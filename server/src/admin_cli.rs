@@ -6,7 +6,7 @@ use app::{
     account::{Login, Password, Role},
     calendar::format_dmy,
     request::ClientInfo,
-    token::{ExpirationModel, Lifetime, PolicyViolation, TokenPolicy},
+    token::{ApiInput, ExpirationModel, ExpiryInput, Lifetime, TokenInput, TokenPolicy},
 };
 
 use crate::{
@@ -16,7 +16,7 @@ use crate::{
         Services,
         accounts::{Confirmed, NewAccount, generate_password},
         audit::Actor,
-        tokens::{TokenError, TokenOwner, TokenRequest},
+        tokens::{TokenOwner, TokenTarget},
     },
     storage::Database,
 };
@@ -229,42 +229,33 @@ async fn token(
     client: &ClientInfo,
 ) -> Result<(), AdminError> {
     let login = Login::parse(&args.user)?;
-    let catalog = services.tokens.catalog();
-    let mut request = TokenRequest {
+    let input = TokenInput {
         description: Some(
             args.description
                 .unwrap_or_else(|| "Command line token".to_owned()),
         ),
-        api_set: args.api,
-        methods: args.method,
-        expires_in: args.expire,
-        auto_refresh: args.auto,
-        scopes: Some(args.scope),
-        ..TokenRequest::default()
+        api: match (args.api, args.method) {
+            (Some(set), _) => Some(ApiInput::Set(set)),
+            (None, methods) if methods.is_empty() => None,
+            (None, methods) => Some(ApiInput::Methods(methods)),
+        },
+        scopes: (!args.scope.is_empty()).then_some(args.scope),
+        expiry: match (args.expire, args.auto) {
+            (Some(lifetime), _) => Some(ExpiryInput::Lasting(lifetime)),
+            (None, Some(window)) => Some(ExpiryInput::AutoRefresh(window)),
+            (None, None) => None,
+        },
     };
-    if request.api_set.is_none() && request.methods.is_empty() {
-        // What the user's own sign-in grants: every method.
-        request.methods = catalog
-            .methods()
-            .iter()
-            .map(|m| m.name.to_string())
-            .collect();
-    }
-    let spec = request.to_spec(catalog).map_err(AdminError::Invalid)?;
     let (user_id, login) = services.accounts.find_user(&login).await?;
     let owner = TokenOwner { user_id, login };
+    let settings = services
+        .tokens
+        .decide(&owner, TokenTarget::New, &input)
+        .await?;
     let issued = services
         .tokens
-        .generate(&owner, spec, &Confirmed::by_operator(), client)
-        .await
-        .map_err(|error| match error {
-            TokenError::Policy(PolicyViolation::ExpiryRequired) => AdminError::Invalid(
-                "this server's token policy requires an expiry: give -e DURATION (hard limit) \
-                 or -a SECONDS (auto refresh)"
-                    .into(),
-            ),
-            other => other.into(),
-        })?;
+        .generate(&owner, &settings, &Confirmed::by_operator(), client)
+        .await?;
     if args.quiet {
         println!("{}", issued.secret.expose());
         return Ok(());

@@ -80,4 +80,42 @@ mod tests {
         assert!(error.contains("environment.control.Teleport"), "{error}");
         assert!(error.contains("does not implement"), "{error}");
     }
+
+    /// The shipped catalog with one line of one method's entry replaced.
+    fn with_line_replaced(method: &str, old: &str, new: &str) -> String {
+        let start = SHIPPED
+            .find(&format!("name = \"{method}\""))
+            .expect("the method is shipped");
+        let end = start + SHIPPED[start..].find("[[").unwrap_or(SHIPPED.len() - start);
+        let entry = SHIPPED[start..end].replacen(old, new, 1);
+        assert_ne!(entry, SHIPPED[start..end], "{old} is in {method}'s entry");
+        format!("{}{entry}{}", &SHIPPED[..start], &SHIPPED[end..])
+    }
+
+    #[test]
+    fn a_catalog_that_hides_what_a_method_acts_on_is_refused() {
+        let no_resource = with_line_replaced(
+            "environment.control.StopEnv",
+            "resource = \"envName\"\n",
+            "",
+        );
+        let error = parse(&no_resource, "x").unwrap_err().to_string();
+        assert!(error.contains("environment.control.StopEnv"), "{error}");
+        assert!(error.contains("acts on an environment"), "{error}");
+
+        let read_marked = with_line_replaced(
+            "environment.control.StopEnv",
+            "access = \"write\"",
+            "access = \"read\"",
+        );
+        let error = parse(&read_marked, "x").unwrap_err().to_string();
+        assert!(error.contains("its access must be \"write\""), "{error}");
+
+        let renamed = with_line_replaced(
+            "environment.control.StopEnv",
+            "resource = \"envName\"",
+            "resource = \"env\"",
+        );
+        assert!(parse(&renamed, "x").is_ok(), "a renamed parameter is fine");
+    }
 }

@@ -84,67 +84,6 @@ impl Catalog {
         }
     }
 
-    /// Parses a selection as an API client or the CLI sends it: a set id, or method names.
-    pub fn selection_of(
-        &self,
-        set: Option<&str>,
-        methods: &[String],
-    ) -> Result<ApiSelection, String> {
-        match (set.map(str::trim).filter(|s| !s.is_empty()), methods) {
-            (Some(_), [_, ..]) => {
-                Err("Choose an API set or a list of methods, not both.".to_owned())
-            }
-            (Some(id), []) if id.eq_ignore_ascii_case("custom") => {
-                Err("A custom selection needs at least one method.".to_owned())
-            }
-            (Some(id), []) => self
-                .sets
-                .iter()
-                .find(|s| s.id.eq_ignore_ascii_case(id) || s.title.eq_ignore_ascii_case(id))
-                .map(|s| ApiSelection::Set(s.id.clone()))
-                .ok_or_else(|| {
-                    let known: Vec<&str> = self.sets.iter().map(|s| s.id.as_str()).collect();
-                    format!(
-                        "There is no API set “{id}”. Known sets: {}.",
-                        known.join(", ")
-                    )
-                }),
-            (None, []) => Err("Choose an API set or at least one method.".to_owned()),
-            (None, names) => {
-                let mut chosen = Vec::with_capacity(names.len());
-                for raw in names {
-                    let method = self
-                        .method(raw.trim())
-                        .ok_or_else(|| format!("There is no API method “{}”.", raw.trim()))?;
-                    if !chosen.contains(&method.name) {
-                        chosen.push(method.name.clone());
-                    }
-                }
-                Ok(ApiSelection::Custom(chosen))
-            }
-        }
-    }
-
-    /// Whether a selection names only what the catalog has, and at least one method.
-    pub fn check_selection(&self, selection: &ApiSelection) -> Result<(), String> {
-        match selection {
-            ApiSelection::Set(id) if self.set(id).is_none() => {
-                Err(format!("There is no API set “{id}”."))
-            }
-            ApiSelection::Custom(names) if names.is_empty() => {
-                Err("Check at least one API method, or choose an API set.".to_owned())
-            }
-            ApiSelection::Custom(names) => match names
-                .iter()
-                .find(|name| self.method(name.as_str()).is_none())
-            {
-                Some(unknown) => Err(format!("There is no API method “{unknown}”.")),
-                None => Ok(()),
-            },
-            ApiSelection::Set(_) => Ok(()),
-        }
-    }
-
     /// How a selection reads in a list: the set's title, or "Custom (N methods)".
     pub fn describe(&self, selection: &ApiSelection) -> String {
         match selection {

@@ -58,20 +58,20 @@ fn lookups_ignore_the_case_of_the_method() {
 
 #[test]
 fn selections_parse_from_a_set_or_method_names() {
+    use crate::token::{ApiInput, resolve_api};
     let catalog = shipped();
     assert_eq!(
-        catalog.selection_of(Some("IDE Plugins"), &[]).unwrap(),
+        resolve_api(&ApiInput::Set("IDE Plugins".into()), &catalog).unwrap(),
         ApiSelection::Set("ide_plugins".into())
     );
-    let custom = catalog
-        .selection_of(
-            None,
-            &[
-                "environment.control.stopenv".into(),
-                "environment.control.StopEnv".into(),
-            ],
-        )
-        .unwrap();
+    let custom = resolve_api(
+        &ApiInput::Methods(vec![
+            "environment.control.stopenv".into(),
+            "environment.control.StopEnv".into(),
+        ]),
+        &catalog,
+    )
+    .unwrap();
     assert_eq!(
         custom,
         ApiSelection::Custom(vec![
@@ -80,20 +80,16 @@ fn selections_parse_from_a_set_or_method_names() {
     );
     assert_eq!(catalog.describe(&custom), "Custom (1 method)");
     assert!(
-        catalog
-            .selection_of(None, &["environment.control.Fly".into()])
-            .unwrap_err()
-            .contains("environment.control.Fly")
+        resolve_api(
+            &ApiInput::Methods(vec!["environment.control.Fly".into()]),
+            &catalog
+        )
+        .unwrap_err()
+        .contains("environment.control.Fly")
     );
-    assert!(catalog.selection_of(None, &[]).is_err());
+    assert!(resolve_api(&ApiInput::Methods(Vec::new()), &catalog).is_err());
     assert!(
-        catalog
-            .selection_of(Some("ide_plugins"), &["x".into()])
-            .is_err()
-    );
-    assert!(
-        catalog
-            .selection_of(Some("everything"), &[])
+        resolve_api(&ApiInput::Set("everything".into()), &catalog)
             .unwrap_err()
             .contains("everything")
     );

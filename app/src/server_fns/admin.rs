@@ -8,7 +8,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 use crate::{
     account::{NewPersonForm, PeoplePage, PeopleQuery, PersonPage, PersonSummary},
     error::ServerError,
-    token::{AdminTokenForm, IssuedTokenView, PolicyPage, TokenPolicy},
+    token::{IssuedTokenView, PolicyPage, TokenInput, TokenPolicy},
 };
 
 #[server(prefix = "/_fn", endpoint = "admin_people", input = Json)]
@@ -70,7 +70,7 @@ pub async fn load_person(login: String) -> Result<PersonPage, ServerError> {
 #[server(prefix = "/_fn", endpoint = "admin_create_token", input = Json)]
 pub async fn create_token_for(
     login: String,
-    form: AdminTokenForm,
+    input: TokenInput,
     password: String,
 ) -> Result<IssuedTokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
@@ -78,7 +78,7 @@ pub async fn create_token_for(
     super::with_status(
         async {
             backend()?
-                .create_token_for(&RequestContext::current(), &login, form, &password)
+                .create_token_for(&RequestContext::current(), &login, input, &password)
                 .await
         }
         .await,

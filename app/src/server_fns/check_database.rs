@@ -2,8 +2,10 @@ use leptos::prelude::*;
 
 use crate::{error::ServerError, status::DatabaseReport};
 
-/// Asks the server to query its database and report the answer.
+/// Asks the server to query its database and report the answer (signed-in users only).
 #[server(prefix = "/_fn", endpoint = "check_database")]
 pub async fn check_database() -> Result<DatabaseReport, ServerError> {
-    super::with_status(async { crate::backend::backend()?.database_report().await }.await)
+    use crate::{backend::backend, request::RequestContext};
+
+    super::with_status(async { backend()?.database_report(&RequestContext::current()).await }.await)
 }

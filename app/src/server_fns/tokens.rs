@@ -5,7 +5,7 @@ use leptos::{prelude::*, server_fn::codec::Json};
 
 use crate::{
     error::ServerError,
-    token::{IssuedTokenView, TokenForm, TokenPage, TokenView},
+    token::{IssuedTokenView, TokenInput, TokenPage, TokenView},
 };
 
 #[server(prefix = "/_fn", endpoint = "token_page")]
@@ -17,7 +17,7 @@ pub async fn load_token_page() -> Result<TokenPage, ServerError> {
 
 #[server(prefix = "/_fn", endpoint = "generate_token", input = Json)]
 pub async fn generate_token(
-    form: TokenForm,
+    input: TokenInput,
     password: String,
 ) -> Result<IssuedTokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
@@ -25,7 +25,7 @@ pub async fn generate_token(
     super::with_status(
         async {
             backend()?
-                .generate_token(&RequestContext::current(), form, &password)
+                .generate_token(&RequestContext::current(), input, &password)
                 .await
         }
         .await,
@@ -35,7 +35,7 @@ pub async fn generate_token(
 #[server(prefix = "/_fn", endpoint = "edit_token", input = Json)]
 pub async fn edit_token(
     id: i64,
-    form: TokenForm,
+    input: TokenInput,
     password: String,
 ) -> Result<TokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
@@ -43,7 +43,7 @@ pub async fn edit_token(
     super::with_status(
         async {
             backend()?
-                .edit_token(&RequestContext::current(), id, form, &password)
+                .edit_token(&RequestContext::current(), id, input, &password)
                 .await
         }
         .await,
@@ -67,7 +67,7 @@ pub async fn regenerate_token(id: i64, password: String) -> Result<IssuedTokenVi
 #[server(prefix = "/_fn", endpoint = "copy_token", input = Json)]
 pub async fn copy_token(
     id: i64,
-    form: TokenForm,
+    input: TokenInput,
     password: String,
 ) -> Result<IssuedTokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
@@ -75,7 +75,7 @@ pub async fn copy_token(
     super::with_status(
         async {
             backend()?
-                .copy_token(&RequestContext::current(), id, form, &password)
+                .copy_token(&RequestContext::current(), id, input, &password)
                 .await
         }
         .await,

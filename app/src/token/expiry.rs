@@ -16,7 +16,7 @@ pub struct ExpiryDate {
 pub enum DateError {
     #[error("Enter a date as dd-mm-yyyy, for example 31-12-2027.")]
     Empty,
-    #[error("“{0}” is not in the dd-mm-yyyy format, for example 31-12-2027.")]
+    #[error("“{0}” is not a date: write dd-mm-yyyy, for example 31-12-2027 (or yyyy-mm-dd).")]
     Malformed(String),
     #[error("“{0}” is not in the yyyy-mm-dd format, for example 2027-12-31.")]
     MalformedIso(String),
@@ -45,6 +45,25 @@ impl ExpiryDate {
         let malformed = || DateError::Malformed(raw.to_owned());
         let [day, month, year] = split_numbers(raw, [2, 2, 4]).ok_or_else(malformed)?;
         Self::new(year, month, day)
+    }
+
+    /// Either form, told apart by the first group: four digits for `yyyy-mm-dd`, else
+    /// `dd-mm-yyyy`. What every surface that takes a date from a person or client uses.
+    pub fn parse(raw: &str) -> Result<Self, DateError> {
+        let trimmed = raw.trim();
+        let iso = trimmed
+            .split('-')
+            .next()
+            .is_some_and(|first| first.len() == 4);
+        let parsed = if iso {
+            Self::parse_iso(trimmed)
+        } else {
+            Self::parse_dmy(trimmed)
+        };
+        parsed.map_err(|e| match e {
+            DateError::MalformedIso(raw) => DateError::Malformed(raw),
+            other => other,
+        })
     }
 
     /// `yyyy-mm-dd`, as sent to the REST API.
@@ -196,6 +215,16 @@ mod tests {
             ExpiryDate::parse_iso("31-12-2027"),
             Err(DateError::MalformedIso(_))
         ));
+        assert_eq!(ExpiryDate::parse("2027-12-31"), Ok(date("31-12-2027")));
+        assert_eq!(ExpiryDate::parse(" 31-12-2027"), Ok(date("31-12-2027")));
+        assert_eq!(
+            ExpiryDate::parse("2027/12/31"),
+            Err(DateError::Malformed("2027/12/31".into()))
+        );
+        assert_eq!(
+            ExpiryDate::parse("2027-12-3x"),
+            Err(DateError::Malformed("2027-12-3x".into()))
+        );
     }
 
     #[test]

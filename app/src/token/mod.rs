@@ -1,20 +1,21 @@
 //! Access-token rules both sides share: the secret's format, descriptions, lifetimes, expiry
 //! dates, resource scopes, and the token as lists show it.
 
-mod admin_form;
 mod description;
 mod expiry;
-mod form;
+mod input;
 mod lifetime;
 mod policy;
 mod scope;
 mod secret;
 mod view;
 
-pub use admin_form::{AdminTokenForm, CheckedAdminForm};
 pub use description::{Description, DescriptionError};
 pub use expiry::{DateError, ExpiryDate};
-pub use form::{CheckedForm, FormRules, TokenForm, TokenFormErrors};
+pub use input::{
+    ApiInput, Basis, DecidedToken, ExpiryInput, TokenInput, TokenInputErrors, TokenRules,
+    latest_date, resolve_api,
+};
 pub use lifetime::{Lifetime, LifetimeError};
 pub use policy::{PolicyPage, PolicyViolation, TokenPolicy};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};

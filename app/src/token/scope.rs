@@ -21,6 +21,11 @@ pub enum ScopeError {
     EnvName(String),
     #[error("“{0}” is not a scope: write env:<name>:r, env:<name>:w or env:<name>:rw.")]
     Malformed(String),
+    #[error(
+        "A scope is empty (an extra comma?): write env:<name>:r, env:<name>:w or env:<name>:rw, \
+         or give no scopes for all environments."
+    )]
+    Empty,
 }
 
 impl EnvName {
@@ -106,17 +111,23 @@ impl Scope {
             }
     }
 
-    /// Scopes as a user types them: separated by spaces, commas or new lines; duplicates
-    /// removed.
-    pub fn parse_list(raw: &str) -> Result<Vec<Self>, ScopeError> {
+    /// Scope entries as typed: each holds one or more scopes separated by commas, spaces or
+    /// line breaks; duplicates are dropped. An empty entry (`""`, `",,"`) is an error, never
+    /// "all environments": leaving scopes out is how a token gets every environment.
+    pub fn parse_entries<S: AsRef<str>>(entries: &[S]) -> Result<Vec<Self>, ScopeError> {
         let mut scopes: Vec<Self> = Vec::new();
-        for item in raw
-            .split([' ', ',', '\n', '\r', '\t'])
-            .filter(|s| !s.is_empty())
-        {
-            let scope = Self::parse(item)?;
-            if !scopes.contains(&scope) {
-                scopes.push(scope);
+        for entry in entries {
+            for part in entry.as_ref().split(',') {
+                let mut words = part.split_whitespace().peekable();
+                if words.peek().is_none() {
+                    return Err(ScopeError::Empty);
+                }
+                for word in words {
+                    let scope = Self::parse(word)?;
+                    if !scopes.contains(&scope) {
+                        scopes.push(scope);
+                    }
+                }
             }
         }
         Ok(scopes)
@@ -190,11 +201,29 @@ mod tests {
             Err(ScopeError::EnvName(_))
         ));
         assert_eq!(
-            Scope::parse_list("env:a:r, env:b:w\nenv:a:r")
+            Scope::parse_entries(&["env:a:r, env:b:w\nenv:a:r", "env:b:w"])
                 .unwrap()
                 .len(),
             2
         );
+    }
+
+    #[test]
+    fn an_empty_entry_is_an_error_not_every_environment() {
+        for entries in [
+            vec![""],
+            vec!["  "],
+            vec![",,,"],
+            vec!["env:a:r,"],
+            vec!["env:a:r", ""],
+        ] {
+            assert_eq!(
+                Scope::parse_entries(&entries),
+                Err(ScopeError::Empty),
+                "{entries:?}"
+            );
+        }
+        assert_eq!(Scope::parse_entries::<&str>(&[]), Ok(Vec::new()));
     }
 
     proptest! {
@@ -207,7 +236,7 @@ mod tests {
 
         #[test]
         fn arbitrary_text_never_panics(raw in ".{0,80}") {
-            let _ = Scope::parse_list(&raw);
+            let _ = Scope::parse_entries(&[raw]);
         }
     }
 }

@@ -6,7 +6,7 @@ use app::{
     backend::AdminBackend,
     error::ServerError,
     request::RequestContext,
-    token::{AdminTokenForm, IssuedTokenView, PolicyPage, TokenPolicy},
+    token::{IssuedTokenView, PolicyPage, TokenInput, TokenPolicy},
 };
 
 use super::{
@@ -18,7 +18,7 @@ use crate::{
     services::{
         Services,
         accounts::{NewAccount, SessionUser},
-        tokens::{TokenOwner, TokenSpec},
+        tokens::{TokenOwner, TokenTarget},
     },
 };
 
@@ -123,24 +123,19 @@ impl AdminBackend for Services {
         &self,
         request: &RequestContext,
         login: &str,
-        form: AdminTokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<IssuedTokenView, ServerError> {
         let session = self.admin_session(request).await?;
         let (owner, _) = self.token_owner(login).await?;
-        let policy = self.tokens.policy().await.map_err(token_error)?;
-        let checked = form
-            .check(self.tokens.catalog(), &policy, clock::now())
-            .map_err(ServerError::InvalidFields)?;
-        let spec = TokenSpec {
-            description: checked.description,
-            api: checked.api,
-            scopes: checked.scopes,
-            expiry: checked.expiry,
-        };
+        let settings = self
+            .tokens
+            .decide(&owner, TokenTarget::New, &input)
+            .await
+            .map_err(token_error)?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
-            .generate(&owner, spec, &confirmed, &request.client)
+            .generate(&owner, &settings, &confirmed, &request.client)
             .await
             .map(issued)
             .map_err(token_error)

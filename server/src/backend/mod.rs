@@ -19,7 +19,11 @@ use crate::{
 
 #[async_trait::async_trait]
 impl Backend for Services {
-    async fn database_report(&self) -> Result<DatabaseReport, ServerError> {
+    async fn database_report(
+        &self,
+        request: &RequestContext,
+    ) -> Result<DatabaseReport, ServerError> {
+        self.session(request).await?;
         self.system
             .database_report()
             .await

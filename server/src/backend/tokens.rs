@@ -3,10 +3,9 @@
 
 use app::{
     backend::TokenBackend,
-    catalog::ApiSelection,
     error::ServerError,
     request::RequestContext,
-    token::{ExpirySpec, FormRules, IssuedTokenView, TokenForm, TokenPage, TokenView},
+    token::{IssuedTokenView, TokenInput, TokenPage, TokenView},
 };
 
 use super::server_error;
@@ -16,7 +15,7 @@ use crate::{
     services::{
         Services,
         accounts::{Confirmed, SessionUser},
-        tokens::{IssuedToken, TokenChanges, TokenError, TokenOwner, TokenSpec},
+        tokens::{IssuedToken, TokenError, TokenOwner, TokenTarget},
     },
 };
 
@@ -43,30 +42,18 @@ impl Services {
             .map_err(server_error)
     }
 
-    /// The form checked as the browser checked it; the fields' errors go back to the dialog.
-    /// `current_api`: an edited token's API, which it may keep whatever the policy says.
-    async fn changes(
+    /// The dialog's input decided as the browser decided it; the fields' errors go back to
+    /// the dialog.
+    async fn decide(
         &self,
-        form: &TokenForm,
-        current_api: Option<&ApiSelection>,
-    ) -> Result<TokenChanges, ServerError> {
-        let policy = self.tokens.policy().await.map_err(token_error)?;
-        let rules = FormRules {
-            now: clock::now(),
-            catalog: self.tokens.catalog(),
-            policy: &policy,
-            current_api,
-        };
-        let checked = form.check(rules).map_err(ServerError::InvalidFields)?;
-        Ok(TokenChanges {
-            description: Some(checked.description),
-            api: Some(checked.api),
-            scopes: Some(checked.scopes),
-            expiry: checked.expires_at.map(|date| match date {
-                Some(date) => ExpirySpec::until(date),
-                None => ExpirySpec::Never,
-            }),
-        })
+        session: &SessionUser,
+        target: TokenTarget,
+        input: &TokenInput,
+    ) -> Result<app::token::DecidedToken, ServerError> {
+        self.tokens
+            .decide(&owner(session), target, input)
+            .await
+            .map_err(token_error)
     }
 }
 
@@ -88,7 +75,7 @@ pub(super) fn token_error(error: TokenError) -> ServerError {
     match error {
         TokenError::NotFound => ServerError::NotFound,
         TokenError::Invalid(message) => ServerError::Invalid(message),
-        TokenError::Policy(violation) => ServerError::Invalid(violation.to_string()),
+        TokenError::Input(errors) => ServerError::InvalidFields(errors),
         TokenError::Account(error) => server_error(error),
         TokenError::Storage(error) => server_error(error.into()),
     }
@@ -114,28 +101,14 @@ impl TokenBackend for Services {
     async fn generate_token(
         &self,
         request: &RequestContext,
-        form: TokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<IssuedTokenView, ServerError> {
         let session = self.session(request).await?;
-        let changes = self
-            .changes(
-                &TokenForm {
-                    expires_at: Some(form.expires_at.clone().unwrap_or_default()),
-                    ..form
-                },
-                None,
-            )
-            .await?;
-        let spec = TokenSpec {
-            description: changes.description.ok_or(ServerError::Internal)?,
-            api: changes.api.ok_or(ServerError::Internal)?,
-            scopes: changes.scopes.unwrap_or_default(),
-            expiry: changes.expiry.unwrap_or(ExpirySpec::Never),
-        };
+        let settings = self.decide(&session, TokenTarget::New, &input).await?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
-            .generate(&owner(&session), spec, &confirmed, &request.client)
+            .generate(&owner(&session), &settings, &confirmed, &request.client)
             .await
             .map(issued)
             .map_err(token_error)
@@ -145,19 +118,14 @@ impl TokenBackend for Services {
         &self,
         request: &RequestContext,
         id: i64,
-        form: TokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<TokenView, ServerError> {
         let session = self.session(request).await?;
-        let current = self
-            .tokens
-            .get(&owner(&session), id)
-            .await
-            .map_err(token_error)?;
-        let changes = self.changes(&form, Some(&current.api)).await?;
+        let settings = self.decide(&session, TokenTarget::Edit(id), &input).await?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
-            .edit(&owner(&session), id, changes, &confirmed, &request.client)
+            .edit(&owner(&session), id, &settings, &confirmed, &request.client)
             .await
             .map_err(token_error)
     }
@@ -181,14 +149,14 @@ impl TokenBackend for Services {
         &self,
         request: &RequestContext,
         id: i64,
-        form: TokenForm,
+        input: TokenInput,
         password: &str,
     ) -> Result<IssuedTokenView, ServerError> {
         let session = self.session(request).await?;
-        let changes = self.changes(&form, None).await?;
+        let settings = self.decide(&session, TokenTarget::Copy(id), &input).await?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
-            .copy(&owner(&session), id, changes, &confirmed, &request.client)
+            .copy(&owner(&session), id, &settings, &confirmed, &request.client)
             .await
             .map(issued)
             .map_err(token_error)

@@ -2,48 +2,110 @@
 //!
 //! Browsers label each request with where it came from: `Sec-Fetch-Site` (all current
 //! browsers) and `Origin` (on every POST). A request with an unsafe method is refused when
-//! either says another site sent it. Clients that are not browsers send neither header and
-//! carry no cookies worth forging, so they pass.
+//! either says another site sent it. A request that carries the session cookie must also
+//! *prove* it came from this site: `Sec-Fetch-Site: same-origin`, or an `Origin` equal to this
+//! server's scheme and host; a browser always sends one of them, so a request with neither
+//! did not come from our pages. Clients that are not browsers (scripts with a token) send no
+//! cookie and neither header, and pass.
+//!
+//! JSON endpoints (the REST API and the server functions) take JSON only: any other body type
+//! is answered 415, so an HTML form on another site cannot even reach their parsers.
 
+use app::request::RequestContext;
 use axum::{extract::Request, http::StatusCode, middleware::Next, response::Response};
 use http::HeaderMap;
 
 use super::error::json_error;
 
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
-    if !request.method().is_safe() && is_cross_site(request.headers()) {
-        tracing::warn!(path = %request.uri().path(), "cross-site request refused");
+    if request.method().is_safe() {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let context = RequestContext::from_parts(&parts);
+    let this_origin = format!(
+        "{}://{}",
+        if context.https { "https" } else { "http" },
+        header(&parts.headers, http::header::HOST).unwrap_or_default()
+    );
+    let verdict = match provenance(&parts.headers, &this_origin) {
+        Provenance::CrossSite => Some("This request came from another site and was refused."),
+        Provenance::Unknown if context.session_token.is_some() => Some(
+            "A signed-in change must come from this site's pages (the browser's Origin or \
+             Sec-Fetch-Site header is missing).",
+        ),
+        Provenance::Unknown | Provenance::SameOrigin => None,
+    };
+    if let Some(message) = verdict {
+        tracing::warn!(path = %parts.uri.path(), "cross-site request refused");
+        return json_error(StatusCode::FORBIDDEN, "cross_site_request", message);
+    }
+    if takes_json_only(parts.uri.path()) && has_body(&parts.headers) && !is_json(&parts.headers) {
         return json_error(
-            StatusCode::FORBIDDEN,
-            "cross_site_request",
-            "This request came from another site and was refused.",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the body as JSON, with Content-Type: application/json.",
         );
     }
-    next.run(request).await
+    next.run(Request::from_parts(parts, body)).await
 }
 
-fn is_cross_site(headers: &HeaderMap) -> bool {
-    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
-    if let Some(site) = header(http::header::HeaderName::from_static("sec-fetch-site")) {
-        return !matches!(site, "same-origin" | "none");
+#[derive(Debug, PartialEq, Eq)]
+enum Provenance {
+    SameOrigin,
+    CrossSite,
+    /// Neither header: not a browser, or a browser's request we cannot place.
+    Unknown,
+}
+
+fn provenance(headers: &HeaderMap, this_origin: &str) -> Provenance {
+    if let Some(site) = header(headers, "sec-fetch-site") {
+        return match site {
+            "same-origin" => Provenance::SameOrigin,
+            // A person typing an address or using a bookmark: never a POST from a page, but
+            // not another site either; the Origin, if any, decides.
+            "none" => match header(headers, http::header::ORIGIN) {
+                Some(origin) if origin != this_origin => Provenance::CrossSite,
+                Some(_) => Provenance::SameOrigin,
+                None => Provenance::Unknown,
+            },
+            _ => Provenance::CrossSite,
+        };
     }
-    match (header(http::header::ORIGIN), header(http::header::HOST)) {
-        (Some(origin), Some(host)) => origin_authority(origin) != Some(host),
-        (Some(_), None) => true,
-        (None, _) => false,
+    match header(headers, http::header::ORIGIN) {
+        Some(origin) if origin == this_origin => Provenance::SameOrigin,
+        Some(_) => Provenance::CrossSite,
+        None => Provenance::Unknown,
     }
 }
 
-/// `https://host:port` → `host:port`; `null` and malformed origins → `None`.
-fn origin_authority(origin: &str) -> Option<&str> {
-    origin
-        .split_once("://")
-        .map(|(_, authority)| authority.trim_end_matches('/'))
+fn takes_json_only(path: &str) -> bool {
+    path.starts_with("/api/") || path.starts_with("/_fn/")
+}
+
+fn has_body(headers: &HeaderMap) -> bool {
+    headers.contains_key(http::header::TRANSFER_ENCODING)
+        || header(headers, http::header::CONTENT_LENGTH).is_some_and(|length| length != "0")
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    header(headers, http::header::CONTENT_TYPE).is_some_and(|value| {
+        value
+            .split(';')
+            .next()
+            .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("application/json"))
+    })
+}
+
+fn header(headers: &HeaderMap, name: impl http::header::AsHeaderName) -> Option<&str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const HERE: &str = "http://127.0.0.1:3000";
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
         pairs
@@ -54,29 +116,34 @@ mod tests {
 
     #[test]
     fn fetch_metadata_decides_when_present() {
-        assert!(!is_cross_site(&headers(&[(
-            "sec-fetch-site",
-            "same-origin"
-        )])));
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "none")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        let of = |site| provenance(&headers(&[("sec-fetch-site", site)]), HERE);
+        assert_eq!(of("same-origin"), Provenance::SameOrigin);
+        assert_eq!(of("cross-site"), Provenance::CrossSite);
+        assert_eq!(of("same-site"), Provenance::CrossSite);
+        assert_eq!(of("none"), Provenance::Unknown);
     }
 
     #[test]
-    fn origin_must_match_host_otherwise() {
-        assert!(!is_cross_site(&headers(&[
-            ("origin", "http://127.0.0.1:3000"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("origin", "https://evil.example"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(is_cross_site(&headers(&[
-            ("origin", "null"),
-            ("host", "127.0.0.1:3000")
-        ])));
-        assert!(!is_cross_site(&headers(&[("host", "127.0.0.1:3000")])));
+    fn the_origin_must_match_scheme_and_host() {
+        let of = |origin| provenance(&headers(&[("origin", origin)]), HERE);
+        assert_eq!(of("http://127.0.0.1:3000"), Provenance::SameOrigin);
+        assert_eq!(of("https://127.0.0.1:3000"), Provenance::CrossSite);
+        assert_eq!(of("https://evil.example"), Provenance::CrossSite);
+        assert_eq!(of("null"), Provenance::CrossSite);
+        assert_eq!(provenance(&headers(&[]), HERE), Provenance::Unknown);
+    }
+
+    #[test]
+    fn json_is_recognised_with_parameters_and_in_any_case() {
+        assert!(is_json(&headers(&[(
+            "content-type",
+            "Application/JSON; charset=utf-8"
+        )])));
+        assert!(!is_json(&headers(&[("content-type", "text/plain")])));
+        assert!(!is_json(&headers(&[(
+            "content-type",
+            "application/json-patch+json"
+        )])));
+        assert!(!is_json(&headers(&[])));
     }
 }

@@ -92,3 +92,17 @@ pub async fn delete_for_user<'c>(executor: impl AnyExecutor<'c>, user_id: i64) -
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Ends every session of a user but `keep` (the one that changed the password, if any).
+pub async fn delete_for_user_except<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    keep: Option<i64>,
+) -> Result<u64> {
+    let done = sqlx::query("delete from sessions where user_id = $1 and session_id <> $2")
+        .bind(user_id)
+        .bind(keep.unwrap_or(-1))
+        .execute(executor)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -138,16 +138,16 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
     let (all_methods_token, _) = app
         .token_for(
             "alice",
-            server::services::tokens::TokenSpec {
-                api: app::catalog::ApiSelection::Custom(
+            app::token::TokenInput {
+                api: Some(app::token::ApiInput::Methods(
                     app.services
                         .tokens
                         .catalog()
                         .methods()
                         .iter()
-                        .map(|m| m.name.clone())
+                        .map(|m| m.name.to_string())
                         .collect(),
-                ),
+                )),
                 ..crate::support::spec("extended_access")
             },
         )

@@ -253,6 +253,31 @@ fn a_broken_catalog_stops_the_start_naming_the_entry() {
     );
     assert_clear_failure(&output, "API catalog entry “environment.control.StopEnv”");
 
+    // A write method without the environment it acts on: scopes could not be checked.
+    let stop_env = shipped
+        .find("name = \"environment.control.StopEnv\"")
+        .unwrap();
+    let entry_end = stop_env + shipped[stop_env..].find("[[").unwrap();
+    let without_resource = format!(
+        "{}{}{}",
+        &shipped[..stop_env],
+        shipped[stop_env..entry_end].replacen("resource = \"envName\"\n", "", 1),
+        &shipped[entry_end..]
+    );
+    std::fs::write(&catalog, without_resource).unwrap();
+    let output = tessera(
+        &["serve", "--addr", "127.0.0.1:0", "--catalog"]
+            .into_iter()
+            .chain([
+                catalog.to_str().unwrap(),
+                "--site-root",
+                site.path().to_str().unwrap(),
+            ])
+            .collect::<Vec<_>>(),
+        &[("DATABASE_URL", &url)],
+    );
+    assert_clear_failure(&output, "acts on an environment");
+
     std::fs::write(&catalog, "methods = [").unwrap();
     let output = tessera(
         &["serve", "--catalog", catalog.to_str().unwrap()],

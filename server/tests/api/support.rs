@@ -10,6 +10,7 @@ use std::{
 use app::{
     account::{Login, Password, Role},
     request::ClientInfo,
+    token::TokenInput,
 };
 use axum::{
     Router,
@@ -23,7 +24,7 @@ use server::{
         Services,
         accounts::{Confirmed, NewAccount},
         audit::Actor,
-        tokens::{TokenOwner, TokenSpec},
+        tokens::{TokenOwner, TokenTarget},
     },
     state::AppState,
     storage::{Database, DatabaseUrl},
@@ -239,19 +240,26 @@ impl TestApp {
     }
 
     /// A token for `login` made by the operator (no password round), and its value.
-    pub async fn token_for(&self, login: &str, spec: TokenSpec) -> (String, i64) {
+    pub async fn token_for(&self, login: &str, input: TokenInput) -> (String, i64) {
         let (user_id, login) = self
             .services
             .accounts
             .find_user(&Login::parse(login).unwrap())
             .await
             .expect("the token's owner exists");
+        let owner = TokenOwner { user_id, login };
+        let settings = self
+            .services
+            .tokens
+            .decide(&owner, TokenTarget::New, &input)
+            .await
+            .expect("valid token settings");
         let issued = self
             .services
             .tokens
             .generate(
-                &TokenOwner { user_id, login },
-                spec,
+                &owner,
+                &settings,
                 &Confirmed::by_operator(),
                 &ClientInfo::default(),
             )
@@ -360,26 +368,20 @@ fn with_database_name(url: &str, name: &str) -> String {
     }
 }
 
-/// A token spec: `methods` (catalog names) or a set id, never expiring, no scopes.
-pub fn spec(api: &str) -> TokenSpec {
-    use app::{
-        catalog::{ApiSelection, MethodName},
-        token::{Description, ExpirySpec},
-    };
+/// A token input: `methods` (catalog names, comma-separated) or a set id, never expiring,
+/// no scopes.
+pub fn spec(api: &str) -> TokenInput {
+    use app::token::{ApiInput, ExpiryInput};
     let api = if api.contains('.') {
-        ApiSelection::Custom(
-            api.split(',')
-                .map(|m| MethodName::parse(m).unwrap())
-                .collect(),
-        )
+        ApiInput::Methods(api.split(',').map(str::to_owned).collect())
     } else {
-        ApiSelection::Set(api.to_owned())
+        ApiInput::Set(api.to_owned())
     };
-    TokenSpec {
-        description: Description::parse("test token").unwrap(),
-        api,
-        scopes: Vec::new(),
-        expiry: ExpirySpec::Never,
+    TokenInput {
+        description: Some("test token".to_owned()),
+        api: Some(api),
+        scopes: None,
+        expiry: Some(ExpiryInput::Never),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Token lifecycle through the REST API (browser session or token), concurrency, expiry
 //! models, buffered last use, audit, and what is stored.
 
-use app::{account::Role, request::ClientInfo, token::ExpirySpec};
+use app::{account::Role, request::ClientInfo, token::ExpiryInput};
 use axum::{body::Body, http::Request};
 use serde_json::{Value, json};
 use server::services::{accounts::Confirmed, tokens::TokenOwner};
@@ -446,7 +446,7 @@ async fn removing_during_use_refuses_the_next_call(app: &TestApp) {
 async fn auto_refresh_slides_and_hard_limit_ends(app: &TestApp) {
     let (_, alice_id) = alice(app).await;
     let mut sliding = spec("extended_access");
-    sliding.expiry = ExpirySpec::AutoRefresh { window_secs: 3600 };
+    sliding.expiry = Some(ExpiryInput::AutoRefresh("3600".to_owned()));
     let (value, id) = app.token_for("alice", sliding).await;
     // As if made two hours ago and last used 59 minutes ago: one minute left.
     let now = server::clock::now();
@@ -481,7 +481,7 @@ async fn auto_refresh_slides_and_hard_limit_ends(app: &TestApp) {
     assert_eq!(stop_env(app, &value).await.json()["code"], "token_expired");
 
     let mut short = spec("extended_access");
-    short.expiry = ExpirySpec::For { secs: 1 };
+    short.expiry = Some(ExpiryInput::Lasting("1s".to_owned()));
     let (value, _) = app.token_for("alice", short).await;
     assert_eq!(stop_env(app, &value).await.json()["result"], 0);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;

@@ -9,9 +9,15 @@ use crate::{
     catalog::Catalog,
     components::{modal::Modal, password_prompt::PasswordPrompt},
     error::ServerError,
-    pages::settings::tokens::{api_picker::ApiPicker, scopes_field::ScopesField},
+    pages::settings::tokens::{
+        api_picker::ApiPicker,
+        scopes_field::{ScopesField, scope_entries},
+    },
     server_fns::admin::create_token_for,
-    token::{AdminTokenForm, ExpirationModel, IssuedTokenView, TokenFormErrors, TokenPolicy},
+    token::{
+        ApiInput, Basis, ExpirationModel, ExpiryInput, IssuedTokenView, TokenInput,
+        TokenInputErrors, TokenPolicy, TokenRules,
+    },
 };
 
 #[component]
@@ -29,26 +35,31 @@ pub fn PersonTokenDialog(
     let api = RwSignal::new(policy.default_api(&catalog));
     let scopes = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
-    let server_errors = RwSignal::new(None::<TokenFormErrors>);
+    let server_errors = RwSignal::new(None::<TokenInputErrors>);
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
-    let form = move || AdminTokenForm {
-        description: description.get(),
-        expiration: expiration.get(),
-        duration: duration.get(),
-        api: api.get(),
-        scopes: scopes.get(),
+    let form = move || TokenInput {
+        description: Some(description.get()),
+        expiry: Some(match expiration.get() {
+            ExpirationModel::AutoRefresh => ExpiryInput::AutoRefresh(duration.get()),
+            _ => ExpiryInput::Lasting(duration.get()),
+        }),
+        api: Some(ApiInput::from(&api.get())),
+        scopes: Some(scope_entries(&scopes.get())),
     };
     let local_errors = {
         let catalog = catalog.clone();
         let policy = policy.clone();
         move || {
-            form()
-                .check(&catalog, &policy, now)
-                .err()
-                .unwrap_or_default()
+            let rules = TokenRules {
+                now,
+                catalog: &catalog,
+                policy: &policy,
+                basis: Basis::New,
+            };
+            form().decide(&rules).err().unwrap_or_default()
         }
     };
     let errors = {
@@ -56,17 +67,18 @@ pub fn PersonTokenDialog(
         Memo::new(move |_| {
             let local = local_errors();
             let server = server_errors.get().unwrap_or_default();
-            TokenFormErrors {
+            TokenInputErrors {
                 description: local
                     .description
                     .filter(|_| tried.get())
                     .or(server.description),
-                expires_at: local.expires_at.or(server.expires_at),
+                expiry: local.expiry.or(server.expiry),
                 api: local.api.or(server.api),
                 scopes: local
                     .scopes
                     .filter(|_| !scopes.get().trim().is_empty())
                     .or(server.scopes),
+                by_policy: false,
             }
         })
     };
@@ -170,7 +182,7 @@ pub fn PersonTokenDialog(
                         {model_help}" Write it as 90s, 20m, 12h or 30d."{max_note}
                     </p>
                     <p class="field__error" id="person-token-duration-error" role="alert">
-                        {move || errors.with(|e| e.expires_at.clone())}
+                        {move || errors.with(|e| e.expiry.clone())}
                     </p>
                 </div>
                 <ApiPicker

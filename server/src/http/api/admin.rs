@@ -17,10 +17,13 @@ use serde_json::json;
 use super::{
     ApiError,
     caller::{Caller, caller},
-    tokens::{CREATE, DELETE, LIST, confirm, fields, issued, parse_body, spec_of},
+    tokens::{CREATE, DELETE, LIST, confirm, decided, fields, issued, parse_body},
 };
 use crate::{
-    services::{Services, tokens::TokenOwner},
+    services::{
+        Services,
+        tokens::{TokenOwner, TokenTarget},
+    },
     state::AppState,
 };
 
@@ -103,12 +106,12 @@ async fn create_for(
     let caller = admin(&services, &parts, CREATE).await?;
     let owner = owner(&services, &login).await?;
     let body = parse_body(&bytes)?;
-    let spec = spec_of(&services, &body)?;
+    let settings = decided(&services, &owner, TokenTarget::New, &body).await?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services
         .tokens
-        .generate(&owner, spec, &confirmed, &client)
+        .generate(&owner, &settings, &confirmed, &client)
         .await?;
     Ok(issued(StatusCode::CREATED, token))
 }

@@ -74,8 +74,11 @@ impl ApiError {
             Self::Token(TokenError::Invalid(_)) => {
                 Some((StatusCode::UNPROCESSABLE_ENTITY, "invalid"))
             }
-            Self::Token(TokenError::Policy(_)) => {
+            Self::Token(TokenError::Input(errors)) if errors.by_policy => {
                 Some((StatusCode::UNPROCESSABLE_ENTITY, "policy_violation"))
+            }
+            Self::Token(TokenError::Input(_)) => {
+                Some((StatusCode::UNPROCESSABLE_ENTITY, "invalid"))
             }
             Self::Token(TokenError::Account(error)) | Self::Account(error) => Self::account(error),
             Self::Token(TokenError::Storage(error)) | Self::Storage(error) => Self::storage(error),

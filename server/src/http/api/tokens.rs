@@ -1,7 +1,7 @@
 //! `/api/v1/tokens`: the caller's tokens. Changes need the account password in the body
 //! (`"password"`); a token may introspect, rotate and revoke itself without one.
 
-use app::request::RequestContext;
+use app::{request::RequestContext, token::DecidedToken};
 use axum::{
     Json, Router,
     body::Bytes,
@@ -21,7 +21,7 @@ use crate::{
     services::{
         Services,
         accounts::Confirmed,
-        tokens::{IssuedToken, TokenChanges, TokenError, TokenRequest, TokenSpec},
+        tokens::{IssuedToken, TokenError, TokenOwner, TokenRequest, TokenTarget},
     },
     state::AppState,
 };
@@ -75,20 +75,16 @@ pub(super) fn fields<T: for<'de> Deserialize<'de>>(
     serde_json::from_value(Value::Object(rest)).map_err(|e| ApiError::InvalidJson(e.to_string()))
 }
 
-/// The body's token fields as a new token's settings.
-pub(super) fn spec_of(services: &Services, body: &Body) -> Result<TokenSpec, ApiError> {
+/// The body's token fields, decided for `target` of `owner`'s tokens.
+pub(super) async fn decided(
+    services: &Services,
+    owner: &TokenOwner,
+    target: TokenTarget,
+    body: &Body,
+) -> Result<DecidedToken, ApiError> {
     let request: TokenRequest = fields(body.rest.clone())?;
-    request
-        .to_spec(services.tokens.catalog())
-        .map_err(|e| ApiError::Token(TokenError::Invalid(e)))
-}
-
-/// The body's token fields as changes to a token (absent fields keep what it has).
-fn changes_of(services: &Services, body: &Body) -> Result<TokenChanges, ApiError> {
-    let request: TokenRequest = fields(body.rest.clone())?;
-    request
-        .to_changes(services.tokens.catalog())
-        .map_err(|e| ApiError::Token(TokenError::Invalid(e)))
+    let input = request.into_input().map_err(TokenError::Input)?;
+    Ok(services.tokens.decide(owner, target, &input).await?)
 }
 
 pub(super) async fn confirm(
@@ -136,12 +132,12 @@ async fn create(
 ) -> Result<Response, ApiError> {
     let caller = caller(&services, &parts, CREATE).await?;
     let body = parse_body(&bytes)?;
-    let spec = spec_of(&services, &body)?;
+    let settings = decided(&services, &caller.owner(), TokenTarget::New, &body).await?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services
         .tokens
-        .generate(&caller.owner(), spec, &confirmed, &client)
+        .generate(&caller.owner(), &settings, &confirmed, &client)
         .await?;
     Ok(issued(StatusCode::CREATED, token))
 }
@@ -154,12 +150,12 @@ async fn edit(
 ) -> Result<Response, ApiError> {
     let caller = caller(&services, &parts, EDIT).await?;
     let body = parse_body(&bytes)?;
-    let changes = changes_of(&services, &body)?;
+    let settings = decided(&services, &caller.owner(), TokenTarget::Edit(id), &body).await?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services
         .tokens
-        .edit(&caller.owner(), id, changes, &confirmed, &client)
+        .edit(&caller.owner(), id, &settings, &confirmed, &client)
         .await?;
     Ok(Json(json!({ "token": token })).into_response())
 }
@@ -172,12 +168,12 @@ async fn copy(
 ) -> Result<Response, ApiError> {
     let caller = caller(&services, &parts, CREATE).await?;
     let body = parse_body(&bytes)?;
-    let overrides = changes_of(&services, &body)?;
+    let settings = decided(&services, &caller.owner(), TokenTarget::Copy(id), &body).await?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
     let token = services
         .tokens
-        .copy(&caller.owner(), id, overrides, &confirmed, &client)
+        .copy(&caller.owner(), id, &settings, &confirmed, &client)
         .await?;
     Ok(issued(StatusCode::CREATED, token))
 }

@@ -181,15 +181,8 @@ impl AccountService {
         let user = users::find_by_login_key(self.database.pool(), &login.key())
             .await?
             .ok_or_else(|| AccountError::UnknownUser(login.to_string()))?;
-        self.replace_password(
-            user.user_id,
-            &user.login,
-            password,
-            actor,
-            client,
-            Some("reset"),
-        )
-        .await
+        self.replace_password(user.user_id, &user.login, password, actor, client, None)
+            .await
     }
 }
 

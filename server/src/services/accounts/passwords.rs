@@ -65,10 +65,12 @@ impl AccountService {
             &new,
             &session.actor(),
             client,
-            None,
+            Some(session.session_id),
         )
         .await
     }
+    /// Sets a new password hash and ends every session of the user but `keep_session` (the
+    /// browser that changed its own password stays signed in; a reset keeps none).
     pub(super) async fn replace_password(
         &self,
         user_id: i64,
@@ -76,11 +78,19 @@ impl AccountService {
         password: &Password,
         actor: &Actor,
         client: &ClientInfo,
-        detail: Option<&str>,
+        keep_session: Option<i64>,
     ) -> Result<()> {
         let hash = self.hasher.hash(password).await?;
         let mut tx = self.database.begin_write().await?;
         users::set_password_hash(&mut *tx, user_id, &hash, clock::now()).await?;
+        let ended = sessions::delete_for_user_except(&mut *tx, user_id, keep_session).await?;
+        let kind = if keep_session.is_some() {
+            "changed"
+        } else {
+            "reset"
+        };
+        let detail = format!("{kind}; {ended} other session(s) ended");
+        let detail = Some(detail.as_str());
         audit::record(
             &mut *tx,
             Event {
@@ -96,7 +106,12 @@ impl AccountService {
         Ok(())
     }
     /// Verifies `password` against `stored` (a dummy hash when `None`) unless the account or
-    /// client must wait; counts a failure against both, clears the account's count on success.
+    /// client must wait; clears the account's count on success.
+    ///
+    /// The attempt is counted as a failure *before* the password is verified, in one write
+    /// transaction with the check that it may go ahead: concurrent attempts each see the ones
+    /// before them, so the limits hold exactly however many arrive at once. A success takes
+    /// its reservation back.
     pub(super) async fn verify_throttled(
         &self,
         login_key: &str,
@@ -104,24 +119,30 @@ impl AccountService {
         password: &Password,
         client: &ClientInfo,
     ) -> Result<()> {
-        let pool = self.database.pool();
         let account_key = throttle::account_key(login_key);
         let client_key = throttle::client_key(client.ip.as_deref());
         let now = clock::now();
-        let rows = storage::throttle::find(pool, [&account_key, &client_key]).await?;
+        let mut tx = self.database.begin_write().await?;
+        let rows =
+            storage::throttle::lock(&mut tx, self.database.engine(), [&account_key, &client_key])
+                .await?;
         let retry_after_secs = throttle::wait_secs(&rows, now);
         if retry_after_secs > 0 {
+            tx.rollback().await.map_err(StorageError::from)?;
             return Err(AccountError::Throttled { retry_after_secs });
         }
-        if self.hasher.verify(password, stored).await? {
-            storage::throttle::clear(pool, &account_key).await?;
-            return Ok(());
-        }
         let forget_before = now - throttle::FORGET_AFTER_SECS;
-        let mut tx = self.database.begin_write().await?;
         storage::throttle::record_failure(&mut *tx, &account_key, now, forget_before).await?;
         storage::throttle::record_failure(&mut *tx, &client_key, now, forget_before).await?;
         tx.commit().await.map_err(StorageError::from)?;
-        Err(AccountError::InvalidCredentials)
+
+        if !self.hasher.verify(password, stored).await? {
+            return Err(AccountError::InvalidCredentials);
+        }
+        let mut tx = self.database.begin_write().await?;
+        storage::throttle::clear(&mut *tx, &account_key).await?;
+        storage::throttle::take_back_failure(&mut *tx, &client_key).await?;
+        tx.commit().await.map_err(StorageError::from)?;
+        Ok(())
     }
 }

@@ -25,12 +25,18 @@ impl PlatformService {
         )]))
     }
 
+    /// A token scoped to some environments is not told how many others exist: its answer
+    /// leaves out how many environments are used.
     pub(super) async fn quotas(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let used = platform::count_envs(self.database.pool(), call.grant.user_id).await?;
+        let mut environments = json!({ "name": "environments", "limit": MAX_ENVIRONMENTS });
+        if call.grant.scopes.is_empty() {
+            let used = platform::count_envs(self.database.pool(), call.grant.user_id).await?;
+            environments["used"] = json!(used);
+        }
         Ok(answer([(
             "quotas",
             json!([
-                { "name": "environments", "limit": MAX_ENVIRONMENTS, "used": used },
+                environments,
                 { "name": "files_per_environment", "limit": MAX_FILES_PER_ENVIRONMENT },
                 { "name": "file_bytes", "limit": MAX_FILE_BYTES },
             ]),

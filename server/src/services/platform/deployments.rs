@@ -26,7 +26,7 @@ fn archive_name(raw: &str) -> Result<&str, PlatformError> {
 
 impl PlatformService {
     pub(super) async fn deploy(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         let archive = archive_name(call.params.required("archive")?)?;
         let version = call
             .params
@@ -54,7 +54,7 @@ impl PlatformService {
     }
 
     pub(super) async fn get_deployments(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         let rows = platform::list_deployments(self.database.pool(), env.env_id).await?;
         let deployments: Vec<Value> = rows
             .iter()

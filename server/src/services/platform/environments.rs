@@ -34,7 +34,7 @@ impl PlatformService {
     }
 
     pub(super) async fn get_env_info(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         let pool = self.database.pool();
         let files = platform::count_files(pool, env.env_id).await?;
         let deployments = platform::list_deployments(pool, env.env_id).await?;
@@ -47,7 +47,7 @@ impl PlatformService {
     }
 
     pub(super) async fn create_environment(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let name = call.params.env_name("envName")?;
+        let name = call.checked_env()?.clone();
         let display_name = call
             .params
             .optional("displayName")
@@ -90,14 +90,14 @@ impl PlatformService {
         call: Call<'_>,
         status: &'static str,
     ) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         platform::set_env_status(self.database.pool(), env.env_id, status, clock::now()).await?;
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         Ok(answer([("env", env_json(&env))]))
     }
 
     pub(super) async fn delete_env(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         platform::delete_env(self.database.pool(), env.env_id).await?;
         Ok(answer([("deleted", json!(env.name))]))
     }

@@ -31,7 +31,7 @@ fn clean_path(raw: &str) -> Result<String, PlatformError> {
 
 impl PlatformService {
     pub(super) async fn list_files(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         let under = match call
             .params
             .optional("path")
@@ -49,7 +49,7 @@ impl PlatformService {
     }
 
     pub(super) async fn read_file(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         let path = clean_path(call.params.required("path")?)?;
         let body = platform::read_file(self.database.pool(), env.env_id, &path)
             .await?
@@ -60,7 +60,7 @@ impl PlatformService {
     }
 
     pub(super) async fn write_file(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         let path = clean_path(call.params.required("path")?)?;
         let body = call.params.optional("body").ok_or_else(|| {
             PlatformError::InvalidParameter("The parameter body is required.".into())

@@ -38,7 +38,7 @@ impl PlatformService {
     }
 
     pub(super) async fn install(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let env = self.env(&call, "envName").await?;
+        let env = self.env(&call).await?;
         let app = self.find_app(&call).await?;
         let installed =
             platform::insert_install(self.database.pool(), env.env_id, &app.app_id, clock::now())

@@ -11,7 +11,7 @@ mod token_management;
 use std::collections::BTreeMap;
 
 use app::{
-    catalog::{ApiMethod, Catalog},
+    catalog::{Access, ApiMethod, Catalog},
     request::ClientInfo,
     token::EnvName,
 };
@@ -24,45 +24,77 @@ use super::{
 };
 use crate::storage::{Database, StorageError, platform};
 
-/// Every method this server implements; a catalog naming another is refused at start-up.
-pub const IMPLEMENTED: &[&str] = &[
-    "environment.control.GetEnvs",
-    "environment.control.GetEnvInfo",
-    "environment.control.CreateEnvironment",
-    "environment.control.StartEnv",
-    "environment.control.StopEnv",
-    "environment.control.RestartEnv",
-    "environment.control.DeleteEnv",
-    "environment.file.GetList",
-    "environment.file.Read",
-    "environment.file.Write",
-    "environment.deployment.Deploy",
-    "environment.deployment.GetDeployments",
-    "marketplace.app.GetList",
-    "marketplace.app.GetAppInfo",
-    "marketplace.app.Install",
-    "users.account.GetUserInfo",
-    "users.account.GetQuotas",
-    "users.authentication.GetTokens",
-    "users.authentication.CreateToken",
-    "users.authentication.EditToken",
-    "users.authentication.RegenerateToken",
-    "users.authentication.DeleteTokens",
+/// What a method of this server does with its call: whether it writes, and whether it acts
+/// on one environment (then the catalog must name the parameter holding it, as `resource`).
+pub struct Implemented {
+    pub name: &'static str,
+    pub access: Access,
+    pub acts_on_env: bool,
+}
+
+const fn method(name: &'static str, access: Access, acts_on_env: bool) -> Implemented {
+    Implemented {
+        name,
+        access,
+        acts_on_env,
+    }
+}
+
+/// Every method this server implements. A catalog that names another, or describes one with
+/// another access or without the environment it acts on, is refused at start-up: the scope
+/// check reads the catalog, so the catalog must say what the handler does.
+pub const IMPLEMENTED: &[Implemented] = &[
+    method("environment.control.GetEnvs", Access::Read, false),
+    method("environment.control.GetEnvInfo", Access::Read, true),
+    method("environment.control.CreateEnvironment", Access::Write, true),
+    method("environment.control.StartEnv", Access::Write, true),
+    method("environment.control.StopEnv", Access::Write, true),
+    method("environment.control.RestartEnv", Access::Write, true),
+    method("environment.control.DeleteEnv", Access::Write, true),
+    method("environment.file.GetList", Access::Read, true),
+    method("environment.file.Read", Access::Read, true),
+    method("environment.file.Write", Access::Write, true),
+    method("environment.deployment.Deploy", Access::Write, true),
+    method("environment.deployment.GetDeployments", Access::Read, true),
+    method("marketplace.app.GetList", Access::Read, false),
+    method("marketplace.app.GetAppInfo", Access::Read, false),
+    method("marketplace.app.Install", Access::Write, true),
+    method("users.account.GetUserInfo", Access::Read, false),
+    method("users.account.GetQuotas", Access::Read, false),
+    method("users.authentication.GetTokens", Access::Read, false),
+    method("users.authentication.CreateToken", Access::Write, false),
+    method("users.authentication.EditToken", Access::Write, false),
+    method("users.authentication.RegenerateToken", Access::Write, false),
+    method("users.authentication.DeleteTokens", Access::Write, false),
 ];
 
-/// Checks that every method of a catalog is implemented, naming the first that is not.
+/// Checks that every method of a catalog is implemented and described as it is implemented,
+/// naming the first that is not.
 pub fn check_catalog(catalog: &Catalog) -> Result<(), app::catalog::CatalogError> {
-    match catalog
-        .methods()
-        .iter()
-        .find(|m| !IMPLEMENTED.contains(&m.name.as_str()))
-    {
-        Some(method) => Err(app::catalog::CatalogError {
-            entry: method.name.to_string(),
-            problem: "this server does not implement this method".into(),
-        }),
-        None => Ok(()),
+    for entry in catalog.methods() {
+        let problem = match IMPLEMENTED.iter().find(|m| m.name == entry.name.as_str()) {
+            None => "this server does not implement this method".to_owned(),
+            Some(method) if method.access != entry.access => format!(
+                "this method {}s: its access must be \"{}\"",
+                method.access.as_str(),
+                method.access.as_str()
+            ),
+            Some(method) if method.acts_on_env && entry.resource.is_none() => {
+                "this method acts on an environment: name the parameter holding it as \
+                 resource (resource = \"envName\"), or scopes could not be checked"
+                    .to_owned()
+            }
+            Some(method) if !method.acts_on_env && entry.resource.is_some() => {
+                "this method acts on no single environment: remove its resource".to_owned()
+            }
+            Some(_) => continue,
+        };
+        return Err(app::catalog::CatalogError {
+            entry: entry.name.to_string(),
+            problem,
+        });
     }
+    Ok(())
 }
 
 pub const MAX_ENVIRONMENTS: i64 = 20;
@@ -163,7 +195,7 @@ impl From<TokenError> for PlatformError {
         match error {
             TokenError::NotFound => Self::NotFound(error.to_string()),
             TokenError::Invalid(message) => Self::InvalidParameter(message),
-            TokenError::Policy(violation) => Self::InvalidParameter(violation.to_string()),
+            TokenError::Input(errors) => Self::InvalidParameter(errors.summary()),
             TokenError::Account(account) => Self::Account(account),
             TokenError::Storage(storage) => Self::Storage(storage),
         }
@@ -209,6 +241,22 @@ pub struct Call<'a> {
     pub method: &'a ApiMethod,
     pub params: &'a Params,
     pub client: &'a ClientInfo,
+    /// The environment the call acts on, read from the catalog's `resource` parameter and
+    /// checked against the token's scopes: handlers take it from here and nowhere else.
+    pub env: Option<EnvName>,
+}
+
+impl Call<'_> {
+    /// The scope-checked environment; every method that acts on one has it (the catalog is
+    /// refused at start-up otherwise).
+    pub fn checked_env(&self) -> Result<&EnvName, PlatformError> {
+        self.env.as_ref().ok_or_else(|| {
+            PlatformError::InvalidParameter(format!(
+                "{} names no environment parameter in this server's catalog.",
+                self.method.name
+            ))
+        })
+    }
 }
 
 pub type Answer = Map<String, Value>;
@@ -247,17 +295,22 @@ impl PlatformService {
             .authenticate(&presented, Some(&method.name), client)
             .await?;
         drop(presented);
-        if let Some(resource) = &method.resource {
-            let env = params.env_name(resource)?;
-            self.tokens
-                .check_scope(&grant, &env, method.access, &method.name, client)
-                .map_err(PlatformError::Refused)?;
-        }
+        let env = match &method.resource {
+            Some(resource) => {
+                let env = params.env_name(resource)?;
+                self.tokens
+                    .check_scope(&grant, &env, method.access, &method.name, client)
+                    .map_err(PlatformError::Refused)?;
+                Some(env)
+            }
+            None => None,
+        };
         let call = Call {
             grant: &grant,
             method,
             params,
             client,
+            env,
         };
         self.dispatch(call).await
     }
@@ -290,9 +343,9 @@ impl PlatformService {
         }
     }
 
-    /// The caller's environment by the name in `param` (scopes were checked already).
-    async fn env(&self, call: &Call<'_>, param: &str) -> Result<platform::EnvRow, PlatformError> {
-        let name = call.params.env_name(param)?;
+    /// The caller's environment the call acts on (its scopes were checked already).
+    async fn env(&self, call: &Call<'_>) -> Result<platform::EnvRow, PlatformError> {
+        let name = call.checked_env()?;
         platform::find_env(self.database.pool(), call.grant.user_id, name.as_str())
             .await?
             .ok_or_else(|| PlatformError::NotFound(format!("There is no environment {name}.")))

@@ -1,12 +1,13 @@
 //! users.authentication: the caller's tokens. Changes need the account password (the
 //! `password` parameter), as in the dashboard.
 
+use app::token::DecidedToken;
 use serde_json::{Value, json};
 
 use super::{Answer, Call, PlatformError, PlatformService, answer};
 use crate::services::{
     accounts::Confirmed,
-    tokens::{IssuedToken, TokenOwner, TokenRequest},
+    tokens::{IssuedToken, TokenError, TokenOwner, TokenRequest, TokenTarget},
 };
 
 fn owner(call: &Call<'_>) -> TokenOwner {
@@ -45,12 +46,13 @@ fn request(call: &Call<'_>) -> Result<TokenRequest, PlatformError> {
     Ok(TokenRequest {
         description: p.optional("description").map(str::to_owned),
         api_set: p.optional("apiSet").map(str::to_owned),
-        methods: list(p.optional("methods")),
+        methods: p.optional("methods").map(|raw| list(Some(raw))),
         expires_at: p.optional("expiresAt").map(str::to_owned),
         expires_in: p.optional("expiresIn").map(str::to_owned),
         auto_refresh: p.optional("autoRefresh").map(str::to_owned),
         never_expires: never,
-        scopes: p.optional("scopes").map(|s| list(Some(s))),
+        // One entry as typed: the token rules split it and refuse empty parts.
+        scopes: p.optional("scopes").map(|raw| vec![raw.to_owned()]),
     })
 }
 
@@ -75,27 +77,33 @@ impl PlatformService {
         Ok(answer([("tokens", json!(tokens))]))
     }
 
+    /// The call's token settings, decided for `target`.
+    async fn decide(
+        &self,
+        call: &Call<'_>,
+        target: TokenTarget,
+    ) -> Result<DecidedToken, PlatformError> {
+        let input = request(call)?.into_input().map_err(TokenError::Input)?;
+        Ok(self.tokens.decide(&owner(call), target, &input).await?)
+    }
+
     pub(super) async fn create_token(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
-        let spec = request(&call)?
-            .to_spec(self.tokens.catalog())
-            .map_err(PlatformError::InvalidParameter)?;
+        let settings = self.decide(&call, TokenTarget::New).await?;
         let confirmed = self.confirm(&call).await?;
         let token = self
             .tokens
-            .generate(&owner(&call), spec, &confirmed, call.client)
+            .generate(&owner(&call), &settings, &confirmed, call.client)
             .await?;
         Ok(issued(token))
     }
 
     pub(super) async fn edit_token(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
         let id = token_id(call.params.required("id")?)?;
-        let changes = request(&call)?
-            .to_changes(self.tokens.catalog())
-            .map_err(PlatformError::InvalidParameter)?;
+        let settings = self.decide(&call, TokenTarget::Edit(id)).await?;
         let confirmed = self.confirm(&call).await?;
         let token = self
             .tokens
-            .edit(&owner(&call), id, changes, &confirmed, call.client)
+            .edit(&owner(&call), id, &settings, &confirmed, call.client)
             .await?;
         Ok(answer([("token", json!(token))]))
     }

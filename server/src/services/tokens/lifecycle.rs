@@ -4,13 +4,10 @@
 use app::{
     catalog::ApiSelection,
     request::ClientInfo,
-    token::{Description, ExpirySpec, Scope, TokenView},
+    token::{DecidedToken, TokenView},
 };
 
-use super::{
-    IssuedToken, Result, TokenError, TokenGrant, TokenService, TokenSpec, expiry_columns,
-    policy::kept_expiry, stored_scopes, stored_selection,
-};
+use super::{IssuedToken, Result, TokenError, TokenGrant, TokenService, expiry_columns};
 use crate::{
     auth::secret,
     clock,
@@ -31,15 +28,6 @@ pub struct TokenOwner {
     pub login: String,
 }
 
-/// An edit: `None` keeps what the token has.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TokenChanges {
-    pub description: Option<Description>,
-    pub api: Option<ApiSelection>,
-    pub scopes: Option<Vec<Scope>>,
-    pub expiry: Option<ExpirySpec>,
-}
-
 /// The columns of a token's settings, owned.
 struct Columns {
     description: String,
@@ -52,6 +40,50 @@ struct Columns {
 }
 
 impl Columns {
+    /// The columns decided settings become at `now`; an edit that keeps its expiry keeps
+    /// `current`'s.
+    fn new(settings: &DecidedToken, current: Option<&TokenRow>, now: i64) -> Self {
+        let (expiration, expires_at, refresh_window_secs) = match (settings.expiry(), current) {
+            (Some(expiry), _) => {
+                let (model, at, window) = expiry_columns(expiry, now);
+                (model.as_str(), at, window)
+            }
+            (None, Some(row)) => (
+                app::token::ExpirationModel::parse(&row.expiration)
+                    .unwrap_or(app::token::ExpirationModel::Never)
+                    .as_str(),
+                row.expires_at,
+                row.refresh_window_secs,
+            ),
+            (None, None) => ("never", None, None),
+        };
+        let (api_set, methods) = match settings.api() {
+            ApiSelection::Set(id) => (Some(id.clone()), String::new()),
+            ApiSelection::Custom(names) => (
+                None,
+                names
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
+        Self {
+            description: settings.description().as_str().to_owned(),
+            api_set,
+            methods,
+            scopes: settings
+                .scopes()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            expiration,
+            expires_at,
+            refresh_window_secs,
+        }
+    }
+
     fn settings(&self) -> TokenSettings<'_> {
         TokenSettings {
             description: &self.description,
@@ -86,17 +118,17 @@ impl TokenService {
         Ok(self.view(&row, clock::now()))
     }
 
+    /// A new token with the settings [`TokenService::decide`] gave for [`TokenTarget::New`].
+    ///
+    /// [`TokenTarget::New`]: super::TokenTarget::New
     pub async fn generate(
         &self,
         owner: &TokenOwner,
-        spec: TokenSpec,
+        settings: &DecidedToken,
         confirmed: &Confirmed,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
-        let now = clock::now();
-        self.enforce_policy(Some(&spec.api), Some(&spec.expiry), now)
-            .await?;
-        let columns = self.columns(spec, now)?;
+        let columns = Columns::new(settings, None, clock::now());
         self.insert(
             owner,
             &columns,
@@ -108,26 +140,17 @@ impl TokenService {
         .await
     }
 
-    /// A new token with another's settings, changed by `overrides`.
+    /// A new token with the settings decided for a copy of `source_id`.
     pub async fn copy(
         &self,
         owner: &TokenOwner,
         source_id: i64,
-        overrides: TokenChanges,
+        settings: &DecidedToken,
         confirmed: &Confirmed,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
-        let source = self.live_row(owner, source_id).await?;
-        let now = clock::now();
-        let api = overrides
-            .api
-            .clone()
-            .unwrap_or_else(|| stored_selection(&source));
-        let expiry = overrides
-            .expiry
-            .unwrap_or_else(|| kept_expiry(&source, now));
-        self.enforce_policy(Some(&api), Some(&expiry), now).await?;
-        let columns = self.changed_columns(&source, overrides, now)?;
+        self.live_row(owner, source_id).await?;
+        let columns = Columns::new(settings, None, clock::now());
         let detail = format!("copied from token {source_id}");
         self.insert(
             owner,
@@ -140,24 +163,18 @@ impl TokenService {
         .await
     }
 
+    /// Applies the settings decided for an edit of `token_id`.
     pub async fn edit(
         &self,
         owner: &TokenOwner,
         token_id: i64,
-        changes: TokenChanges,
+        settings: &DecidedToken,
         confirmed: &Confirmed,
         client: &ClientInfo,
     ) -> Result<TokenView> {
         let row = self.live_row(owner, token_id).await?;
         let now = clock::now();
-        // Only what changes must satisfy the policy: it may have tightened since.
-        let new_api = changes
-            .api
-            .as_ref()
-            .filter(|api| **api != stored_selection(&row));
-        self.enforce_policy(new_api, changes.expiry.as_ref(), now)
-            .await?;
-        let columns = self.changed_columns(&row, changes, now)?;
+        let columns = Columns::new(settings, Some(&row), now);
         let mut tx = self.database.begin_write().await?;
         if !tokens::update_settings(&mut *tx, token_id, columns.settings(), now).await? {
             return Err(TokenError::NotFound);
@@ -361,62 +378,6 @@ impl TokenService {
         }
         let token = self.get(owner, token_id).await?;
         Ok(IssuedToken { secret, token })
-    }
-
-    fn columns(&self, spec: TokenSpec, now: i64) -> Result<Columns> {
-        self.catalog
-            .check_selection(&spec.api)
-            .map_err(TokenError::Invalid)?;
-        let (model, expires_at, window) = expiry_columns(spec.expiry, now)?;
-        let (api_set, methods) = match spec.api {
-            ApiSelection::Set(id) => (Some(id), String::new()),
-            ApiSelection::Custom(names) => (
-                None,
-                names
-                    .iter()
-                    .map(|n| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-        };
-        Ok(Columns {
-            description: spec.description.as_str().to_owned(),
-            api_set,
-            methods,
-            scopes: spec
-                .scopes
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-            expiration: model.as_str(),
-            expires_at,
-            refresh_window_secs: window,
-        })
-    }
-
-    fn changed_columns(&self, row: &TokenRow, changes: TokenChanges, now: i64) -> Result<Columns> {
-        let keep_expiry = changes.expiry.is_none();
-        let description = match changes.description {
-            Some(description) => description,
-            None => Description::parse(&row.description)
-                .map_err(|e| TokenError::Invalid(e.to_string()))?,
-        };
-        let spec = TokenSpec {
-            description,
-            api: changes.api.unwrap_or_else(|| stored_selection(row)),
-            scopes: changes.scopes.unwrap_or_else(|| stored_scopes(row)),
-            expiry: changes.expiry.unwrap_or(ExpirySpec::Never),
-        };
-        let mut columns = self.columns(spec, now)?;
-        if keep_expiry {
-            columns.expiration = app::token::ExpirationModel::parse(&row.expiration)
-                .unwrap_or(app::token::ExpirationModel::Never)
-                .as_str();
-            columns.expires_at = row.expires_at;
-            columns.refresh_window_secs = row.refresh_window_secs;
-        }
-        Ok(columns)
     }
 }
 

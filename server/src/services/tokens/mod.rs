@@ -14,19 +14,22 @@ use app::{
     account::Role,
     catalog::{ApiSelection, Catalog, MethodName},
     token::{
-        Description, ExpirationModel, ExpiryDate, ExpirySpec, LastUse, Lifetime, PolicyViolation,
-        Scope, TokenSecret, TokenStatus, TokenView,
+        Basis, DecidedToken, ExpirationModel, ExpirySpec, LastUse, Scope, TokenInput,
+        TokenInputErrors, TokenRules, TokenSecret, TokenStatus, TokenView,
     },
 };
 
 pub use check::{CheckError, Presented, TokenGrant};
-pub use lifecycle::{TokenChanges, TokenOwner};
+pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
-pub use request::{TokenRequest, parse_window};
+pub use request::TokenRequest;
 pub use usage::{FLUSH_INTERVAL, UsageRecorder};
 
 use super::accounts::AccountError;
-use crate::storage::{Database, StorageError, tokens::TokenRow};
+use crate::{
+    clock,
+    storage::{Database, StorageError, tokens::TokenRow},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
@@ -34,8 +37,9 @@ pub enum TokenError {
     NotFound,
     #[error("{0}")]
     Invalid(String),
-    #[error(transparent)]
-    Policy(#[from] PolicyViolation),
+    /// A token's settings that cannot be accepted, field by field.
+    #[error("{}", .0.summary())]
+    Input(TokenInputErrors),
     #[error(transparent)]
     Account(#[from] AccountError),
     #[error(transparent)]
@@ -44,13 +48,14 @@ pub enum TokenError {
 
 pub type Result<T, E = TokenError> = std::result::Result<T, E>;
 
-/// Everything a token is made with (the value aside).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TokenSpec {
-    pub description: Description,
-    pub api: ApiSelection,
-    pub scopes: Vec<Scope>,
-    pub expiry: ExpirySpec,
+/// What a token input is decided for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenTarget {
+    New,
+    /// The owner's live token of this id.
+    Edit(i64),
+    /// A new token starting from the owner's live token of this id.
+    Copy(i64),
 }
 
 /// A token just made or regenerated: its value, to be shown once, and how it now lists.
@@ -84,6 +89,33 @@ impl TokenService {
     /// at shutdown).
     pub async fn flush_usage(&self) -> Result<(), StorageError> {
         self.usage.flush(&self.database).await
+    }
+
+    /// Decides what `input` makes of `owner`'s token: the one place every surface's input is
+    /// checked against the catalog, the policy and the clock.
+    pub async fn decide(
+        &self,
+        owner: &TokenOwner,
+        target: TokenTarget,
+        input: &TokenInput,
+    ) -> Result<DecidedToken> {
+        let policy = self.policy().await?;
+        let source = match target {
+            TokenTarget::New => None,
+            TokenTarget::Edit(id) | TokenTarget::Copy(id) => Some(self.get(owner, id).await?),
+        };
+        let basis = match (target, &source) {
+            (TokenTarget::Edit(_), Some(token)) => Basis::Edit(token),
+            (TokenTarget::Copy(_), Some(token)) => Basis::Copy(token),
+            _ => Basis::New,
+        };
+        let rules = TokenRules {
+            now: clock::now(),
+            catalog: &self.catalog,
+            policy: &policy,
+            basis,
+        };
+        input.decide(&rules).map_err(TokenError::Input)
     }
 
     fn view(&self, row: &TokenRow, now: i64) -> TokenView {
@@ -166,41 +198,25 @@ fn stored_role(text: &str) -> Role {
     Role::parse(text).unwrap_or(Role::User)
 }
 
-/// The columns an expiry choice becomes at `now`. Dates in the past are refused.
-fn expiry_columns(
-    expiry: ExpirySpec,
-    now: i64,
-) -> Result<(ExpirationModel, Option<i64>, Option<i64>)> {
-    let lifetime = |secs: u64| {
-        Lifetime::from_secs(secs)
-            .map(|l| l.as_secs() as i64)
-            .map_err(|e| TokenError::Invalid(e.to_string()))
-    };
-    Ok(match expiry {
+/// The columns an expiry choice becomes at `now`.
+fn expiry_columns(expiry: ExpirySpec, now: i64) -> (ExpirationModel, Option<i64>, Option<i64>) {
+    let secs = |secs: u64| i64::try_from(secs).unwrap_or(i64::MAX);
+    match expiry {
         ExpirySpec::Never => (ExpirationModel::Never, None, None),
-        ExpirySpec::Until { date } => {
-            let date = date
-                .0
-                .check_range(ExpiryDate::of_unix(now), None)
-                .map_err(|e| TokenError::Invalid(e.to_string()))?;
-            (
-                ExpirationModel::HardLimit,
-                Some(date.expires_at_unix()),
-                None,
-            )
-        }
-        ExpirySpec::For { secs } => (
+        ExpirySpec::Until { date } => (
             ExpirationModel::HardLimit,
-            Some(now + lifetime(secs)?),
+            Some(date.0.expires_at_unix()),
             None,
         ),
-        ExpirySpec::AutoRefresh { window_secs } => {
-            let window = lifetime(window_secs)?;
-            (
-                ExpirationModel::AutoRefresh,
-                Some(now + window),
-                Some(window),
-            )
-        }
-    })
+        ExpirySpec::For { secs: lifetime } => (
+            ExpirationModel::HardLimit,
+            Some(now.saturating_add(secs(lifetime))),
+            None,
+        ),
+        ExpirySpec::AutoRefresh { window_secs } => (
+            ExpirationModel::AutoRefresh,
+            Some(now.saturating_add(secs(window_secs))),
+            Some(secs(window_secs)),
+        ),
+    }
 }

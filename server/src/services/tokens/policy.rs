@@ -1,10 +1,6 @@
 //! The token policy: read where tokens are made or changed, set by admins.
 
-use app::{
-    catalog::ApiSelection,
-    request::ClientInfo,
-    token::{ExpirySpec, TokenPolicy},
-};
+use app::{request::ClientInfo, token::TokenPolicy};
 
 use super::{Result, TokenError, TokenService};
 use crate::{
@@ -13,7 +9,7 @@ use crate::{
         accounts::Confirmed,
         audit::{self, Action, Event},
     },
-    storage::{StorageError, policy, tokens::TokenRow},
+    storage::{StorageError, policy},
 };
 
 impl TokenService {
@@ -59,41 +55,5 @@ impl TokenService {
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
         Ok(new)
-    }
-}
-
-impl TokenService {
-    /// Refuses what the policy closes. `None` skips a part (an edit that keeps it).
-    pub(super) async fn enforce_policy(
-        &self,
-        api: Option<&ApiSelection>,
-        expiry: Option<&ExpirySpec>,
-        now: i64,
-    ) -> Result<()> {
-        let policy = self.policy().await?;
-        if let Some(api) = api {
-            policy.check_api(api, &self.catalog)?;
-        }
-        if let Some(expiry) = expiry {
-            policy.check_expiry(expiry, now)?;
-        }
-        Ok(())
-    }
-}
-
-/// A stored token's expiry as it would be chosen at `now` (what a copy inherits).
-pub(super) fn kept_expiry(row: &TokenRow, now: i64) -> ExpirySpec {
-    match (
-        row.expiration.as_str(),
-        row.expires_at,
-        row.refresh_window_secs,
-    ) {
-        ("auto_refresh", _, Some(window)) => ExpirySpec::AutoRefresh {
-            window_secs: window.max(0) as u64,
-        },
-        (_, Some(at), _) => ExpirySpec::For {
-            secs: (at - now).max(0) as u64,
-        },
-        _ => ExpirySpec::Never,
     }
 }

@@ -1,13 +1,9 @@
-//! A token's settings as API clients send them (strings), parsed into a spec or an edit with
-//! messages that say what is wrong. The REST API, the platform API and the CLI share it.
+//! A token's settings in the JSON shape the REST API and the platform API document, turned
+//! into the one [`TokenInput`] every surface shares. Only the shape is checked here: what the
+//! values mean is decided by [`TokenInput::decide`].
 
-use app::{
-    catalog::Catalog,
-    token::{Description, ExpiryDate, ExpirySpec, Lifetime, Scope},
-};
+use app::token::{ApiInput, ExpiryInput, TokenInput, TokenInputErrors};
 use serde::Deserialize;
-
-use super::{TokenChanges, TokenSpec};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -15,88 +11,52 @@ pub struct TokenRequest {
     pub description: Option<String>,
     /// A predefined API set's id or title.
     pub api_set: Option<String>,
-    #[serde(default)]
-    pub methods: Vec<String>,
-    /// The last valid date, `yyyy-mm-dd`.
+    pub methods: Option<Vec<String>>,
+    /// The last valid date, `yyyy-mm-dd` (or `dd-mm-yyyy`).
     pub expires_at: Option<String>,
     /// A hard-limit lifetime from now, such as `30d`.
     pub expires_in: Option<String>,
     /// An auto-refresh window, such as `12h` or a number of seconds.
     pub auto_refresh: Option<String>,
-    /// Removes the expiry (edits only; a new token without expiry options never expires).
+    /// No expiry (where the policy allows it); on an edit, removes the token's expiry.
     #[serde(default)]
     pub never_expires: bool,
     pub scopes: Option<Vec<String>>,
 }
 
 impl TokenRequest {
-    pub fn to_spec(&self, catalog: &Catalog) -> Result<TokenSpec, String> {
-        let description = Description::parse(self.description.as_deref().unwrap_or_default())
-            .map_err(|e| e.to_string())?;
-        let api = catalog.selection_of(self.api_set.as_deref(), &self.methods)?;
-        Ok(TokenSpec {
-            description,
-            api,
-            scopes: self.scopes()?.unwrap_or_default(),
-            expiry: self.expiry()?.unwrap_or(ExpirySpec::Never),
-        })
-    }
-
-    pub fn to_changes(&self, catalog: &Catalog) -> Result<TokenChanges, String> {
-        let description = self
-            .description
-            .as_deref()
-            .map(Description::parse)
-            .transpose()
-            .map_err(|e| e.to_string())?;
-        let api = if self.api_set.is_some() || !self.methods.is_empty() {
-            Some(catalog.selection_of(self.api_set.as_deref(), &self.methods)?)
-        } else {
-            None
+    pub fn into_input(self) -> Result<TokenInput, TokenInputErrors> {
+        let mut errors = TokenInputErrors::default();
+        let api = match (self.api_set, self.methods) {
+            (Some(_), Some(_)) => {
+                errors.api = Some("Choose an API set or a list of methods, not both.".to_owned());
+                None
+            }
+            (Some(set), None) => Some(ApiInput::Set(set)),
+            (None, Some(methods)) => Some(ApiInput::Methods(methods)),
+            (None, None) => None,
         };
-        Ok(TokenChanges {
-            description,
+        let choices = [
+            self.expires_at.map(ExpiryInput::Date),
+            self.expires_in.map(ExpiryInput::Lasting),
+            self.auto_refresh.map(ExpiryInput::AutoRefresh),
+            self.never_expires.then_some(ExpiryInput::Never),
+        ];
+        let mut given = choices.into_iter().flatten();
+        let expiry = given.next();
+        if given.next().is_some() {
+            errors.expiry = Some(
+                "Choose one of expires_at, expires_in, auto_refresh and never_expires.".to_owned(),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(TokenInput {
+            description: self.description,
             api,
-            scopes: self.scopes()?,
-            expiry: self.expiry()?,
+            scopes: self.scopes,
+            expiry,
         })
     }
-
-    fn scopes(&self) -> Result<Option<Vec<Scope>>, String> {
-        self.scopes
-            .as_ref()
-            .map(|raw| Scope::parse_list(&raw.join(" ")).map_err(|e| e.to_string()))
-            .transpose()
-    }
-
-    fn expiry(&self) -> Result<Option<ExpirySpec>, String> {
-        let given = [
-            self.expires_at.is_some(),
-            self.expires_in.is_some(),
-            self.auto_refresh.is_some(),
-            self.never_expires,
-        ];
-        if given.iter().filter(|g| **g).count() > 1 {
-            return Err("Choose one of expires_at, expires_in, auto_refresh and \
-                        never_expires."
-                .to_owned());
-        }
-        if let Some(date) = &self.expires_at {
-            let date = ExpiryDate::parse_iso(date).map_err(|e| e.to_string())?;
-            return Ok(Some(ExpirySpec::until(date)));
-        }
-        if let Some(lifetime) = &self.expires_in {
-            let lifetime = Lifetime::parse(lifetime).map_err(|e| e.to_string())?;
-            return Ok(Some(ExpirySpec::lasting(lifetime)));
-        }
-        if let Some(window) = &self.auto_refresh {
-            return Ok(Some(ExpirySpec::auto_refresh(parse_window(window)?)));
-        }
-        Ok(self.never_expires.then_some(ExpirySpec::Never))
-    }
-}
-
-/// A window as a duration (`12h`) or a bare number of seconds (`3600`, as the CLI's `-a`).
-pub fn parse_window(raw: &str) -> Result<Lifetime, String> {
-    Lifetime::parse_or_secs(raw).map_err(|e| e.to_string())
 }

@@ -4,14 +4,18 @@
 use leptos::prelude::*;
 
 use super::{
-    Pending, TokensState, api_picker::ApiPicker, date_field::DateField, list::expiry_label,
-    scopes_field::ScopesField,
+    Pending, TokensState,
+    api_picker::ApiPicker,
+    date_field::DateField,
+    list::expiry_label,
+    scopes_field::{ScopesField, scope_entries},
 };
 use crate::{
     calendar::format_dmy,
     components::modal::Modal,
     token::{
-        ExpirationModel, ExpiryDate, ExpirySpec, FormRules, TokenForm, TokenFormErrors, TokenView,
+        ApiInput, Basis, ExpirationModel, ExpiryDate, ExpiryInput, ExpirySpec, TokenInput,
+        TokenInputErrors, TokenRules, TokenView, latest_date,
     },
 };
 
@@ -87,30 +91,42 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
     let form = {
         let initial_expiry = initial_expiry.clone();
         let keeps_expiry = source.is_some();
-        move || TokenForm {
-            description: description.get(),
-            // An untouched expiry keeps the token's own (it may be an auto-refresh window).
-            expires_at: (!keeps_expiry || expires.get() != initial_expiry).then(|| expires.get()),
-            api: api.get(),
-            scopes: scopes.get(),
+        move || {
+            let typed = expires.get();
+            let typed = typed.trim();
+            TokenInput {
+                description: Some(description.get()),
+                // An untouched expiry keeps the token's own (it may be an auto-refresh window).
+                expiry: (!keeps_expiry || typed != initial_expiry.trim()).then(|| {
+                    if typed.is_empty() {
+                        ExpiryInput::Never
+                    } else {
+                        ExpiryInput::Date(typed.to_owned())
+                    }
+                }),
+                api: Some(ApiInput::from(&api.get())),
+                scopes: Some(scope_entries(&scopes.get())),
+            }
         }
-    };
-    let current_api = match &mode {
-        FormMode::Edit(token) => Some(token.api.clone()),
-        _ => None,
     };
     let local_errors = {
         let catalog = catalog.clone();
         let form = form.clone();
         let policy = state.policy.get_value();
+        let mode = mode.clone();
         move || {
-            let rules = FormRules {
+            let basis = match &mode {
+                FormMode::Generate => Basis::New,
+                FormMode::Edit(token) => Basis::Edit(token),
+                FormMode::Copy(token) => Basis::Copy(token),
+            };
+            let rules = TokenRules {
                 now: state.now.get(),
                 catalog: &catalog,
                 policy: &policy,
-                current_api: current_api.as_ref(),
+                basis,
             };
-            form().check(rules).err().unwrap_or_default()
+            form().decide(&rules).err().unwrap_or_default()
         }
     };
     let errors = {
@@ -119,12 +135,12 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
             let local = local_errors();
             let server = state.form_errors.get().unwrap_or_default();
             let shown = |field: Option<String>, typed: bool| field.filter(|_| typed || tried.get());
-            TokenFormErrors {
+            TokenInputErrors {
                 description: shown(local.description, false).or(server.description),
-                expires_at: shown(local.expires_at, !expires.get().trim().is_empty())
-                    .or(server.expires_at),
+                expiry: shown(local.expiry, !expires.get().trim().is_empty()).or(server.expiry),
                 api: shown(local.api, true).or(server.api),
                 scopes: shown(local.scopes, !scopes.get().trim().is_empty()).or(server.scopes),
+                by_policy: false,
             }
         })
     };
@@ -181,9 +197,13 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                 <DateField
                     value=expires
                     today=Signal::derive(today)
-                    latest=Signal::derive(move || state.policy.get_value().latest_date(state.now.get()))
+                    latest=Signal::derive(move || {
+                        let now = state.now.get();
+                        let absolute = latest_date(now);
+                        Some(state.policy.get_value().latest_date(now).map_or(absolute, |p| p.min(absolute)))
+                    })
                     never_allowed=state.policy.with_value(|p| p.check_expiry(&ExpirySpec::Never, 0).is_ok())
-                    error=Signal::derive(move || errors.with(|e| e.expires_at.clone()))
+                    error=Signal::derive(move || errors.with(|e| e.expiry.clone()))
                     current=current_expiry
                 />
                 <ApiPicker

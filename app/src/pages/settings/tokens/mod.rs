@@ -17,7 +17,7 @@ use crate::{
     catalog::Catalog,
     components::reveal::RevealDialog,
     server_fns::tokens::load_token_page,
-    token::{IssuedTokenView, TokenForm, TokenFormErrors, TokenPage, TokenPolicy, TokenView},
+    token::{IssuedTokenView, TokenInput, TokenInputErrors, TokenPage, TokenPolicy, TokenView},
 };
 
 use self::{
@@ -29,9 +29,9 @@ use self::{
 /// A change waiting for the password.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Pending {
-    Generate(TokenForm),
-    Edit(i64, TokenForm),
-    Copy(i64, TokenForm),
+    Generate(TokenInput),
+    Edit(i64, TokenInput),
+    Copy(i64, TokenInput),
     Regenerate(i64),
     Remove(Vec<i64>),
 }
@@ -51,7 +51,7 @@ pub struct TokensState {
     pub notice: RwSignal<Option<String>>,
     pub refreshing: RwSignal<bool>,
     /// The server's objections to the form's fields, shown next to them.
-    pub form_errors: RwSignal<Option<TokenFormErrors>>,
+    pub form_errors: RwSignal<Option<TokenInputErrors>>,
 }
 
 impl TokensState {

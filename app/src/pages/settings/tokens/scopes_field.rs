@@ -3,6 +3,16 @@
 
 use leptos::prelude::*;
 
+/// The field's text as scope entries: none when it is blank (all environments), else the one
+/// entry typed, which the token rules split and check.
+pub fn scope_entries(text: &str) -> Vec<String> {
+    if text.trim().is_empty() {
+        Vec::new()
+    } else {
+        vec![text.to_owned()]
+    }
+}
+
 #[component]
 pub fn ScopesField(
     value: RwSignal<String>,

@@ -1,0 +1,277 @@
+use super::*;
+use crate::{catalog::tests::shipped, token::TokenStatus};
+
+const NOON_1_MARCH_2027: i64 = 1_803_902_400;
+
+fn rules<'a>(catalog: &'a Catalog, policy: &'a TokenPolicy, basis: Basis<'a>) -> TokenRules<'a> {
+    TokenRules {
+        now: NOON_1_MARCH_2027,
+        catalog,
+        policy,
+        basis,
+    }
+}
+
+fn input(expiry: Option<ExpiryInput>, api: Option<ApiInput>) -> TokenInput {
+    TokenInput {
+        description: Some("Deploy bot".into()),
+        api,
+        scopes: None,
+        expiry,
+    }
+}
+
+fn marketplace() -> Option<ApiInput> {
+    Some(ApiInput::Set("marketplace".into()))
+}
+
+fn existing(api: ApiSelection) -> TokenView {
+    TokenView {
+        id: 7,
+        owner: "ann".into(),
+        description: "old\u{200B}name".into(),
+        hint: "abcd".into(),
+        api,
+        api_label: String::new(),
+        scopes: vec!["env:a:r".into()],
+        expiration: ExpirationModel::HardLimit,
+        expires_at: Some(NOON_1_MARCH_2027 + 3600),
+        refresh_window_secs: None,
+        status: TokenStatus::Active,
+        created_at: 0,
+        created_by: "ann".into(),
+        updated_at: 0,
+        last_used: None,
+    }
+}
+
+fn date(raw: &str) -> Option<ExpiryInput> {
+    Some(ExpiryInput::Date(raw.into()))
+}
+
+#[test]
+fn a_new_token_without_an_api_gets_the_first_set_the_policy_allows() {
+    let catalog = shipped();
+    let open = TokenPolicy::default();
+    let decided = input(None, None)
+        .decide(&rules(&catalog, &open, Basis::New))
+        .unwrap();
+    assert_eq!(decided.api(), &ApiSelection::Set("extended_access".into()));
+    assert_eq!(decided.expiry(), Some(ExpirySpec::Never));
+    assert!(decided.scopes().is_empty());
+
+    let marketplace_only = TokenPolicy {
+        api_sets: Some(vec!["marketplace".into()]),
+        ..TokenPolicy::default()
+    };
+    let decided = input(None, None)
+        .decide(&rules(&catalog, &marketplace_only, Basis::New))
+        .unwrap();
+    assert_eq!(decided.api(), &ApiSelection::Set("marketplace".into()));
+
+    let no_sets = TokenPolicy {
+        api_sets: Some(Vec::new()),
+        ..TokenPolicy::default()
+    };
+    let errors = input(None, None)
+        .decide(&rules(&catalog, &no_sets, Basis::New))
+        .unwrap_err();
+    assert!(errors.api.unwrap().contains("allows no predefined API set"));
+    assert!(errors.by_policy);
+}
+
+#[test]
+fn sets_are_found_by_id_or_title_in_any_case() {
+    let catalog = shipped();
+    let policy = TokenPolicy::default();
+    for raw in ["ide_plugins", "IDE Plugins", "ide plugins", " IDE_PLUGINS "] {
+        let decided = input(None, Some(ApiInput::Set(raw.into())))
+            .decide(&rules(&catalog, &policy, Basis::New))
+            .unwrap();
+        assert_eq!(
+            decided.api(),
+            &ApiSelection::Set("ide_plugins".into()),
+            "{raw}"
+        );
+    }
+    let errors = input(None, Some(ApiInput::Set("everything".into())))
+        .decide(&rules(&catalog, &policy, Basis::New))
+        .unwrap_err();
+    assert!(errors.api.unwrap().contains("Known sets: extended_access"));
+    assert!(!errors.by_policy);
+    let errors = input(
+        None,
+        Some(ApiInput::Methods(vec!["environment.control.Fly".into()])),
+    )
+    .decide(&rules(&catalog, &policy, Basis::New))
+    .unwrap_err();
+    assert!(errors.api.unwrap().contains("environment.control.Fly"));
+}
+
+#[test]
+fn empty_scope_entries_are_errors_on_new_tokens_and_edits() {
+    let catalog = shipped();
+    let policy = TokenPolicy::default();
+    let token = existing(ApiSelection::Set("marketplace".into()));
+    for basis in [Basis::New, Basis::Edit(&token), Basis::Copy(&token)] {
+        for entries in [vec![""], vec![",,,"], vec!["env:a:r", " "]] {
+            let mut with_scopes = input(None, marketplace());
+            with_scopes.scopes = Some(entries.iter().map(|e| e.to_string()).collect());
+            let errors = with_scopes
+                .decide(&rules(&catalog, &policy, basis))
+                .unwrap_err();
+            assert!(
+                errors.scopes.unwrap().contains("A scope is empty"),
+                "{entries:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn dates_in_either_form_are_bounded_by_today_the_longest_lifetime_and_the_policy() {
+    let catalog = shipped();
+    let open = TokenPolicy::default();
+    let decide = |expiry, policy: &TokenPolicy| {
+        input(expiry, marketplace()).decide(&rules(&catalog, policy, Basis::New))
+    };
+    assert!(decide(date("01-03-2027"), &open).is_ok());
+    assert_eq!(
+        decide(date("2027-03-31"), &open).unwrap().expiry(),
+        decide(date("31-03-2027"), &open).unwrap().expiry()
+    );
+    let past = decide(date("28-02-2027"), &open).unwrap_err();
+    assert!(past.expiry.unwrap().contains("in the past"));
+    // 3650 days from 01-03-2027 noon end on 26-02-2037 noon: the 25th is the last full day.
+    assert!(decide(date("25-02-2037"), &open).is_ok());
+    let far = decide(date("9999-12-31"), &open).unwrap_err();
+    assert!(
+        far.expiry
+            .unwrap()
+            .contains("the latest allowed date is 25-02-2037")
+    );
+    assert!(!far.by_policy);
+    let impossible = decide(date("29-02-2027"), &open).unwrap_err();
+    assert!(
+        impossible
+            .expiry
+            .unwrap()
+            .contains("February 2027 has 28 days")
+    );
+
+    let month = TokenPolicy {
+        max_lifetime_secs: Some(30 * 86_400),
+        ..TokenPolicy::default()
+    };
+    assert!(decide(date("30-03-2027"), &month).is_ok());
+    let beyond = decide(date("31-03-2027"), &month).unwrap_err();
+    assert!(
+        beyond
+            .expiry
+            .unwrap()
+            .contains("latest allowed date is 30-03-2027")
+    );
+    assert!(beyond.by_policy);
+    let never = decide(Some(ExpiryInput::Never), &month).unwrap_err();
+    assert!(never.expiry.unwrap().contains("never expire"));
+    let implicit_never = decide(None, &month).unwrap_err();
+    assert!(implicit_never.expiry.unwrap().contains("never expire"));
+}
+
+#[test]
+fn durations_and_windows_take_units_or_seconds() {
+    let catalog = shipped();
+    let policy = TokenPolicy {
+        max_lifetime_secs: Some(86_400),
+        ..TokenPolicy::default()
+    };
+    let decide =
+        |expiry| input(Some(expiry), marketplace()).decide(&rules(&catalog, &policy, Basis::New));
+    assert_eq!(
+        decide(ExpiryInput::Lasting("20m".into())).unwrap().expiry(),
+        Some(ExpirySpec::For { secs: 1200 })
+    );
+    assert_eq!(
+        decide(ExpiryInput::AutoRefresh("3600".into()))
+            .unwrap()
+            .expiry(),
+        Some(ExpirySpec::AutoRefresh { window_secs: 3600 })
+    );
+    let bad = decide(ExpiryInput::Lasting("two weeks".into())).unwrap_err();
+    assert!(bad.expiry.unwrap().contains("not a duration"));
+    let long = decide(ExpiryInput::AutoRefresh("2d".into())).unwrap_err();
+    assert!(long.expiry.unwrap().contains("at most 1d"));
+}
+
+#[test]
+fn an_edit_keeps_what_it_leaves_out_and_may_keep_an_api_the_policy_closed() {
+    let catalog = shipped();
+    let policy = TokenPolicy {
+        api_sets: Some(vec!["marketplace".into()]),
+        ..TokenPolicy::default()
+    };
+    let ide = ApiSelection::Set("ide_plugins".into());
+    let token = existing(ide.clone());
+    let untouched = TokenInput::default()
+        .decide(&rules(&catalog, &policy, Basis::Edit(&token)))
+        .unwrap();
+    assert_eq!(untouched.api(), &ide);
+    assert_eq!(untouched.expiry(), None, "the expiry is kept as stored");
+    assert_eq!(untouched.description().as_str(), "old\u{200B}name");
+    assert_eq!(untouched.scopes().len(), 1);
+    let same_api = input(None, Some(ApiInput::Set("IDE Plugins".into()))).decide(&rules(
+        &catalog,
+        &policy,
+        Basis::Edit(&token),
+    ));
+    assert!(same_api.is_ok());
+    let copy = TokenInput::default().decide(&rules(&catalog, &policy, Basis::Copy(&token)));
+    let errors = copy.unwrap_err();
+    assert!(
+        errors.api.unwrap().contains("IDE Plugins"),
+        "a copy is a new token"
+    );
+}
+
+#[test]
+fn a_copy_inherits_the_time_left_or_the_window() {
+    let catalog = shipped();
+    let policy = TokenPolicy::default();
+    let mut token = existing(ApiSelection::Set("marketplace".into()));
+    let copy = TokenInput::default()
+        .decide(&rules(&catalog, &policy, Basis::Copy(&token)))
+        .unwrap();
+    assert_eq!(copy.expiry(), Some(ExpirySpec::For { secs: 3600 }));
+    token.expires_at = Some(NOON_1_MARCH_2027 - 1);
+    let expired = TokenInput::default()
+        .decide(&rules(&catalog, &policy, Basis::Copy(&token)))
+        .unwrap_err();
+    assert!(expired.expiry.unwrap().contains("has expired"));
+    token.expiration = ExpirationModel::AutoRefresh;
+    token.refresh_window_secs = Some(600);
+    let auto = TokenInput::default()
+        .decide(&rules(&catalog, &policy, Basis::Copy(&token)))
+        .unwrap();
+    assert_eq!(
+        auto.expiry(),
+        Some(ExpirySpec::AutoRefresh { window_secs: 600 })
+    );
+}
+
+#[test]
+fn every_field_is_explained_at_once() {
+    let catalog = shipped();
+    let policy = TokenPolicy::default();
+    let errors = TokenInput {
+        description: Some(" ".into()),
+        api: Some(ApiInput::Methods(Vec::new())),
+        scopes: Some(vec!["node:1:rw".into()]),
+        expiry: date("31/12/2027"),
+    }
+    .decide(&rules(&catalog, &policy, Basis::New))
+    .unwrap_err();
+    assert!(errors.description.unwrap().contains("Enter a description"));
+    assert!(errors.api.unwrap().contains("at least one API method"));
+    assert!(errors.scopes.unwrap().contains("is not a scope"));
+    assert!(errors.expiry.unwrap().contains("is not a date"));
+}
