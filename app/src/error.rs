@@ -32,6 +32,9 @@ pub enum ServerError {
     DatabaseUnavailable,
     #[error("Something went wrong on the server. It has been logged.")]
     Internal,
+    /// The server function's input could not be read (a client's mistake, not the server's).
+    #[error("The request could not be read: {0}")]
+    Malformed(String),
     /// The request did not reach the server function or its answer could not be read
     /// (network down, server restarting). Raised by the server-function machinery.
     #[error("The server could not be reached: {0}")]
@@ -42,7 +45,13 @@ impl FromServerFnError for ServerError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        Self::Transport(value.to_string())
+        match value {
+            ServerFnErrorErr::Args(message) => Self::Malformed(message),
+            // On the server, what fails to deserialize is the client's input.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) => Self::Malformed(message),
+            other => Self::Transport(other.to_string()),
+        }
     }
 }
 
@@ -55,6 +64,7 @@ impl ServerError {
             Self::WrongPassword => StatusCode::FORBIDDEN,
             Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Invalid(_) | Self::InvalidFields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
             Self::NotFound | Self::UnknownUser(_) => StatusCode::NOT_FOUND,
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::DatabaseUnavailable => StatusCode::SERVICE_UNAVAILABLE,

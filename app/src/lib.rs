@@ -16,6 +16,7 @@ pub mod navigation;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod request;
+pub mod security;
 pub mod server_fns;
 pub mod shell;
 pub mod status;

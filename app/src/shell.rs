@@ -24,6 +24,8 @@ const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/s
 
 /// The document the server renders around [`App`]; `HydrationScripts` loads the WASM bundle.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    crate::security::send_content_security_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -81,13 +81,13 @@ mod tests {
         assert!(error.contains("does not implement"), "{error}");
     }
 
-    /// The shipped catalog with one line of one method's entry replaced.
+    /// The shipped catalog with `old` replaced by `new` throughout one method's entry.
     fn with_line_replaced(method: &str, old: &str, new: &str) -> String {
         let start = SHIPPED
             .find(&format!("name = \"{method}\""))
             .expect("the method is shipped");
         let end = start + SHIPPED[start..].find("[[").unwrap_or(SHIPPED.len() - start);
-        let entry = SHIPPED[start..end].replacen(old, new, 1);
+        let entry = SHIPPED[start..end].replace(old, new);
         assert_ne!(entry, SHIPPED[start..end], "{old} is in {method}'s entry");
         format!("{}{entry}{}", &SHIPPED[..start], &SHIPPED[end..])
     }
@@ -111,11 +111,7 @@ mod tests {
         let error = parse(&read_marked, "x").unwrap_err().to_string();
         assert!(error.contains("its access must be \"write\""), "{error}");
 
-        let renamed = with_line_replaced(
-            "environment.control.StopEnv",
-            "resource = \"envName\"",
-            "resource = \"env\"",
-        );
+        let renamed = with_line_replaced("environment.control.StopEnv", "envName", "env");
         assert!(parse(&renamed, "x").is_ok(), "a renamed parameter is fine");
     }
 }

@@ -141,7 +141,7 @@ pub struct TokenArgs {
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
     /// The API catalog file to use instead of the one built in.
-    #[arg(long, env = "TESSERA_CATALOG")]
+    #[arg(long, env = "TESSERA_CATALOG", global = true)]
     pub catalog: Option<PathBuf>,
 }
 
@@ -149,7 +149,15 @@ pub struct CatalogArgs {
 pub struct DatabaseArgs {
     /// `sqlite://PATH` (created on first use) or `postgres://USER@HOST:PORT/DB`.
     // Parsed by `url()`, not by clap: clap would echo a rejected value, password and all.
-    #[arg(long, env = "DATABASE_URL", default_value = DatabaseUrl::DEFAULT, hide_env_values = true)]
+    // Global: `tessera admin user create --login x --database-url URL` works as well as
+    // `tessera admin --database-url URL user create --login x`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = DatabaseUrl::DEFAULT,
+        hide_env_values = true,
+        global = true
+    )]
     pub database_url: String,
 }
 

@@ -1,9 +1,9 @@
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::codec::Json};
 
 use crate::{account::UserView, error::ServerError};
 
 /// The signed-in user, or `None`.
-#[server(prefix = "/_fn", endpoint = "current_user")]
+#[server(prefix = "/_fn", endpoint = "current_user", input = Json)]
 pub async fn current_user() -> Result<Option<UserView>, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
@@ -12,7 +12,7 @@ pub async fn current_user() -> Result<Option<UserView>, ServerError> {
 
 /// Signs in and sets the session cookie (the hydrated login form's path; `POST /login`
 /// serves the same form before hydration).
-#[server(prefix = "/_fn", endpoint = "sign_in")]
+#[server(prefix = "/_fn", endpoint = "sign_in", input = Json)]
 pub async fn sign_in(login: String, password: String) -> Result<UserView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
@@ -31,7 +31,8 @@ pub async fn sign_in(login: String, password: String) -> Result<UserView, Server
     )
 }
 
-/// Changes the signed-in user's password after checking the current one.
+/// Changes the signed-in user's password after checking the current one. The one server
+/// function that takes a form body: the Account page posts it natively before hydration.
 #[server(prefix = "/_fn", endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,

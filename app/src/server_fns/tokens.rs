@@ -8,7 +8,7 @@ use crate::{
     token::{IssuedTokenView, TokenInput, TokenPage, TokenView},
 };
 
-#[server(prefix = "/_fn", endpoint = "token_page")]
+#[server(prefix = "/_fn", endpoint = "token_page", input = Json)]
 pub async fn load_token_page() -> Result<TokenPage, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 

@@ -12,6 +12,8 @@ pub mod error;
 mod health;
 mod pages;
 mod platform;
+mod security_headers;
+mod server_fns;
 pub mod session;
 
 use std::path::Path;
@@ -32,7 +34,9 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         .merge(docs::router())
         .nest_service("/pkg", assets::service(site_root))
         .merge(pages::router(&state))
+        .layer(middleware::from_fn(server_fns::error_statuses))
         .layer(middleware::from_fn(csrf::reject_cross_site))
+        .layer(middleware::from_fn(security_headers::add))
         .layer(middleware::from_fn_with_state(
             state.trusted_proxies.clone(),
             client_address::resolve_client,

@@ -93,10 +93,12 @@ async fn wrong_password_and_unknown_login_look_the_same(app: &TestApp) {
     );
     // The server function answers the same way for both.
     let via_function = |login: &'static str| async move {
-        app.post_form(
+        crate::support::json_request(
+            app,
+            "POST",
             "/_fn/sign_in",
-            &[("login", login), ("password", "not the password")],
-            None,
+            crate::support::Auth::None,
+            Some(serde_json::json!({ "login": login, "password": "not the password" })),
         )
         .await
     };

@@ -94,8 +94,8 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
         (
             "/_fn/admin_create_token",
             json!({ "login": "root", "password": USER_PASSWORD,
-            "form": { "description": "x", "expiration": "hard_limit", "duration": "1d",
-                      "api": { "kind": "set", "value": "marketplace" }, "scopes": "" } }),
+            "input": { "description": "x", "expiry": { "kind": "lasting", "value": "1d" },
+                      "api": { "kind": "set", "value": "marketplace" } } }),
         ),
         (
             "/_fn/admin_people",
@@ -235,10 +235,11 @@ async fn an_admin_makes_and_removes_a_users_tokens_with_their_own_password(app: 
                 app,
                 "/_fn/admin_create_token",
                 &cookie,
-                json!({ "login": "alice", "password": password, "form": {
-                    "description": "CI for alice", "expiration": "auto_refresh",
-                    "duration": "3600", "api": { "kind": "set", "value": "extended_access" },
-                    "scopes": "env:ci:rw" } }),
+                json!({ "login": "alice", "password": password, "input": {
+                    "description": "CI for alice",
+                    "expiry": { "kind": "auto_refresh", "value": "3600" },
+                    "api": { "kind": "set", "value": "extended_access" },
+                    "scopes": ["env:ci:rw"] } }),
             )
             .await
         }
@@ -420,8 +421,9 @@ async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp
         app,
         "/_fn/generate_token",
         &signed.alice,
-        json!({ "password": USER_PASSWORD, "form": { "description": "too long",
-                "expires_at": "31-12-2099", "api": { "kind": "set", "value": "marketplace" }, "scopes": "" } }),
+        json!({ "password": USER_PASSWORD, "input": { "description": "too long",
+                "expiry": { "kind": "date", "value": "31-12-2029" },
+                "api": { "kind": "set", "value": "marketplace" }, "scopes": [] } }),
     )
     .await;
     assert_eq!(dashboard.status, 422, "{}", dashboard.text());
@@ -448,8 +450,8 @@ async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp
         app,
         "/_fn/edit_token",
         &signed.alice,
-        json!({ "id": id, "password": USER_PASSWORD, "form": { "description": "renamed",
-                "expires_at": null, "api": { "kind": "set", "value": "marketplace" }, "scopes": "" } }),
+        json!({ "id": id, "password": USER_PASSWORD, "input": { "description": "renamed",
+                "api": { "kind": "set", "value": "marketplace" }, "scopes": [] } }),
     )
     .await;
     assert_eq!(renamed.status, 200, "{}", renamed.text());
@@ -459,25 +461,15 @@ async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp
         app,
         "/_fn/admin_create_token",
         &signed.admin,
-        json!({ "login": "alice", "password": ADMIN_PASSWORD, "form": {
-            "description": "too long", "expiration": "hard_limit", "duration": "60d",
-            "api": { "kind": "set", "value": "ide_plugins" }, "scopes": "" } }),
+        json!({ "login": "alice", "password": ADMIN_PASSWORD, "input": {
+            "description": "too long", "expiry": { "kind": "lasting", "value": "60d" },
+            "api": { "kind": "set", "value": "ide_plugins" } } }),
     )
     .await;
     assert_eq!(admin.status, 422, "{}", admin.text());
     assert!(admin.text().contains("at most 30d"), "{}", admin.text());
 
-    let page = app
-        .request(
-            Request::post("/_fn/token_page")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("accept", "application/json")
-                .header("sec-fetch-site", "same-origin")
-                .header("cookie", format!("tessera_session={}", signed.alice))
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
+    let page = server_fn(app, "/_fn/token_page", &signed.alice, json!({})).await;
     assert_eq!(page.json()["policy"]["api_sets"], json!(["ide_plugins"]));
 }
 

@@ -230,9 +230,13 @@ fn token_command_options() {
     assert!(text.contains("auto refresh every 3600s"), "{text}");
     assert!(text.contains("Custom (1 method)"), "{text}");
 
-    let everything = stdout(&cli.run(&["token", "-u", "alice"], None));
-    assert!(everything.contains("Custom (22 methods)"), "{everything}");
-    assert!(everything.contains("expires:     never"), "{everything}");
+    // No API chosen: the first predefined set the policy allows, as on every other path.
+    let default = stdout(&cli.run(&["token", "-u", "alice"], None));
+    assert!(
+        default.contains("API:         Extended Access"),
+        "{default}"
+    );
+    assert!(default.contains("expires:     never"), "{default}");
     assert_eq!(token_count(&cli), 4);
 
     let help = cli.run(&["token", "-h"], None);
@@ -252,10 +256,15 @@ fn token_command_options() {
 fn token_command_errors_create_nothing() {
     let cli = Cli::new();
     cli.run(&["create", "--login", "alice"], None);
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 10] = [
         (
             &["token", "-u", "nobody"],
             "There is no user with the login nobody",
+        ),
+        (&["token", "-u", "alice", "-s", ",,,"], "A scope is empty"),
+        (
+            &["token", "-u", "alice", "--description", "x\u{202E}y"],
+            "invisible formatting",
         ),
         (&["token", "-u", "alice", "-e", "30x"], "unknown unit"),
         (&["token", "-u", "alice", "-e", "soon"], "is not a duration"),
@@ -292,6 +301,22 @@ fn token_command_errors_create_nothing() {
         );
     }
     assert_eq!(token_count(&cli), 0);
+}
+
+#[test]
+fn global_options_may_follow_the_subcommand() {
+    let cli = Cli::new();
+    let other = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/elsewhere.db", other.path().display());
+    let created = cli.run(&["create", "--login", "bob", "--database-url", &url], None);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let there = cli.run(&["list", "--database-url", &url], None);
+    assert!(stdout(&there).contains("bob"), "{}", stdout(&there));
+    let here = cli.run(&["list"], None);
+    assert!(
+        !stdout(&here).contains("bob"),
+        "the flag chose the database"
+    );
 }
 
 #[test]
@@ -379,7 +404,7 @@ fn the_policy_binds_the_token_command() {
     let cases: [(&[&str], &str); 5] = [
         (
             &["token", "-u", "alice", "--api", "marketplace"],
-            "give -e DURATION",
+            "Choose an expiry: this server's policy does not allow tokens that never expire.",
         ),
         (
             &["token", "-u", "alice", "--api", "marketplace", "-e", "2d"],

@@ -11,6 +11,7 @@ mod csrf;
 mod health;
 mod pages;
 mod platform;
+mod security;
 mod startup;
 mod storage;
 mod tokens;

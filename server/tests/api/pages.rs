@@ -39,12 +39,21 @@ async fn unknown_page_is_an_html_404(app: &TestApp) {
 }
 
 async fn check_database_server_function_reads_the_database(app: &TestApp) {
+    app.create_user(
+        "alice",
+        "correct horse battery staple",
+        app::account::Role::User,
+    )
+    .await;
+    let cookie = app.sign_in("alice", "correct horse battery staple").await;
     let response = app
         .request(
             Request::post("/_fn/check_database")
-                .header("content-type", "application/x-www-form-urlencoded")
+                .header("content-type", "application/json")
                 .header("accept", "application/json")
-                .body(Body::empty())
+                .header("sec-fetch-site", "same-origin")
+                .header("cookie", format!("tessera_session={cookie}"))
+                .body(Body::from("{}"))
                 .unwrap(),
         )
         .await;

@@ -8,7 +8,13 @@ mod error;
 mod openapi;
 mod tokens;
 
-use axum::{Json, Router, extract::State, routing::get};
+use axum::{
+    Json, Router,
+    extract::State,
+    http::StatusCode,
+    response::Response,
+    routing::{any, get},
+};
 
 use crate::{services::Services, state::AppState};
 
@@ -20,6 +26,16 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .route("/api/v1/catalog", get(catalog))
         .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/{*rest}", any(unknown_route))
+}
+
+/// Every address under `/api/` answers JSON, the unknown ones too.
+async fn unknown_route() -> Response {
+    crate::http::error::json_error(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "There is no API route at this address: see /api/v1/openapi.json.",
+    )
 }
 
 /// The API catalog: services, methods and predefined sets. Public: it holds no secrets.
