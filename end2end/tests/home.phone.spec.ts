@@ -1,6 +1,10 @@
-import { test, expect, waitForHydration } from './fixtures';
+import { test, expect, waitForHydration, createUser, submitLogin } from './fixtures';
 
 test('the page fits a phone screen without horizontal scrolling', async ({ page }) => {
+  const user = createUser('phone');
+  await page.goto('/login');
+  await submitLogin(page, user.login, user.password);
+  await expect(page).toHaveURL(/\/settings\/tokens/);
   await page.goto('/');
   await waitForHydration(page);
 

@@ -29,13 +29,13 @@ test('every page hydrates under its Content-Security-Policy without a violation'
   await page.goto('/login?next=/admin/people');
   await waitForHydration(page);
   await submitLogin(page, 'admin', ADMIN_PASSWORD);
-  await expect(page).toHaveURL(/\/admin\/people$/);
+  await page.waitForURL((url) => url.pathname === '/admin/people');
   await waitForHydration(page);
   for (const path of ['/admin/policies', '/settings/account', '/settings/tokens']) {
     await page.goto(path);
     await waitForHydration(page);
   }
-  await page.getByRole('button', { name: 'Generate' }).click();
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByRole('dialog', { name: 'Generate access token' })).toBeVisible();
   expect(violations).toEqual([]);
 });

@@ -138,7 +138,15 @@ async fn concurrent_wrong_passwords_get_exactly_the_free_attempts(app: &TestApp)
         .iter()
         .filter(|(_, location, _)| location.starts_with("/login?error=throttled"))
         .count();
-    assert_eq!((verified, throttled), (5, 35), "{answers:?}");
+    assert_eq!((verified, throttled), (5, 35), "{:?}", statuses(&answers));
+}
+
+/// The answers in brief, for failure messages.
+fn statuses(answers: &[(StatusCode, String, String)]) -> Vec<String> {
+    answers
+        .iter()
+        .map(|(status, location, _)| format!("{} {}", status.as_u16(), location))
+        .collect()
 }
 
 async fn concurrent_wrong_confirmations_get_exactly_the_free_attempts(app: &TestApp) {
@@ -166,7 +174,7 @@ async fn concurrent_wrong_confirmations_get_exactly_the_free_attempts(app: &Test
         .iter()
         .filter(|(status, _, _)| *status == StatusCode::TOO_MANY_REQUESTS)
         .count();
-    assert_eq!((wrong, throttled), (5, 35), "{answers:?}");
+    assert_eq!((wrong, throttled), (5, 35), "{:?}", statuses(&answers));
 }
 
 async fn an_address_gets_exactly_a_hundred_attempts_however_fast(app: &TestApp) {
@@ -179,7 +187,7 @@ async fn an_address_gets_exactly_a_hundred_attempts_however_fast(app: &TestApp) 
         .iter()
         .filter(|(_, location, _)| location.starts_with("/login?error=invalid"))
         .count();
-    assert_eq!(verified, 100, "{answers:?}");
+    assert_eq!(verified, 100, "{:?}", statuses(&answers));
 }
 
 async fn changing_a_password_ends_every_other_session(app: &TestApp) {
