@@ -16,6 +16,7 @@ use crate::{
         Services,
         accounts::{Confirmed, NewAccount, generate_password},
         audit::Actor,
+        error::{Classify, ErrorKind},
         tokens::{TokenOwner, TokenTarget},
     },
     storage::Database,
@@ -33,6 +34,31 @@ pub enum AdminError {
     Invalid(String),
     #[error(transparent)]
     Token(#[from] crate::services::tokens::TokenError),
+}
+
+impl AdminError {
+    /// The command line's table: the exit status of each kind of failure, after the
+    /// conventions of `sysexits.h`, so scripts can tell a typo from an outage.
+    pub fn exit_code(&self) -> u8 {
+        const DATA_ERROR: u8 = 65;
+        const NO_USER: u8 = 67;
+        const UNAVAILABLE: u8 = 69;
+        const SOFTWARE: u8 = 70;
+        const IO_ERROR: u8 = 74;
+        let kind = match self {
+            Self::Start(_) => return 1,
+            Self::Stdin(_) => return IO_ERROR,
+            Self::Invalid(_) => return DATA_ERROR,
+            Self::Account(error) => error.kind(),
+            Self::Token(error) => error.kind(),
+        };
+        match kind {
+            ErrorKind::NotFound | ErrorKind::UnknownUser(_) => NO_USER,
+            ErrorKind::Unavailable => UNAVAILABLE,
+            ErrorKind::Internal => SOFTWARE,
+            _ => DATA_ERROR,
+        }
+    }
 }
 
 impl From<app::account::LoginError> for AdminError {

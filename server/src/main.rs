@@ -10,16 +10,23 @@ fn main() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => return fail(&error),
     };
-    let outcome: Result<(), Box<dyn std::error::Error>> = runtime.block_on(async {
+    let outcome: Result<(), (Box<dyn std::error::Error>, u8)> = runtime.block_on(async {
+        let start_failure = |error: server::serve::StartError| (Box::from(error), 1);
         match cli.command {
-            Command::Serve(args) => server::serve::run(args).await.map_err(Box::from),
-            Command::Migrate(args) => server::serve::migrate(args).await.map_err(Box::from),
-            Command::Admin(args) => server::admin_cli::run(args).await.map_err(Box::from),
+            Command::Serve(args) => server::serve::run(args).await.map_err(start_failure),
+            Command::Migrate(args) => server::serve::migrate(args).await.map_err(start_failure),
+            Command::Admin(args) => server::admin_cli::run(args).await.map_err(|error| {
+                let code = error.exit_code();
+                (Box::from(error), code)
+            }),
         }
     });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => fail(error.as_ref()),
+        Err((error, code)) => {
+            eprintln!("error: {error}");
+            ExitCode::from(code)
+        }
     }
 }
 

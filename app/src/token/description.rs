@@ -23,6 +23,8 @@ pub enum DescriptionError {
          can make one token's name look like another's."
     )]
     FormatCharacter(u32),
+    #[error("A description cannot stack more than {MAX_STACKED_MARKS} accents on one letter.")]
+    StackedMarks,
 }
 
 impl Description {
@@ -39,8 +41,11 @@ impl Description {
         if trimmed.chars().any(char::is_control) {
             return Err(DescriptionError::ControlCharacter);
         }
-        if let Some(c) = trimmed.chars().find(|c| is_format_character(*c)) {
+        if let Some(c) = first_invisible(trimmed) {
             return Err(DescriptionError::FormatCharacter(u32::from(c)));
+        }
+        if too_many_stacked_marks(trimmed) {
+            return Err(DescriptionError::StackedMarks);
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -56,33 +61,83 @@ impl Description {
     }
 }
 
-/// Unicode's format characters (general category Cf): bidirectional overrides and isolates,
-/// zero-width spaces and joiners, the byte-order mark, tag characters and their kin.
-fn is_format_character(c: char) -> bool {
+/// Characters that show nothing, or nothing of themselves: Unicode's format characters
+/// (bidirectional overrides and isolates, zero-width spaces and joiners, the byte-order mark,
+/// tag characters), the rest of its default-ignorable code points (variation selectors,
+/// fillers, the combining grapheme joiner), line and paragraph separators, the Braille blank,
+/// private-use characters and noncharacters.
+fn is_invisible(c: char) -> bool {
+    let code = u32::from(c);
     matches!(
-        u32::from(c),
+        code,
         0x00AD
+            | 0x034F
             | 0x0600..=0x0605
             | 0x061C
             | 0x06DD
             | 0x070F
             | 0x0890..=0x0891
             | 0x08E2
-            | 0x180E
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
             | 0x200B..=0x200F
-            | 0x202A..=0x202E
-            | 0x2060..=0x2064
-            | 0x2066..=0x206F
+            | 0x2028..=0x202E
+            | 0x2060..=0x206F
+            | 0x2800
+            | 0x3164
+            | 0xE000..=0xF8FF
+            | 0xFDD0..=0xFDEF
+            | 0xFE00..=0xFE0F
             | 0xFEFF
-            | 0xFFF9..=0xFFFB
+            | 0xFFA0
+            | 0xFFF0..=0xFFFB
             | 0x110BD
             | 0x110CD
             | 0x13430..=0x1343F
             | 0x1BCA0..=0x1BCA3
             | 0x1D173..=0x1D17A
-            | 0xE0001
-            | 0xE0020..=0xE007F
+            | 0xE0000..=0xE0FFF
+            | 0xF0000..
+    ) || code & 0xFFFE == 0xFFFE
+}
+
+/// The first invisible character, but for the two that emoji need: a variation selector right
+/// after a symbol (`❤️`), and a zero-width joiner between two symbols (`👨‍👩‍👧`). After a
+/// letter or digit they would only hide.
+fn first_invisible(text: &str) -> Option<char> {
+    let chars: Vec<char> = text.chars().collect();
+    let symbol = |c: Option<&char>| c.is_some_and(|c| !c.is_ascii() && !c.is_alphanumeric());
+    chars.iter().enumerate().find_map(|(i, &c)| {
+        let before = i.checked_sub(1).and_then(|j| chars.get(j));
+        let after = chars.get(i + 1);
+        let emoji_part = match c {
+            '\u{FE0E}' | '\u{FE0F}' => symbol(before),
+            '\u{200D}' => symbol(before) && symbol(after),
+            _ => false,
+        };
+        (is_invisible(c) && !emoji_part).then_some(c)
+    })
+}
+
+/// Combining marks (the common blocks), which stack on the character before them.
+fn is_combining_mark(c: char) -> bool {
+    matches!(
+        u32::from(c),
+        0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F
     )
+}
+
+/// More combining marks on one character than any language needs ("Zalgo" text spills over
+/// the neighbouring rows of a list).
+const MAX_STACKED_MARKS: usize = 4;
+
+fn too_many_stacked_marks(text: &str) -> bool {
+    let mut run = 0;
+    text.chars().any(|c| {
+        run = if is_combining_mark(c) { run + 1 } else { 0 };
+        run > MAX_STACKED_MARKS
+    })
 }
 
 impl TryFrom<String> for Description {
@@ -142,6 +197,32 @@ mod tests {
                 "{raw:?}"
             );
         }
-        assert!(Description::parse("Déploiement 🚀 – ünïcode").is_ok());
+        for invisible in [
+            "tok\u{034F}en",
+            "a\u{3164}b",
+            "x\u{FE0F}",
+            "a\u{2028}b",
+            "\u{E000}",
+            "a\u{2800}b",
+            "\u{FFFE}",
+            "a\u{E0100}",
+        ] {
+            assert!(
+                matches!(
+                    Description::parse(invisible),
+                    Err(DescriptionError::FormatCharacter(_))
+                ),
+                "{invisible:?}"
+            );
+        }
+        assert_eq!(
+            Description::parse("Z\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}algo"),
+            Err(DescriptionError::StackedMarks)
+        );
+        assert!(Description::parse("Déploiement 🚀 – ünïcode, Việt, 한국어").is_ok());
+        assert!(Description::parse("Love it ❤\u{FE0F}").is_ok());
+        assert!(Description::parse("👨\u{200D}👩\u{200D}👧 family").is_ok());
+        assert!(Description::parse("a\u{200D}b").is_err());
+        assert!(Description::parse("e\u{0301}\u{0302}").is_ok());
     }
 }

@@ -9,10 +9,7 @@ use app::{
     token::{IssuedTokenView, PolicyPage, TokenInput, TokenPolicy},
 };
 
-use super::{
-    server_error,
-    tokens::{issued, token_error},
-};
+use super::{server_error, tokens::issued};
 use crate::{
     clock,
     services::{
@@ -109,12 +106,12 @@ impl AdminBackend for Services {
     ) -> Result<PersonPage, ServerError> {
         self.admin_session(request).await?;
         let (owner, person) = self.token_owner(login).await?;
-        let tokens = self.tokens.list(&owner, true).await.map_err(token_error)?;
+        let tokens = self.tokens.list(&owner, true).await.map_err(server_error)?;
         Ok(PersonPage {
             person,
             tokens,
             catalog: self.tokens.catalog().clone(),
-            policy: self.tokens.policy().await.map_err(token_error)?,
+            policy: self.tokens.policy().await.map_err(server_error)?,
             now: clock::now(),
         })
     }
@@ -132,13 +129,13 @@ impl AdminBackend for Services {
             .tokens
             .decide(&owner, TokenTarget::New, &input)
             .await
-            .map_err(token_error)?;
+            .map_err(server_error)?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
             .generate(&owner, &settings, &confirmed, &request.client)
             .await
             .map(issued)
-            .map_err(token_error)
+            .map_err(server_error)
     }
 
     async fn remove_tokens_of(
@@ -154,13 +151,13 @@ impl AdminBackend for Services {
         self.tokens
             .remove(&owner, &ids, &confirmed, &request.client)
             .await
-            .map_err(token_error)
+            .map_err(server_error)
     }
 
     async fn policy_page(&self, request: &RequestContext) -> Result<PolicyPage, ServerError> {
         self.admin_session(request).await?;
         Ok(PolicyPage {
-            policy: self.tokens.policy().await.map_err(token_error)?,
+            policy: self.tokens.policy().await.map_err(server_error)?,
             catalog: self.tokens.catalog().clone(),
         })
     }
@@ -176,6 +173,6 @@ impl AdminBackend for Services {
         self.tokens
             .set_policy(policy, &confirmed, &request.client)
             .await
-            .map_err(token_error)
+            .map_err(server_error)
     }
 }

@@ -13,8 +13,10 @@ use app::{
 
 use crate::{
     http::session::{session_cookie, signed_in_session},
-    services::{Services, accounts::AccountError},
-    storage::StorageError,
+    services::{
+        Services,
+        error::{Classify, ErrorKind},
+    },
 };
 
 #[async_trait::async_trait]
@@ -24,10 +26,7 @@ impl Backend for Services {
         request: &RequestContext,
     ) -> Result<DatabaseReport, ServerError> {
         self.session(request).await?;
-        self.system
-            .database_report()
-            .await
-            .map_err(|e| server_error(e.into()))
+        self.system.database_report().await.map_err(server_error)
     }
 
     async fn current_user(
@@ -80,24 +79,31 @@ impl Backend for Services {
     }
 }
 
-/// Expected failures keep their meaning; anything else is logged here and answered opaquely.
-pub fn server_error(error: AccountError) -> ServerError {
-    match error {
-        AccountError::InvalidCredentials => ServerError::InvalidCredentials,
-        AccountError::WrongPassword => ServerError::WrongPassword,
-        AccountError::Throttled { retry_after_secs } => ServerError::Throttled { retry_after_secs },
-        AccountError::NotAdmin => ServerError::Forbidden,
-        AccountError::UnknownUser(login) => ServerError::UnknownUser(login),
-        AccountError::LoginTaken(_)
-        | AccountError::InvalidLogin(_)
-        | AccountError::InvalidPassword(_)
-        | AccountError::PasswordsDiffer => ServerError::Invalid(error.to_string()),
-        AccountError::Storage(StorageError::Unavailable(_)) => {
-            tracing::warn!(%error, "database unavailable");
+/// The server functions' table: what each kind of failure answers. Internal failures are
+/// logged here and answered opaquely.
+pub fn server_error(error: impl Classify) -> ServerError {
+    let message = error.to_string();
+    match error.kind() {
+        ErrorKind::Invalid
+        | ErrorKind::AlreadyExists
+        | ErrorKind::LoginTaken
+        | ErrorKind::Conflict
+        | ErrorKind::QuotaExceeded
+        | ErrorKind::UnknownMethod => ServerError::Invalid(message),
+        ErrorKind::InvalidToken(errors) => ServerError::InvalidFields(errors.clone()),
+        ErrorKind::NotFound => ServerError::NotFound,
+        ErrorKind::UnknownUser(login) => ServerError::UnknownUser(login.to_owned()),
+        ErrorKind::InvalidCredentials => ServerError::InvalidCredentials,
+        ErrorKind::WrongPassword => ServerError::WrongPassword,
+        ErrorKind::Throttled { retry_after_secs } => ServerError::Throttled { retry_after_secs },
+        ErrorKind::NotAdmin => ServerError::Forbidden,
+        ErrorKind::Refused(_) => ServerError::Unauthenticated,
+        ErrorKind::Unavailable => {
+            tracing::warn!(%message, "database unavailable");
             ServerError::DatabaseUnavailable
         }
-        AccountError::Storage(_) | AccountError::Hash(_) => {
-            tracing::error!(%error, "request failed");
+        ErrorKind::Internal => {
+            tracing::error!(%message, "request failed");
             ServerError::Internal
         }
     }

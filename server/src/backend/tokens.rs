@@ -15,7 +15,7 @@ use crate::{
     services::{
         Services,
         accounts::{Confirmed, SessionUser},
-        tokens::{IssuedToken, TokenError, TokenOwner, TokenTarget},
+        tokens::{IssuedToken, TokenOwner, TokenTarget},
     },
 };
 
@@ -53,7 +53,7 @@ impl Services {
         self.tokens
             .decide(&owner(session), target, input)
             .await
-            .map_err(token_error)
+            .map_err(server_error)
     }
 }
 
@@ -71,16 +71,6 @@ pub(super) fn issued(issued: IssuedToken) -> IssuedTokenView {
     }
 }
 
-pub(super) fn token_error(error: TokenError) -> ServerError {
-    match error {
-        TokenError::NotFound => ServerError::NotFound,
-        TokenError::Invalid(message) => ServerError::Invalid(message),
-        TokenError::Input(errors) => ServerError::InvalidFields(errors),
-        TokenError::Account(error) => server_error(error),
-        TokenError::Storage(error) => server_error(error.into()),
-    }
-}
-
 #[async_trait::async_trait]
 impl TokenBackend for Services {
     async fn token_page(&self, request: &RequestContext) -> Result<TokenPage, ServerError> {
@@ -89,11 +79,11 @@ impl TokenBackend for Services {
             .tokens
             .list(&owner(&session), false)
             .await
-            .map_err(token_error)?;
+            .map_err(server_error)?;
         Ok(TokenPage {
             tokens,
             catalog: self.tokens.catalog().clone(),
-            policy: self.tokens.policy().await.map_err(token_error)?,
+            policy: self.tokens.policy().await.map_err(server_error)?,
             now: clock::now(),
         })
     }
@@ -111,7 +101,7 @@ impl TokenBackend for Services {
             .generate(&owner(&session), &settings, &confirmed, &request.client)
             .await
             .map(issued)
-            .map_err(token_error)
+            .map_err(server_error)
     }
 
     async fn edit_token(
@@ -127,7 +117,7 @@ impl TokenBackend for Services {
         self.tokens
             .edit(&owner(&session), id, &settings, &confirmed, &request.client)
             .await
-            .map_err(token_error)
+            .map_err(server_error)
     }
 
     async fn regenerate_token(
@@ -142,7 +132,7 @@ impl TokenBackend for Services {
             .regenerate(&owner(&session), id, &confirmed, &request.client)
             .await
             .map(issued)
-            .map_err(token_error)
+            .map_err(server_error)
     }
 
     async fn copy_token(
@@ -159,7 +149,7 @@ impl TokenBackend for Services {
             .copy(&owner(&session), id, &settings, &confirmed, &request.client)
             .await
             .map(issued)
-            .map_err(token_error)
+            .map_err(server_error)
     }
 
     async fn remove_tokens(
@@ -173,6 +163,6 @@ impl TokenBackend for Services {
         self.tokens
             .remove(&owner(&session), &ids, &confirmed, &request.client)
             .await
-            .map_err(token_error)
+            .map_err(server_error)
     }
 }

@@ -80,7 +80,7 @@ async fn sign_in(
             };
             let back = format!(
                 "/login?error={reason}&login={}&next={}",
-                encode_query_value(form.login.trim()),
+                encode_query_value(&form.login.trim().chars().take(128).collect::<String>()),
                 encode_query_value(&next)
             );
             Redirect::to(&back).into_response()

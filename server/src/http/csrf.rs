@@ -61,24 +61,19 @@ enum Provenance {
     Unknown,
 }
 
+/// Either header saying "another site" is enough to refuse; either saying "this site" (and
+/// neither saying otherwise) is enough to accept.
 fn provenance(headers: &HeaderMap, this_origin: &str) -> Provenance {
-    if let Some(site) = header(headers, "sec-fetch-site") {
-        return match site {
-            "same-origin" => Provenance::SameOrigin,
-            // A person typing an address or using a bookmark: never a POST from a page, but
-            // not another site either; the Origin, if any, decides.
-            "none" => match header(headers, http::header::ORIGIN) {
-                Some(origin) if origin != this_origin => Provenance::CrossSite,
-                Some(_) => Provenance::SameOrigin,
-                None => Provenance::Unknown,
-            },
-            _ => Provenance::CrossSite,
-        };
+    let origin = header(headers, http::header::ORIGIN);
+    if origin.is_some_and(|origin| origin != this_origin) {
+        return Provenance::CrossSite;
     }
-    match header(headers, http::header::ORIGIN) {
-        Some(origin) if origin == this_origin => Provenance::SameOrigin,
+    match header(headers, "sec-fetch-site") {
+        Some("same-origin") => Provenance::SameOrigin,
+        // A person typing an address or following a bookmark: no page sent it.
+        Some("none") | None if origin.is_some() => Provenance::SameOrigin,
+        Some("none") | None => Provenance::Unknown,
         Some(_) => Provenance::CrossSite,
-        None => Provenance::Unknown,
     }
 }
 
@@ -129,6 +124,23 @@ mod tests {
         assert_eq!(of("cross-site"), Provenance::CrossSite);
         assert_eq!(of("same-site"), Provenance::CrossSite);
         assert_eq!(of("none"), Provenance::Unknown);
+    }
+
+    #[test]
+    fn a_foreign_origin_is_refused_whatever_fetch_metadata_says() {
+        let with = |origin, site| {
+            provenance(
+                &headers(&[("origin", origin), ("sec-fetch-site", site)]),
+                HERE,
+            )
+        };
+        assert_eq!(
+            with("http://evil.example", "same-origin"),
+            Provenance::CrossSite
+        );
+        assert_eq!(with("null", "same-origin"), Provenance::CrossSite);
+        assert_eq!(with(HERE, "same-origin"), Provenance::SameOrigin);
+        assert_eq!(with(HERE, "cross-site"), Provenance::CrossSite);
     }
 
     #[test]

@@ -7,6 +7,8 @@ use axum::{
 };
 use serde_json::json;
 
+use crate::services::tokens::Refusal;
+
 /// Logs the error and answers an opaque 500.
 pub fn internal(error: &dyn std::error::Error) -> Response {
     tracing::error!(%error, "request failed");
@@ -23,4 +25,39 @@ pub fn json_error(status: StatusCode, code: &'static str, message: &str) -> Resp
         Json(json!({ "error": { "code": code, "message": message } })),
     )
         .into_response()
+}
+
+/// The HTTP status of a refused token, wherever it is presented.
+pub fn refusal_status(refusal: &Refusal) -> StatusCode {
+    match refusal {
+        Refusal::ConflictingCredentials => StatusCode::BAD_REQUEST,
+        Refusal::OwnerDisabled | Refusal::MethodNotAllowed(_) | Refusal::OutOfScope { .. } => {
+            StatusCode::FORBIDDEN
+        }
+        Refusal::NoCredential
+        | Refusal::Malformed(_)
+        | Refusal::Unknown
+        | Refusal::Regenerated
+        | Refusal::Removed
+        | Refusal::Expired => StatusCode::UNAUTHORIZED,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_refusal_is_documented_in_the_readme() {
+        let readme = include_str!("../../../README.md");
+        for refusal in Refusal::all() {
+            let row = format!(
+                "| {} | `{}` | {} |",
+                refusal.result(),
+                refusal.code(),
+                refusal_status(&refusal).as_u16()
+            );
+            assert!(readme.contains(&row), "README lacks {row}");
+        }
+    }
 }

@@ -13,10 +13,14 @@ use axum::{
 };
 use serde_json::{Value, json};
 
-use super::credentials::{SESSION_PARAM, presented_token};
+use super::{
+    credentials::{SESSION_PARAM, presented_token},
+    error::refusal_status,
+};
 use crate::{
     services::{
         Services,
+        error::{Classify, ErrorKind},
         platform::{Answer, MAX_FILE_BYTES, Params, PlatformError},
     },
     state::AppState,
@@ -114,19 +118,46 @@ fn success(answer: Answer) -> Response {
 }
 
 fn failure(error: &PlatformError) -> Response {
-    let message = if error.is_internal() {
+    let kind = error.kind();
+    let (result, code, status) = platform_answer(kind);
+    let message = if kind == ErrorKind::Internal {
         tracing::error!(%error, "platform API call failed");
         "Something went wrong on the server. It has been logged.".to_owned()
     } else {
         error.to_string()
     };
-    let body = json!({ "result": error.result(), "error": message, "code": error.code() });
-    let mut response = (error.status(), Json(body)).into_response();
-    if error.status() == StatusCode::UNAUTHORIZED {
+    let body = json!({ "result": result, "error": message, "code": code });
+    let mut response = (status, Json(body)).into_response();
+    if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             http::header::WWW_AUTHENTICATE,
             http::HeaderValue::from_static("Bearer, Basic realm=\"tessera\""),
         );
     }
     response
+}
+
+/// The platform API's table: the `result` number, code and HTTP status of each kind of failure.
+fn platform_answer(kind: ErrorKind<'_>) -> (i64, &'static str, StatusCode) {
+    match kind {
+        ErrorKind::Invalid | ErrorKind::InvalidToken(_) => {
+            (2, "invalid_parameter", StatusCode::BAD_REQUEST)
+        }
+        ErrorKind::NotFound | ErrorKind::UnknownUser(_) => (3, "not_found", StatusCode::NOT_FOUND),
+        ErrorKind::AlreadyExists | ErrorKind::LoginTaken => {
+            (4, "already_exists", StatusCode::CONFLICT)
+        }
+        ErrorKind::Conflict => (5, "conflict", StatusCode::CONFLICT),
+        ErrorKind::QuotaExceeded => (6, "quota_exceeded", StatusCode::FORBIDDEN),
+        ErrorKind::UnknownMethod => (8, "unknown_method", StatusCode::NOT_FOUND),
+        ErrorKind::Unavailable => (9, "database_unavailable", StatusCode::SERVICE_UNAVAILABLE),
+        ErrorKind::InvalidCredentials | ErrorKind::WrongPassword => {
+            (11, "wrong_password", StatusCode::FORBIDDEN)
+        }
+        ErrorKind::Throttled { .. } => (12, "throttled", StatusCode::TOO_MANY_REQUESTS),
+        ErrorKind::Refused(refusal) => (refusal.result(), refusal.code(), refusal_status(refusal)),
+        ErrorKind::NotAdmin | ErrorKind::Internal => {
+            (1, "internal", StatusCode::INTERNAL_SERVER_ERROR)
+        }
+    }
 }

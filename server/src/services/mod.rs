@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod error;
 pub mod platform;
 pub mod system;
 pub mod tokens;

@@ -68,6 +68,29 @@ pub async fn find_by_id<'c>(
         .await?)
 }
 
+/// The user's password hash if the account is enabled, locked until `tx` ends: a session
+/// opened in `tx` then rests on the password as it is, not as it was when it was checked.
+pub async fn lock_live_password_hash(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    engine: app::status::StorageEngine,
+    user_id: i64,
+) -> Result<Option<String>> {
+    // SQLite's write transactions (`begin immediate`) already exclude every other writer.
+    let sql = match engine {
+        app::status::StorageEngine::Sqlite => {
+            "select password_hash from users where user_id = $1 and disabled_at is null"
+        }
+        app::status::StorageEngine::Postgres => {
+            "select password_hash from users where user_id = $1 and disabled_at is null \
+             for update"
+        }
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?)
+}
+
 pub async fn list<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<UserRow>> {
     let sql = format!("select {COLUMNS} from users order by login_key");
     Ok(sqlx::query_as(&sql).fetch_all(executor).await?)

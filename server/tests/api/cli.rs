@@ -292,6 +292,13 @@ fn token_command_errors_create_nothing() {
     for (args, expected) in cases {
         let output = cli.run(args, None);
         assert!(!output.status.success(), "{args:?} should fail");
+        let expected_status = match args {
+            ["token", "-u", "nobody", ..] => Some(67),
+            // clap's own usage errors.
+            _ if expected.contains("--user") || expected.contains("cannot be used with") => Some(2),
+            _ => Some(65),
+        };
+        assert_eq!(output.status.code(), expected_status, "{args:?}");
         let err = stderr(&output);
         assert!(err.contains(expected), "{args:?}: {err}");
         assert!(

@@ -20,8 +20,10 @@ const PASSWORD: &str = "correct horse battery staple";
 on_both_engines!(
     concurrent_wrong_passwords_get_exactly_the_free_attempts,
     concurrent_wrong_confirmations_get_exactly_the_free_attempts,
+    parallel_changes_with_the_right_password_are_not_throttled,
     an_address_gets_exactly_a_hundred_attempts_however_fast,
     changing_a_password_ends_every_other_session,
+    a_sign_in_racing_a_password_change_keeps_no_session,
     empty_scope_entries_are_refused_on_every_path,
 );
 
@@ -149,6 +151,32 @@ fn statuses(answers: &[(StatusCode, String, String)]) -> Vec<String> {
         .collect()
 }
 
+async fn parallel_changes_with_the_right_password_are_not_throttled(app: &TestApp) {
+    app.create_user("alice", PASSWORD, Role::User).await;
+    let cookie = app.sign_in("alice", PASSWORD).await;
+    let requests = (0..12)
+        .map(|i| {
+            Request::post("/api/v1/tokens")
+                .header("content-type", "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .header("cookie", format!("tessera_session={cookie}"))
+                .body(Body::from(
+                    json!({ "password": PASSWORD, "description": format!("parallel {i}"), "api_set": "marketplace" })
+                        .to_string(),
+                ))
+                .unwrap()
+        })
+        .collect();
+    let answers = all_at_once(app, requests, [203, 0, 113, 5]).await;
+    assert!(
+        answers
+            .iter()
+            .all(|(status, _, _)| *status == StatusCode::CREATED),
+        "{:?}",
+        statuses(&answers)
+    );
+}
+
 async fn concurrent_wrong_confirmations_get_exactly_the_free_attempts(app: &TestApp) {
     app.create_user("alice", PASSWORD, Role::User).await;
     let cookie = app.sign_in("alice", PASSWORD).await;
@@ -247,6 +275,48 @@ async fn changing_a_password_ends_every_other_session(app: &TestApp) {
             "changed; 1 other session(s) ended",
             "reset; 2 other session(s) ended"
         ]
+    );
+}
+
+async fn a_sign_in_racing_a_password_change_keeps_no_session(app: &TestApp) {
+    app.create_user("alice", PASSWORD, Role::User).await;
+    let changer = app.sign_in("alice", PASSWORD).await;
+    let mut requests: Vec<Request<Body>> = (0..12)
+        .map(|_| sign_in_request("alice", PASSWORD))
+        .collect();
+    requests.insert(
+        6,
+        Request::post("/_fn/change_password")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .header("cookie", format!("tessera_session={changer}"))
+            .body(Body::from(
+                "current_password=correct+horse+battery+staple&new_password=a+brand+new+secret\
+                 &confirm_password=a+brand+new+secret",
+            ))
+            .unwrap(),
+    );
+    let answers = all_at_once(app, requests, [203, 0, 113, 4]).await;
+    assert!(
+        answers
+            .iter()
+            .any(|(status, location, _)| *status == StatusCode::OK && location.is_empty()),
+        "the change went through: {:?}",
+        statuses(&answers)
+    );
+    let sessions: Vec<i64> = sqlx::query_scalar(
+        "select s.session_id from sessions s join users u on u.user_id = s.user_id \
+         where u.login = 'alice'",
+    )
+    .fetch_all(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(sessions.len(), 1, "only the changer's session is left");
+    assert_eq!(
+        app.get_with_session("/settings/tokens", &changer)
+            .await
+            .status,
+        StatusCode::OK
     );
 }
 
@@ -391,6 +461,19 @@ async fn signed_in_changes_must_prove_they_come_from_this_site() {
         }
         app.request(request.body(Body::from(body.clone())).unwrap())
     };
+    let foreign_despite_metadata = app
+        .request(
+            Request::post("/api/v1/tokens")
+                .header("host", "tessera.example")
+                .header("content-type", "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .header("origin", "http://evil.example")
+                .header("cookie", format!("tessera_session={cookie}"))
+                .body(Body::from(body.clone()))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(foreign_despite_metadata.status, 403);
     let neither = post("application/json", None).await;
     assert_eq!(neither.status, 403, "{}", neither.text());
     assert_eq!(neither.json()["error"]["code"], "cross_site_request");
@@ -449,7 +532,12 @@ async fn small_holes_stay_closed() {
     let far = create(json!({ "expires_at": "9999-12-31" })).await;
     assert_eq!(far.status, 422);
     assert!(far.text().contains("too far ahead"), "{}", far.text());
-    for spoof in ["deploy\u{202E}gnp.exe", "prod\u{200B}"] {
+    for spoof in [
+        "deploy\u{202E}gnp.exe",
+        "prod\u{200B}",
+        "tok\u{034F}en",
+        "a\u{3164}b",
+    ] {
         let response = create(json!({ "description": spoof })).await;
         assert_eq!(response.status, 422, "{spoof:?}");
         assert!(response.text().contains("invisible formatting"));
@@ -508,8 +596,42 @@ async fn small_holes_stay_closed() {
         .await;
     assert_eq!(oversized.status, 413);
 
-    let unknown = app.get("/api/v1/no/such/route").await;
-    assert_eq!(unknown.status, 404);
-    assert_eq!(unknown.json()["error"]["code"], "not_found");
+    for path in ["/api/v1/no/such/route", "/api", "/api/"] {
+        let unknown = app.get(path).await;
+        assert_eq!(unknown.status, 404, "{path}");
+        assert_eq!(unknown.json()["error"]["code"], "not_found", "{path}");
+    }
+    let bad_id = json_request(
+        &app,
+        "GET",
+        "/api/v1/tokens/abc",
+        Auth::Session(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(bad_id.status, 400);
+    assert_eq!(bad_id.json()["error"]["code"], "invalid_request");
+    let wrong_method =
+        json_request(&app, "PUT", "/api/v1/tokens", Auth::Session(&cookie), None).await;
+    assert_eq!(wrong_method.status, 405);
+    assert_eq!(wrong_method.json()["error"]["code"], "method_not_allowed");
+    let long_login = "a".repeat(70_000);
+    let refused = app
+        .post_form(
+            "/login",
+            &[("login", &long_login), ("password", "not it at all")],
+            None,
+        )
+        .await;
+    assert!(
+        refused.location().len() < 1_000,
+        "the login is not echoed whole"
+    );
+    let longest_key: i64 =
+        sqlx::query_scalar("select max(length(throttle_key)) from sign_in_throttle")
+            .fetch_one(app.database.pool())
+            .await
+            .unwrap();
+    assert!(longest_key <= 140, "{longest_key}");
     app.teardown().await;
 }

@@ -1,4 +1,5 @@
-//! REST API errors: one enum, one table of codes and statuses.
+//! REST API errors: the API's own (no credential, no password, bad JSON) and the service
+//! layer's, by kind, in one table of codes and statuses.
 
 use axum::{
     http::StatusCode,
@@ -6,9 +7,10 @@ use axum::{
 };
 
 use crate::{
-    http::error::{internal, json_error},
+    http::error::{internal, json_error, refusal_status},
     services::{
         accounts::AccountError,
+        error::{Classify, ErrorKind},
         tokens::{CheckError, Refusal, TokenError},
     },
     storage::StorageError,
@@ -16,14 +18,14 @@ use crate::{
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    #[error(transparent)]
-    Refused(Refusal),
     #[error("Sign in, or send an access token that may manage tokens.")]
     Unauthenticated,
     #[error("This change needs your account password in the password field.")]
     PasswordRequired,
     #[error("The request body is not valid JSON: {0}")]
     InvalidJson(String),
+    #[error(transparent)]
+    Refused(Refusal),
     #[error(transparent)]
     Token(#[from] TokenError),
     #[error(transparent)]
@@ -42,48 +44,47 @@ impl From<CheckError> for ApiError {
 }
 
 impl ApiError {
-    fn account(error: &AccountError) -> Option<(StatusCode, &'static str)> {
-        Some(match error {
-            AccountError::WrongPassword | AccountError::InvalidCredentials => {
-                (StatusCode::FORBIDDEN, "wrong_password")
-            }
-            AccountError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
-            AccountError::NotAdmin => (StatusCode::FORBIDDEN, "forbidden"),
-            AccountError::UnknownUser(_) => (StatusCode::NOT_FOUND, "unknown_user"),
-            AccountError::LoginTaken(_) => (StatusCode::CONFLICT, "login_taken"),
-            AccountError::InvalidLogin(_) | AccountError::InvalidPassword(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
-            }
-            _ => return None,
-        })
-    }
-
-    fn storage(error: &StorageError) -> Option<(StatusCode, &'static str)> {
-        matches!(error, StorageError::Unavailable(_))
-            .then_some((StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"))
-    }
-
     /// Status and code; `None` for internal failures.
     fn classify(&self) -> Option<(StatusCode, &'static str)> {
-        match self {
-            Self::Refused(refusal) => Some((refusal.status(), refusal.code())),
-            Self::Unauthenticated => Some((StatusCode::UNAUTHORIZED, "unauthenticated")),
-            Self::PasswordRequired => Some((StatusCode::UNPROCESSABLE_ENTITY, "password_required")),
-            Self::InvalidJson(_) => Some((StatusCode::BAD_REQUEST, "invalid_json")),
-            Self::Token(TokenError::NotFound) => Some((StatusCode::NOT_FOUND, "not_found")),
-            Self::Token(TokenError::Invalid(_)) => {
-                Some((StatusCode::UNPROCESSABLE_ENTITY, "invalid"))
+        let kind = match self {
+            Self::Unauthenticated => return Some((StatusCode::UNAUTHORIZED, "unauthenticated")),
+            Self::PasswordRequired => {
+                return Some((StatusCode::UNPROCESSABLE_ENTITY, "password_required"));
             }
-            Self::Token(TokenError::Input(errors)) if errors.by_policy => {
-                Some((StatusCode::UNPROCESSABLE_ENTITY, "policy_violation"))
-            }
-            Self::Token(TokenError::Input(_)) => {
-                Some((StatusCode::UNPROCESSABLE_ENTITY, "invalid"))
-            }
-            Self::Token(TokenError::Account(error)) | Self::Account(error) => Self::account(error),
-            Self::Token(TokenError::Storage(error)) | Self::Storage(error) => Self::storage(error),
-        }
+            Self::InvalidJson(_) => return Some((StatusCode::BAD_REQUEST, "invalid_json")),
+            Self::Refused(refusal) => ErrorKind::Refused(refusal),
+            Self::Token(error) => error.kind(),
+            Self::Account(error) => error.kind(),
+            Self::Storage(error) => error.kind(),
+        };
+        rest_answer(kind)
     }
+}
+
+/// The REST API's table: what each kind of failure answers.
+fn rest_answer(kind: ErrorKind<'_>) -> Option<(StatusCode, &'static str)> {
+    Some(match kind {
+        ErrorKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ErrorKind::InvalidToken(errors) if errors.by_policy => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "policy_violation")
+        }
+        ErrorKind::InvalidToken(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ErrorKind::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        ErrorKind::UnknownUser(_) => (StatusCode::NOT_FOUND, "unknown_user"),
+        ErrorKind::AlreadyExists => (StatusCode::CONFLICT, "already_exists"),
+        ErrorKind::LoginTaken => (StatusCode::CONFLICT, "login_taken"),
+        ErrorKind::Conflict => (StatusCode::CONFLICT, "conflict"),
+        ErrorKind::QuotaExceeded => (StatusCode::FORBIDDEN, "quota_exceeded"),
+        ErrorKind::UnknownMethod => (StatusCode::NOT_FOUND, "not_found"),
+        ErrorKind::InvalidCredentials | ErrorKind::WrongPassword => {
+            (StatusCode::FORBIDDEN, "wrong_password")
+        }
+        ErrorKind::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "throttled"),
+        ErrorKind::NotAdmin => (StatusCode::FORBIDDEN, "forbidden"),
+        ErrorKind::Refused(refusal) => (refusal_status(refusal), refusal.code()),
+        ErrorKind::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "database_unavailable"),
+        ErrorKind::Internal => return None,
+    })
 }
 
 impl IntoResponse for ApiError {

@@ -71,7 +71,7 @@ pub async fn document(State(services): State<Services>) -> Json<Value> {
         .map(|(n, code, meaning)| json!({ "result": n, "code": code, "meaning": meaning }))
         .collect();
     results.extend(Refusal::all().iter().map(|r| {
-        json!({ "result": r.result(), "code": r.code(), "status": r.status().as_u16(),
+        json!({ "result": r.result(), "code": r.code(), "status": crate::http::error::refusal_status(r).as_u16(),
                 "meaning": r.to_string() })
     }));
     Json(json!({

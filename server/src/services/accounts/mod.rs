@@ -4,6 +4,7 @@ mod administration;
 mod passwords;
 mod signing_in;
 mod throttle;
+mod turns;
 
 use std::fmt;
 
@@ -152,13 +153,18 @@ pub struct InitialAdmin {
 pub struct AccountService {
     database: Database,
     hasher: PasswordHasher,
+    turns: turns::Turns,
 }
 
 impl AccountService {
     pub fn new(database: Database) -> Self {
         let hasher = PasswordHasher::default();
         hasher.warm_up();
-        Self { database, hasher }
+        Self {
+            database,
+            hasher,
+            turns: turns::Turns::default(),
+        }
     }
 }
 

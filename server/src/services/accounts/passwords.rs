@@ -121,6 +121,7 @@ impl AccountService {
     ) -> Result<()> {
         let account_key = throttle::account_key(login_key);
         let client_key = throttle::client_key(client.ip.as_deref());
+        let _turn = self.turns.take(&account_key).await;
         let now = clock::now();
         let mut tx = self.database.begin_write().await?;
         let rows =

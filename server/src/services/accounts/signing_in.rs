@@ -15,7 +15,7 @@ impl AccountService {
         // Malformed input is answered like a wrong password, after the same work.
         let login_key = Login::parse(login)
             .map(|login| login.key())
-            .unwrap_or_else(|_| login.trim().to_lowercase());
+            .unwrap_or_else(|_| unparsable_login_key(login));
         let password = Password::candidate(password.to_owned())
             .map_err(|_| AccountError::InvalidCredentials)?;
         let user = users::find_by_login_key(self.database.pool(), &login_key).await?;
@@ -58,6 +58,13 @@ impl AccountService {
         let token = SessionToken(secret::random_token(SESSION_TOKEN_BYTES));
         let now = clock::now();
         let mut tx = self.database.begin_write().await?;
+        // The password may have changed (or the account been disabled) while it was being
+        // verified; a session must never outlive the change that should have ended it.
+        let current =
+            users::lock_live_password_hash(&mut tx, self.database.engine(), user.user_id).await?;
+        if current.as_deref() != Some(user.password_hash.as_str()) {
+            return Err(AccountError::InvalidCredentials);
+        }
         if let Some(previous) = replacing {
             sessions::delete_by_digest(&mut *tx, &secret::digest(previous)).await?;
         }
@@ -139,3 +146,16 @@ impl AccountService {
         Ok(())
     }
 }
+
+/// The throttle key of a login that cannot exist: bounded, so that a huge one is neither
+/// stored nor echoed whole.
+fn unparsable_login_key(login: &str) -> String {
+    login
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_LOGIN_KEY_CHARS)
+        .collect()
+}
+
+const MAX_LOGIN_KEY_CHARS: usize = 128;

@@ -35,7 +35,12 @@ pub fn wait_secs(rows: &[ThrottleRow], now: i64) -> i64 {
             } else {
                 client_penalty_secs(row.failures)
             };
-            (row.last_failure_at + penalty - now).max(0)
+            if penalty == 0 {
+                return 0;
+            }
+            // Times are whole seconds and the failure may have come at the very end of its
+            // second: the wait counts from the end of it, so it is never shorter than promised.
+            (row.last_failure_at + 1 + penalty - now).max(0)
         })
         .max()
         .unwrap_or(0)
@@ -78,13 +83,18 @@ mod tests {
     fn accounts_get_free_failures_then_doubling_waits_then_a_lockout() {
         let now = 1_000_000;
         assert_eq!(wait_secs(&[row("account:a", 4, now)], now), 0);
-        assert_eq!(wait_secs(&[row("account:a", 5, now)], now), 1);
-        assert_eq!(wait_secs(&[row("account:a", 7, now)], now), 4);
-        assert_eq!(wait_secs(&[row("account:a", 19, now)], now), 60);
-        assert_eq!(wait_secs(&[row("account:a", 20, now)], now), LOCKOUT_SECS);
+        assert_eq!(wait_secs(&[row("account:a", 5, now)], now), 2);
+        assert_eq!(wait_secs(&[row("account:a", 5, now - 1)], now), 1);
+        assert_eq!(wait_secs(&[row("account:a", 5, now - 2)], now), 0);
+        assert_eq!(wait_secs(&[row("account:a", 7, now)], now), 5);
+        assert_eq!(wait_secs(&[row("account:a", 19, now)], now), 61);
+        assert_eq!(
+            wait_secs(&[row("account:a", 20, now)], now),
+            LOCKOUT_SECS + 1
+        );
         assert_eq!(
             wait_secs(&[row("account:a", 20, now - 100)], now),
-            LOCKOUT_SECS - 100
+            LOCKOUT_SECS - 99
         );
     }
 
@@ -94,7 +104,7 @@ mod tests {
         assert_eq!(wait_secs(&[row("client:1.2.3.4", 99, now)], now), 0);
         assert_eq!(
             wait_secs(&[row("client:1.2.3.4", 100, now)], now),
-            LOCKOUT_SECS
+            LOCKOUT_SECS + 1
         );
     }
 
@@ -106,6 +116,6 @@ mod tests {
             0
         );
         let rows = [row("account:a", 6, now), row("client:x", 100, now)];
-        assert_eq!(wait_secs(&rows, now), LOCKOUT_SECS);
+        assert_eq!(wait_secs(&rows, now), LOCKOUT_SECS + 1);
     }
 }

@@ -15,7 +15,6 @@ use app::{
     request::ClientInfo,
     token::EnvName,
 };
-use http::StatusCode;
 use serde_json::{Map, Value};
 
 use super::{
@@ -101,6 +100,8 @@ pub const MAX_ENVIRONMENTS: i64 = 20;
 pub const MAX_FILES_PER_ENVIRONMENT: i64 = 200;
 pub const MAX_FILE_BYTES: usize = 256 * 1024;
 
+/// A platform call's failure; what each means to a client is decided by its kind
+/// ([`crate::services::error::Classify`]) where the platform API answers.
 #[derive(Debug, thiserror::Error)]
 pub enum PlatformError {
     #[error("There is no API method at this address.")]
@@ -118,67 +119,11 @@ pub enum PlatformError {
     #[error("{0}")]
     QuotaExceeded(String),
     #[error(transparent)]
+    Token(#[from] TokenError),
+    #[error(transparent)]
     Account(AccountError),
     #[error(transparent)]
     Storage(#[from] StorageError),
-}
-
-impl PlatformError {
-    /// The `result` number of the answer (0 is success).
-    pub fn result(&self) -> i64 {
-        match self {
-            Self::InvalidParameter(_) => 2,
-            Self::NotFound(_) => 3,
-            Self::AlreadyExists(_) => 4,
-            Self::Conflict(_) => 5,
-            Self::QuotaExceeded(_) => 6,
-            Self::UnknownMethod => 8,
-            Self::Account(AccountError::Throttled { .. }) => 12,
-            Self::Account(AccountError::WrongPassword | AccountError::InvalidCredentials) => 11,
-            Self::Storage(StorageError::Unavailable(_)) => 9,
-            Self::Account(_) | Self::Storage(_) => 1,
-            Self::Refused(refusal) => refusal.result(),
-        }
-    }
-
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::InvalidParameter(_) => "invalid_parameter",
-            Self::NotFound(_) => "not_found",
-            Self::AlreadyExists(_) => "already_exists",
-            Self::Conflict(_) => "conflict",
-            Self::QuotaExceeded(_) => "quota_exceeded",
-            Self::UnknownMethod => "unknown_method",
-            Self::Account(AccountError::Throttled { .. }) => "throttled",
-            Self::Account(AccountError::WrongPassword | AccountError::InvalidCredentials) => {
-                "wrong_password"
-            }
-            Self::Storage(StorageError::Unavailable(_)) => "database_unavailable",
-            Self::Account(_) | Self::Storage(_) => "internal",
-            Self::Refused(refusal) => refusal.code(),
-        }
-    }
-
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::InvalidParameter(_) => StatusCode::BAD_REQUEST,
-            Self::NotFound(_) | Self::UnknownMethod => StatusCode::NOT_FOUND,
-            Self::AlreadyExists(_) | Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::QuotaExceeded(_) => StatusCode::FORBIDDEN,
-            Self::Account(AccountError::Throttled { .. }) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Account(AccountError::WrongPassword | AccountError::InvalidCredentials) => {
-                StatusCode::FORBIDDEN
-            }
-            Self::Storage(StorageError::Unavailable(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Account(_) | Self::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            Self::Refused(refusal) => refusal.status(),
-        }
-    }
-
-    /// Internal failures are logged and answered without detail.
-    pub fn is_internal(&self) -> bool {
-        self.status() == StatusCode::INTERNAL_SERVER_ERROR
-    }
 }
 
 impl From<CheckError> for PlatformError {
@@ -186,18 +131,6 @@ impl From<CheckError> for PlatformError {
         match error {
             CheckError::Refused(refusal) => Self::Refused(refusal),
             CheckError::Storage(storage) => Self::Storage(storage),
-        }
-    }
-}
-
-impl From<TokenError> for PlatformError {
-    fn from(error: TokenError) -> Self {
-        match error {
-            TokenError::NotFound => Self::NotFound(error.to_string()),
-            TokenError::Invalid(message) => Self::InvalidParameter(message),
-            TokenError::Input(errors) => Self::InvalidParameter(errors.summary()),
-            TokenError::Account(account) => Self::Account(account),
-            TokenError::Storage(storage) => Self::Storage(storage),
         }
     }
 }
@@ -215,6 +148,10 @@ pub struct Params(BTreeMap<String, String>);
 impl Params {
     pub fn new(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
         Self(pairs.into_iter().collect())
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
     }
 
     pub fn optional(&self, name: &str) -> Option<&str> {
@@ -295,6 +232,16 @@ impl PlatformService {
             .authenticate(&presented, Some(&method.name), client)
             .await?;
         drop(presented);
+        if let Some(unknown) = params
+            .names()
+            .find(|name| !method.params.contains_key(*name))
+        {
+            return Err(PlatformError::InvalidParameter(format!(
+                "{} takes no parameter {unknown}: it takes {}.",
+                method.name,
+                describe_params(method)
+            )));
+        }
         let env = match &method.resource {
             Some(resource) => {
                 let env = params.env_name(resource)?;
@@ -355,6 +302,19 @@ impl PlatformService {
     pub async fn public_apps(&self) -> Result<Answer, PlatformError> {
         self.list_apps().await
     }
+}
+
+/// A method's parameters, for a message: `envName, path`, or "none".
+fn describe_params(method: &ApiMethod) -> String {
+    if method.params.is_empty() {
+        return "none".to_owned();
+    }
+    method
+        .params
+        .keys()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn answer(pairs: impl IntoIterator<Item = (&'static str, Value)>) -> Answer {

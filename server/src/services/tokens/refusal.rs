@@ -1,8 +1,8 @@
-//! Why a presented token was refused. Each reason has a stable code, a platform-API `result`
-//! number and an HTTP status, documented in the README and the OpenAPI document.
+//! Why a presented token was refused. Each reason has a stable code and a platform-API
+//! `result` number (its HTTP status is the HTTP layer's: `http::error::refusal_status`),
+//! documented in the README and the OpenAPI document.
 
 use app::token::TokenFormatError;
-use http::StatusCode;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -63,16 +63,6 @@ impl Refusal {
         }
     }
 
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::ConflictingCredentials => StatusCode::BAD_REQUEST,
-            Self::OwnerDisabled | Self::MethodNotAllowed(_) | Self::OutOfScope { .. } => {
-                StatusCode::FORBIDDEN
-            }
-            _ => StatusCode::UNAUTHORIZED,
-        }
-    }
-
     /// Every refusal, for documentation and tests.
     pub fn all() -> Vec<Self> {
         vec![
@@ -90,24 +80,5 @@ impl Refusal {
                 access: "write",
             },
         ]
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_refusal_is_documented_in_the_readme() {
-        let readme = include_str!("../../../../README.md");
-        for refusal in Refusal::all() {
-            let row = format!(
-                "| {} | `{}` | {} |",
-                refusal.result(),
-                refusal.code(),
-                refusal.status().as_u16()
-            );
-            assert!(readme.contains(&row), "README lacks {row}");
-        }
     }
 }
