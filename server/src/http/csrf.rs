@@ -63,8 +63,11 @@ enum Provenance {
 
 /// Either header saying "another site" is enough to refuse; either saying "this site" (and
 /// neither saying otherwise) is enough to accept.
+///
+/// `Origin: null` says nothing: browsers send it for a form posted from a page whose referrer
+/// policy is `no-referrer` (every page here), and then `Sec-Fetch-Site` decides.
 fn provenance(headers: &HeaderMap, this_origin: &str) -> Provenance {
-    let origin = header(headers, http::header::ORIGIN);
+    let origin = header(headers, http::header::ORIGIN).filter(|origin| *origin != "null");
     if origin.is_some_and(|origin| origin != this_origin) {
         return Provenance::CrossSite;
     }
@@ -138,7 +141,8 @@ mod tests {
             with("http://evil.example", "same-origin"),
             Provenance::CrossSite
         );
-        assert_eq!(with("null", "same-origin"), Provenance::CrossSite);
+        assert_eq!(with("null", "same-origin"), Provenance::SameOrigin);
+        assert_eq!(with("null", "cross-site"), Provenance::CrossSite);
         assert_eq!(with(HERE, "same-origin"), Provenance::SameOrigin);
         assert_eq!(with(HERE, "cross-site"), Provenance::CrossSite);
     }
@@ -149,7 +153,7 @@ mod tests {
         assert_eq!(of("http://127.0.0.1:3000"), Provenance::SameOrigin);
         assert_eq!(of("https://127.0.0.1:3000"), Provenance::CrossSite);
         assert_eq!(of("https://evil.example"), Provenance::CrossSite);
-        assert_eq!(of("null"), Provenance::CrossSite);
+        assert_eq!(of("null"), Provenance::Unknown);
         assert_eq!(provenance(&headers(&[]), HERE), Provenance::Unknown);
     }
 
