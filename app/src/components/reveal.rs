@@ -71,15 +71,8 @@ pub fn RevealDialog(issued: IssuedTokenView, on_close: Callback<()>) -> impl Int
 /// Offers `text` as a file download; false when the browser refused.
 fn save_file(name: &str, text: &str) -> bool {
     use leptos::wasm_bindgen::JsCast as _;
-    let parts = js_sys_array(text);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/plain");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return false;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return false;
-    };
+    let url =
+        gloo_file::ObjectUrl::from(gloo_file::Blob::new_with_options(text, Some("text/plain")));
     let Some(anchor) = document()
         .create_element("a")
         .ok()
@@ -90,18 +83,7 @@ fn save_file(name: &str, text: &str) -> bool {
     anchor.set_href(&url);
     anchor.set_download(name);
     anchor.click();
-    // Revoked a moment later: revoking at once can cancel the download.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(5),
-    );
+    // The URL is revoked when it is dropped, a moment later: at once can cancel the download.
+    set_timeout(move || drop(url), std::time::Duration::from_secs(5));
     true
-}
-
-fn js_sys_array(text: &str) -> leptos::wasm_bindgen::JsValue {
-    let array = web_sys::js_sys::Array::new();
-    array.push(&leptos::wasm_bindgen::JsValue::from_str(text));
-    array.into()
 }
