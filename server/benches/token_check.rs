@@ -97,7 +97,7 @@ async fn full_check(engine: &str, url: &str) {
         .await
         .unwrap();
     let (user_id, login) = services.accounts.find_user(&login).await.unwrap();
-    let owner = TokenOwner { user_id, login };
+    let owner = TokenOwner::by_operator(user_id, login);
     // Other users' tokens in the table, so the look-up is an index seek among many.
     for _ in 0..1000 {
         issue(&services, &owner, "marketplace").await;

@@ -273,7 +273,7 @@ async fn token(
         },
     };
     let (user_id, login) = services.accounts.find_user(&login).await?;
-    let owner = TokenOwner { user_id, login };
+    let owner = TokenOwner::by_operator(user_id, login);
     let settings = services
         .tokens
         .decide(&owner, TokenTarget::New, &input)

@@ -14,24 +14,28 @@ use crate::{
     clock,
     services::{
         Services,
-        accounts::{NewAccount, SessionUser},
+        accounts::{AdminProof, NewAccount, SessionUser},
         tokens::{TokenOwner, TokenTarget},
     },
 };
 
 impl Services {
-    async fn admin_session(&self, request: &RequestContext) -> Result<SessionUser, ServerError> {
+    async fn admin_session(
+        &self,
+        request: &RequestContext,
+    ) -> Result<(SessionUser, AdminProof), ServerError> {
         let session = self.session(request).await?;
-        session.require_admin().map_err(server_error)?;
-        Ok(session)
+        let proof = session.require_admin().map_err(server_error)?;
+        Ok((session, proof))
     }
 
-    async fn token_owner(&self, login: &str) -> Result<(TokenOwner, PersonSummary), ServerError> {
+    async fn token_owner(
+        &self,
+        proof: &AdminProof,
+        login: &str,
+    ) -> Result<(TokenOwner, PersonSummary), ServerError> {
         let (user_id, person) = self.accounts.person(login).await.map_err(server_error)?;
-        let owner = TokenOwner {
-            user_id,
-            login: person.login.clone(),
-        };
+        let owner = TokenOwner::for_admin(proof, user_id, person.login.clone());
         Ok((owner, person))
     }
 }
@@ -53,7 +57,7 @@ impl AdminBackend for Services {
         form: NewPersonForm,
         password: &str,
     ) -> Result<PersonSummary, ServerError> {
-        let session = self.admin_session(request).await?;
+        let (session, _) = self.admin_session(request).await?;
         let account = NewAccount {
             login: Login::parse(&form.login).map_err(|e| ServerError::Invalid(e.to_string()))?,
             display_name: form.display_name,
@@ -78,7 +82,7 @@ impl AdminBackend for Services {
         disabled: bool,
         password: &str,
     ) -> Result<PersonSummary, ServerError> {
-        let session = self.admin_session(request).await?;
+        let (session, _) = self.admin_session(request).await?;
         let (user_id, person) = self.accounts.person(login).await.map_err(server_error)?;
         if disabled && user_id == session.user_id {
             return Err(ServerError::Invalid(
@@ -104,8 +108,8 @@ impl AdminBackend for Services {
         request: &RequestContext,
         login: &str,
     ) -> Result<PersonPage, ServerError> {
-        self.admin_session(request).await?;
-        let (owner, person) = self.token_owner(login).await?;
+        let (_, proof) = self.admin_session(request).await?;
+        let (owner, person) = self.token_owner(&proof, login).await?;
         let tokens = self.tokens.list(&owner, true).await.map_err(server_error)?;
         Ok(PersonPage {
             person,
@@ -123,8 +127,8 @@ impl AdminBackend for Services {
         input: TokenInput,
         password: &str,
     ) -> Result<IssuedTokenView, ServerError> {
-        let session = self.admin_session(request).await?;
-        let (owner, _) = self.token_owner(login).await?;
+        let (session, proof) = self.admin_session(request).await?;
+        let (owner, _) = self.token_owner(&proof, login).await?;
         let settings = self
             .tokens
             .decide(&owner, TokenTarget::New, &input)
@@ -145,8 +149,8 @@ impl AdminBackend for Services {
         ids: Vec<i64>,
         password: &str,
     ) -> Result<usize, ServerError> {
-        let session = self.admin_session(request).await?;
-        let (owner, _) = self.token_owner(login).await?;
+        let (session, proof) = self.admin_session(request).await?;
+        let (owner, _) = self.token_owner(&proof, login).await?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
             .remove(&owner, &ids, &confirmed, &request.client)
@@ -168,7 +172,7 @@ impl AdminBackend for Services {
         policy: TokenPolicy,
         password: &str,
     ) -> Result<TokenPolicy, ServerError> {
-        let session = self.admin_session(request).await?;
+        let (session, _) = self.admin_session(request).await?;
         let confirmed = self.confirm(&session, password, request).await?;
         self.tokens
             .set_policy(policy, &confirmed, &request.client)

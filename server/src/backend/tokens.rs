@@ -58,10 +58,7 @@ impl Services {
 }
 
 fn owner(session: &SessionUser) -> TokenOwner {
-    TokenOwner {
-        user_id: session.user_id,
-        login: session.user.login.clone(),
-    }
+    TokenOwner::of_session(session)
 }
 
 pub(super) fn issued(issued: IssuedToken) -> IssuedTokenView {

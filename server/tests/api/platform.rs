@@ -142,10 +142,7 @@ async fn every_method_on_every_transport(app: &TestApp) {
     app.create_user("bob", "bob's long password", Role::User)
         .await;
     let alice = app.user_id("alice").await;
-    let owner = TokenOwner {
-        user_id: alice,
-        login: "alice".into(),
-    };
+    let owner = TokenOwner::by_operator(alice, "alice".into());
     let catalog = app.services.tokens.catalog().clone();
     let methods = catalog.methods();
 

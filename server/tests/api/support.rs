@@ -247,7 +247,7 @@ impl TestApp {
             .find_user(&Login::parse(login).unwrap())
             .await
             .expect("the token's owner exists");
-        let owner = TokenOwner { user_id, login };
+        let owner = TokenOwner::by_operator(user_id, login);
         let settings = self
             .services
             .tokens

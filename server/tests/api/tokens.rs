@@ -396,10 +396,7 @@ async fn a_token_introspects_rotates_and_revokes_itself(app: &TestApp) {
 async fn regenerating_twice_concurrently_leaves_one_working_value(app: &TestApp) {
     let (_, alice_id) = alice(app).await;
     let (old, id) = app.token_for("alice", spec("extended_access")).await;
-    let owner = TokenOwner {
-        user_id: alice_id,
-        login: "alice".into(),
-    };
+    let owner = TokenOwner::by_operator(alice_id, "alice".into());
     let (confirmed, client) = (Confirmed::by_operator(), ClientInfo::default());
     let regenerate = || {
         app.services

@@ -22,6 +22,7 @@ use super::{
 use crate::{
     services::{
         Services,
+        accounts::AdminProof,
         tokens::{TokenOwner, TokenTarget},
     },
     state::AppState,
@@ -48,18 +49,23 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/policy", get(policy).put(set_policy))
 }
 
-async fn admin(services: &Services, parts: &Parts, method: &str) -> Result<Caller, ApiError> {
+async fn admin(
+    services: &Services,
+    parts: &Parts,
+    method: &str,
+) -> Result<(Caller, AdminProof), ApiError> {
     let caller = caller(services, parts, method).await?;
-    caller.require_admin()?;
-    Ok(caller)
+    let proof = caller.require_admin()?;
+    Ok((caller, proof))
 }
 
-async fn owner(services: &Services, login: &str) -> Result<TokenOwner, ApiError> {
+async fn owner(
+    services: &Services,
+    proof: &AdminProof,
+    login: &str,
+) -> Result<TokenOwner, ApiError> {
     let (user_id, person) = services.accounts.person(login).await?;
-    Ok(TokenOwner {
-        user_id,
-        login: person.login,
-    })
+    Ok(TokenOwner::for_admin(proof, user_id, person.login))
 }
 
 #[derive(Deserialize)]
@@ -91,8 +97,8 @@ async fn tokens_of(
     Path(login): Path<String>,
     parts: Parts,
 ) -> Result<Response, ApiError> {
-    admin(&services, &parts, LIST).await?;
-    let owner = owner(&services, &login).await?;
+    let (_, proof) = admin(&services, &parts, LIST).await?;
+    let owner = owner(&services, &proof, &login).await?;
     let tokens = services.tokens.list(&owner, true).await?;
     Ok(Json(json!({ "tokens": tokens })).into_response())
 }
@@ -103,8 +109,8 @@ async fn create_for(
     parts: Parts,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = admin(&services, &parts, CREATE).await?;
-    let owner = owner(&services, &login).await?;
+    let (caller, proof) = admin(&services, &parts, CREATE).await?;
+    let owner = owner(&services, &proof, &login).await?;
     let body = parse_body(&bytes)?;
     let settings = decided(&services, &owner, TokenTarget::New, &body).await?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
@@ -122,8 +128,8 @@ async fn remove_of(
     parts: Parts,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = admin(&services, &parts, DELETE).await?;
-    let owner = owner(&services, &login).await?;
+    let (caller, proof) = admin(&services, &parts, DELETE).await?;
+    let owner = owner(&services, &proof, &login).await?;
     let body = parse_body(&bytes)?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;
     let client = RequestContext::from_parts(&parts).client;
@@ -144,7 +150,7 @@ async fn set_policy(
     parts: Parts,
     bytes: Bytes,
 ) -> Result<Response, ApiError> {
-    let caller = admin(&services, &parts, CREATE).await?;
+    let (caller, _) = admin(&services, &parts, CREATE).await?;
     let body = parse_body(&bytes)?;
     let policy: TokenPolicy = fields(body.rest.clone())?;
     let confirmed = confirm(&services, &caller, &body, &parts).await?;

@@ -1,7 +1,7 @@
 //! Who calls the REST API: a browser session, or an access token allowed the catalog method
 //! that matches the route (`users.authentication.GetTokens` to list, and so on).
 
-use app::{account::Role, catalog::MethodName, request::RequestContext};
+use app::{catalog::MethodName, request::RequestContext};
 use http::request::Parts;
 
 use super::ApiError;
@@ -9,7 +9,7 @@ use crate::{
     http::{credentials::presented_token, session::signed_in_session},
     services::{
         Services,
-        accounts::{AccountError, SessionUser},
+        accounts::{AdminProof, SessionUser},
         tokens::{Refusal, TokenGrant, TokenOwner},
     },
 };
@@ -28,27 +28,18 @@ impl Caller {
     }
 
     /// Admin routes: the session's or the token owner's role, as of this request.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
+    pub fn require_admin(&self) -> Result<AdminProof, ApiError> {
         let role = match self {
             Self::Session(session) => session.user.role,
             Self::Token(grant) => grant.role,
         };
-        match role {
-            Role::Admin => Ok(()),
-            Role::User => Err(ApiError::Account(AccountError::NotAdmin)),
-        }
+        Ok(AdminProof::of_role(role)?)
     }
 
     pub fn owner(&self) -> TokenOwner {
         match self {
-            Self::Session(session) => TokenOwner {
-                user_id: session.user_id,
-                login: session.user.login.clone(),
-            },
-            Self::Token(grant) => TokenOwner {
-                user_id: grant.user_id,
-                login: grant.login.clone(),
-            },
+            Self::Session(session) => TokenOwner::of_session(session),
+            Self::Token(grant) => TokenOwner::of_grant(grant),
         }
     }
 }

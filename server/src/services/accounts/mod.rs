@@ -95,14 +95,28 @@ pub struct SessionUser {
     pub user: UserView,
 }
 
-impl SessionUser {
-    /// Admin rights, read with the session on every request: a demoted admin loses them at
-    /// their next request.
-    pub fn require_admin(&self) -> Result<()> {
-        match self.user.role {
-            Role::Admin => Ok(()),
+/// Proof that the acting user was an admin when this request was checked. Services that act
+/// on another user's tokens take one (through [`TokenOwner::for_admin`]), so a handler that
+/// forgets the check does not compile. Made only by [`AdminProof::of_role`].
+///
+/// [`TokenOwner::for_admin`]: crate::services::tokens::TokenOwner::for_admin
+#[derive(Debug)]
+pub struct AdminProof(());
+
+impl AdminProof {
+    /// The one admin check: the role as read with the session or token on this request (a
+    /// demoted admin loses the rights at their next request).
+    pub fn of_role(role: Role) -> Result<Self> {
+        match role {
+            Role::Admin => Ok(Self(())),
             Role::User => Err(AccountError::NotAdmin),
         }
+    }
+}
+
+impl SessionUser {
+    pub fn require_admin(&self) -> Result<AdminProof> {
+        AdminProof::of_role(self.user.role)
     }
 
     pub fn actor(&self) -> Actor {

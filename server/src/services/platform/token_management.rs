@@ -11,10 +11,7 @@ use crate::services::{
 };
 
 fn owner(call: &Call<'_>) -> TokenOwner {
-    TokenOwner {
-        user_id: call.grant.user_id,
-        login: call.grant.login.clone(),
-    }
+    TokenOwner::of_grant(call.grant)
 }
 
 fn token_id(raw: &str) -> Result<i64, PlatformError> {

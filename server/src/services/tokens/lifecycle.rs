@@ -12,7 +12,7 @@ use crate::{
     auth::secret,
     clock,
     services::{
-        accounts::Confirmed,
+        accounts::{AdminProof, Confirmed, SessionUser},
         audit::{self, Action, Actor, Event},
     },
     storage::{
@@ -21,11 +21,58 @@ use crate::{
     },
 };
 
-/// The user whose tokens a call reads or changes.
+/// The user whose tokens a call reads or changes: the caller themself, or anyone for an admin
+/// (with the proof of the check) or the operator at the command line. It cannot be written
+/// down for somebody else without one of those:
+///
+/// ```compile_fail
+/// let anyone = server::services::tokens::TokenOwner { user_id: 1, login: "root".into() };
+/// ```
+///
+/// ```compile_fail
+/// # use server::services::tokens::TokenOwner;
+/// let forgot_the_check = TokenOwner::for_admin(1, "root".into());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenOwner {
-    pub user_id: i64,
-    pub login: String,
+    user_id: i64,
+    login: String,
+}
+
+impl TokenOwner {
+    /// The signed-in user's own tokens.
+    pub fn of_session(session: &SessionUser) -> Self {
+        Self {
+            user_id: session.user_id,
+            login: session.user.login.clone(),
+        }
+    }
+
+    /// The tokens of the presented token's owner.
+    pub fn of_grant(grant: &TokenGrant) -> Self {
+        Self {
+            user_id: grant.user_id,
+            login: grant.login.clone(),
+        }
+    }
+
+    /// Anyone's tokens, for an admin.
+    pub fn for_admin(_proof: &AdminProof, user_id: i64, login: String) -> Self {
+        Self { user_id, login }
+    }
+
+    /// Anyone's tokens, for the operator at the command line (who holds the database anyway).
+    pub fn by_operator(user_id: i64, login: String) -> Self {
+        Self { user_id, login }
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn login(&self) -> &str {
+        &self.login
+    }
 }
 
 /// The columns of a token's settings, owned.
@@ -100,7 +147,7 @@ impl Columns {
 impl TokenService {
     pub async fn list(&self, owner: &TokenOwner, include_removed: bool) -> Result<Vec<TokenView>> {
         let rows =
-            tokens::list_for_user(self.database.pool(), owner.user_id, include_removed).await?;
+            tokens::list_for_user(self.database.pool(), owner.user_id(), include_removed).await?;
         let now = clock::now();
         Ok(rows.iter().map(|row| self.view(row, now)).collect())
     }
@@ -232,7 +279,7 @@ impl TokenService {
         let actor = confirmed.actor();
         let mut tx = self.database.begin_write().await?;
         for &token_id in &ids {
-            let row = tokens::find(&mut *tx, owner.user_id, token_id)
+            let row = tokens::find(&mut *tx, owner.user_id(), token_id)
                 .await?
                 .filter(|row| row.removed_at.is_none())
                 .ok_or(TokenError::NotFound)?;
@@ -259,7 +306,7 @@ impl TokenService {
         grant: &TokenGrant,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
-        let owner = grant_owner(grant);
+        let owner = TokenOwner::of_grant(grant);
         let actor = grant_actor(grant);
         self.replace_value(&owner, grant.token_id, &actor, Action::TokenRotated, client)
             .await
@@ -267,7 +314,7 @@ impl TokenService {
 
     /// A token removing itself.
     pub async fn revoke_self(&self, grant: &TokenGrant, client: &ClientInfo) -> Result<()> {
-        let owner = grant_owner(grant);
+        let owner = TokenOwner::of_grant(grant);
         let actor = grant_actor(grant);
         let row = self.live_row(&owner, grant.token_id).await?;
         let mut tx = self.database.begin_write().await?;
@@ -290,7 +337,7 @@ impl TokenService {
     }
 
     async fn live_row(&self, owner: &TokenOwner, token_id: i64) -> Result<TokenRow> {
-        tokens::find(self.database.pool(), owner.user_id, token_id)
+        tokens::find(self.database.pool(), owner.user_id(), token_id)
             .await?
             .filter(|row| row.removed_at.is_none())
             .ok_or(TokenError::NotFound)
@@ -311,7 +358,7 @@ impl TokenService {
         let token_id = tokens::insert(
             &mut *tx,
             NewToken {
-                user_id: owner.user_id,
+                user_id: owner.user_id(),
                 digest: &digest,
                 hint: secret.hint(),
                 settings: columns.settings(),
@@ -381,13 +428,6 @@ impl TokenService {
     }
 }
 
-fn grant_owner(grant: &TokenGrant) -> TokenOwner {
-    TokenOwner {
-        user_id: grant.user_id,
-        login: grant.login.clone(),
-    }
-}
-
 fn grant_actor(grant: &TokenGrant) -> Actor {
     Actor::User {
         user_id: grant.user_id,
@@ -416,7 +456,7 @@ async fn record(
         Event {
             action,
             actor: Some(actor),
-            subject_login: Some(&owner.login),
+            subject_login: Some(owner.login()),
             client,
             detail: Some(&detail),
         },
