@@ -15,7 +15,7 @@ use crate::{
 pub async fn load_people(query: PeopleQuery) -> Result<PeoplePage, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(async { backend()?.people(&RequestContext::current(), query).await }.await)
+    backend()?.people(&RequestContext::current(), query).await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_create_person", input = Json)]
@@ -25,14 +25,9 @@ pub async fn create_person(
 ) -> Result<PersonSummary, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .create_person(&RequestContext::current(), form, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .create_person(&RequestContext::current(), form, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_set_person_disabled", input = Json)]
@@ -43,28 +38,18 @@ pub async fn set_person_disabled(
 ) -> Result<PersonSummary, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .set_person_disabled(&RequestContext::current(), &login, disabled, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .set_person_disabled(&RequestContext::current(), &login, disabled, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_person", input = Json)]
 pub async fn load_person(login: String) -> Result<PersonPage, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .person_page(&RequestContext::current(), &login)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .person_page(&RequestContext::current(), &login)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_create_token", input = Json)]
@@ -75,14 +60,9 @@ pub async fn create_token_for(
 ) -> Result<IssuedTokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .create_token_for(&RequestContext::current(), &login, input, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .create_token_for(&RequestContext::current(), &login, input, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_remove_tokens", input = Json)]
@@ -93,33 +73,23 @@ pub async fn remove_tokens_of(
 ) -> Result<usize, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .remove_tokens_of(&RequestContext::current(), &login, ids, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .remove_tokens_of(&RequestContext::current(), &login, ids, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_policy", input = Json)]
 pub async fn load_policy() -> Result<PolicyPage, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(async { backend()?.policy_page(&RequestContext::current()).await }.await)
+    backend()?.policy_page(&RequestContext::current()).await
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_set_policy", input = Json)]
 pub async fn set_policy(policy: TokenPolicy, password: String) -> Result<TokenPolicy, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .set_policy(&RequestContext::current(), policy, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .set_policy(&RequestContext::current(), policy, &password)
+        .await
 }

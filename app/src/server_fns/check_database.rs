@@ -7,5 +7,5 @@ use crate::{error::ServerError, status::DatabaseReport};
 pub async fn check_database() -> Result<DatabaseReport, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(async { backend()?.database_report(&RequestContext::current()).await }.await)
+    backend()?.database_report(&RequestContext::current()).await
 }

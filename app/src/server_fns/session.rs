@@ -7,7 +7,7 @@ use crate::{account::UserView, error::ServerError};
 pub async fn current_user() -> Result<Option<UserView>, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(async { backend()?.current_user(&RequestContext::current()).await }.await)
+    backend()?.current_user(&RequestContext::current()).await
 }
 
 /// Signs in and sets the session cookie (the hydrated login form's path; `POST /login`
@@ -16,19 +16,14 @@ pub async fn current_user() -> Result<Option<UserView>, ServerError> {
 pub async fn sign_in(login: String, password: String) -> Result<UserView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            let started = backend()?
-                .sign_in(&RequestContext::current(), &login, &password)
-                .await?;
-            let cookie = http::HeaderValue::from_str(&started.set_cookie)
-                .map_err(|_| ServerError::Internal)?;
-            expect_context::<leptos_axum::ResponseOptions>()
-                .insert_header(http::header::SET_COOKIE, cookie);
-            Ok(started.user)
-        }
-        .await,
-    )
+    let started = backend()?
+        .sign_in(&RequestContext::current(), &login, &password)
+        .await?;
+    let cookie =
+        http::HeaderValue::from_str(&started.set_cookie).map_err(|_| ServerError::Internal)?;
+    expect_context::<leptos_axum::ResponseOptions>()
+        .insert_header(http::header::SET_COOKIE, cookie);
+    Ok(started.user)
 }
 
 /// Changes the signed-in user's password after checking the current one. The one server
@@ -41,17 +36,12 @@ pub async fn change_password(
 ) -> Result<(), ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .change_password(
-                    &RequestContext::current(),
-                    &current_password,
-                    &new_password,
-                    &confirm_password,
-                )
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .change_password(
+            &RequestContext::current(),
+            &current_password,
+            &new_password,
+            &confirm_password,
+        )
+        .await
 }

@@ -12,7 +12,7 @@ use crate::{
 pub async fn load_token_page() -> Result<TokenPage, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(async { backend()?.token_page(&RequestContext::current()).await }.await)
+    backend()?.token_page(&RequestContext::current()).await
 }
 
 #[server(prefix = "/_fn", endpoint = "generate_token", input = Json)]
@@ -22,14 +22,9 @@ pub async fn generate_token(
 ) -> Result<IssuedTokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .generate_token(&RequestContext::current(), input, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .generate_token(&RequestContext::current(), input, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "edit_token", input = Json)]
@@ -40,28 +35,18 @@ pub async fn edit_token(
 ) -> Result<TokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .edit_token(&RequestContext::current(), id, input, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .edit_token(&RequestContext::current(), id, input, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "regenerate_token", input = Json)]
 pub async fn regenerate_token(id: i64, password: String) -> Result<IssuedTokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .regenerate_token(&RequestContext::current(), id, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .regenerate_token(&RequestContext::current(), id, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "copy_token", input = Json)]
@@ -72,26 +57,16 @@ pub async fn copy_token(
 ) -> Result<IssuedTokenView, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .copy_token(&RequestContext::current(), id, input, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .copy_token(&RequestContext::current(), id, input, &password)
+        .await
 }
 
 #[server(prefix = "/_fn", endpoint = "remove_tokens", input = Json)]
 pub async fn remove_tokens(ids: Vec<i64>, password: String) -> Result<usize, ServerError> {
     use crate::{backend::backend, request::RequestContext};
 
-    super::with_status(
-        async {
-            backend()?
-                .remove_tokens(&RequestContext::current(), ids, &password)
-                .await
-        }
-        .await,
-    )
+    backend()?
+        .remove_tokens(&RequestContext::current(), ids, &password)
+        .await
 }
