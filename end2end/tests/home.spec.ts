@@ -44,6 +44,8 @@ test('the database check tells nobody signed out which engine and version run', 
   const result = page.getByRole('status');
   await expect(result).toContainText('Sign in to continue.');
   await expect(result).not.toContainText('SQLite');
+  await result.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login\?next=\/$/);
 });
 
 test('an unknown address shows a 404 page', async ({ page }) => {

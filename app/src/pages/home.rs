@@ -4,7 +4,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::{server_fns::check_database::CheckDatabase, status::DatabaseReport};
+use crate::{
+    error::ServerError, server_fns::check_database::CheckDatabase, status::DatabaseReport,
+};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -39,6 +41,12 @@ pub fn HomePage() -> impl IntoView {
                     {move || match check.value().get() {
                         None => ().into_any(),
                         Some(Ok(report)) => view! { <ReportView report /> }.into_any(),
+                        Some(Err(ServerError::Unauthenticated)) => view! {
+                            <p class="alert alert--error">
+                                "Sign in to continue. " <a href="/login?next=/">"Sign in"</a>
+                            </p>
+                        }
+                        .into_any(),
                         Some(Err(error)) => {
                             view! { <p class="alert alert--error">{error.to_string()}</p> }
                                 .into_any()
