@@ -230,28 +230,32 @@ fn a_broken_catalog_stops_the_start_naming_the_entry() {
     let dir = tempfile::tempdir().unwrap();
     let catalog = dir.path().join("api.toml");
     let shipped = include_str!("../../../catalog/api.toml");
-    std::fs::write(
-        &catalog,
-        shipped.replace(
-            "route = \"/1.0/environment/control/rest/stopenv\"",
-            "route = \"/1.0/environment/control/rest/halt\"",
-        ),
-    )
-    .unwrap();
     let site = site_dir();
     let url = format!("sqlite://{}/t.db", dir.path().display());
-    let output = tessera(
-        &["serve", "--addr", "127.0.0.1:0", "--catalog"]
-            .into_iter()
-            .chain([
+    let serve_with = |text: &str| {
+        std::fs::write(&catalog, text).unwrap();
+        tessera(
+            &[
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--catalog",
                 catalog.to_str().unwrap(),
                 "--site-root",
                 site.path().to_str().unwrap(),
-            ])
-            .collect::<Vec<_>>(),
-        &[("DATABASE_URL", &url)],
+            ],
+            &[("DATABASE_URL", &url)],
+        )
+    };
+
+    let moved = shipped.replace(
+        "route = \"/1.0/environment/control/rest/stopenv\"",
+        "route = \"/1.0/environment/control/rest/halt\"",
     );
-    assert_clear_failure(&output, "API catalog entry “environment.control.StopEnv”");
+    assert_clear_failure(
+        &serve_with(&moved),
+        "API catalog entry “environment.control.StopEnv”",
+    );
 
     // A write method without the environment it acts on: scopes could not be checked.
     let stop_env = shipped
@@ -264,24 +268,7 @@ fn a_broken_catalog_stops_the_start_naming_the_entry() {
         shipped[stop_env..entry_end].replacen("resource = \"envName\"\n", "", 1),
         &shipped[entry_end..]
     );
-    std::fs::write(&catalog, without_resource).unwrap();
-    let output = tessera(
-        &["serve", "--addr", "127.0.0.1:0", "--catalog"]
-            .into_iter()
-            .chain([
-                catalog.to_str().unwrap(),
-                "--site-root",
-                site.path().to_str().unwrap(),
-            ])
-            .collect::<Vec<_>>(),
-        &[("DATABASE_URL", &url)],
-    );
-    assert_clear_failure(&output, "acts on an environment");
+    assert_clear_failure(&serve_with(&without_resource), "acts on an environment");
 
-    std::fs::write(&catalog, "methods = [").unwrap();
-    let output = tessera(
-        &["serve", "--catalog", catalog.to_str().unwrap()],
-        &[("DATABASE_URL", &url)],
-    );
-    assert_clear_failure(&output, "is not valid TOML");
+    assert_clear_failure(&serve_with("methods = ["), "is not valid TOML");
 }
