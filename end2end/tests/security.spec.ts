@@ -35,6 +35,7 @@ test('every page hydrates under its Content-Security-Policy without a violation'
     await page.goto(path);
     await waitForHydration(page);
   }
+  await expect(page.locator('.tokens')).toHaveAttribute('data-hydrated', 'true');
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByRole('dialog', { name: 'Generate access token' })).toBeVisible();
   expect(violations).toEqual([]);

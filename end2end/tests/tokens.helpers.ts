@@ -11,6 +11,8 @@ export async function openTokens(page: Page, user: User): Promise<void> {
   await submitLogin(page, user.login, user.password);
   await expect(page).toHaveURL(/\/settings\/tokens$/);
   await waitForHydration(page);
+  // The list hydrates inside a Suspense, a moment after the page says it has.
+  await expect(page.locator('.tokens')).toHaveAttribute('data-hydrated', 'true');
 }
 
 /** A token made with the real CLI. */

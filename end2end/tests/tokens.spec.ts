@@ -159,6 +159,7 @@ test('Refresh shows what another tab changed, and drops a selection that is gone
   const other = await context.newPage();
   await other.goto('/settings/tokens');
   await waitForHydration(other);
+  await expect(other.locator('.tokens')).toHaveAttribute('data-hydrated', 'true');
   await other.getByRole('button', { name: 'Generate', exact: true }).click();
   const dialog = other.getByRole('dialog', { name: 'Generate access token' });
   await dialog.getByLabel('Description', { exact: true }).fill('Made in the other tab');

@@ -130,8 +130,12 @@ fn TokenManager(page: TokenPage) -> impl IntoView {
             state.form.set(Some(make(token)));
         }
     };
+    // Effects run in the browser once this part has hydrated: its buttons answer from then
+    // on (the page as a whole may say so a moment earlier). Browser tests wait for it.
+    let hydrated = RwSignal::new(false);
+    Effect::new(move |_| hydrated.set(true));
     view! {
-        <div class="tokens">
+        <div class="tokens" data-hydrated=move || hydrated.get().then_some("true")>
             <div class="toolbar" role="toolbar" aria-label="Access tokens" aria-controls="token-list">
                 <button
                     type="button"
