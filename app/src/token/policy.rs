@@ -69,6 +69,14 @@ impl TokenPolicy {
         Some(ExpiryDate::of_unix(now + max - 86_400))
     }
 
+    /// The last date a token made at `now` may be valid through: the policy's latest date,
+    /// within the longest lifetime any token may have.
+    pub fn latest_allowed_date(&self, now: i64) -> ExpiryDate {
+        let absolute = super::latest_date(now);
+        self.latest_date(now)
+            .map_or(absolute, |latest| latest.min(absolute))
+    }
+
     /// Checks an expiry chosen at `now`.
     pub fn check_expiry(&self, expiry: &ExpirySpec, now: i64) -> Result<(), PolicyViolation> {
         let max = self.max_lifetime();

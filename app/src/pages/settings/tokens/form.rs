@@ -15,7 +15,7 @@ use crate::{
     components::modal::Modal,
     token::{
         ApiInput, Basis, ExpirationModel, ExpiryDate, ExpiryInput, ExpirySpec, TokenInput,
-        TokenInputErrors, TokenRules, TokenView, latest_date,
+        TokenInputErrors, TokenRules, TokenView,
     },
 };
 
@@ -198,9 +198,7 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                     value=expires
                     today=Signal::derive(today)
                     latest=Signal::derive(move || {
-                        let now = state.now.get();
-                        let absolute = latest_date(now);
-                        Some(state.policy.get_value().latest_date(now).map_or(absolute, |p| p.min(absolute)))
+                        Some(state.policy.get_value().latest_allowed_date(state.now.get()))
                     })
                     never_allowed=state.policy.with_value(|p| p.check_expiry(&ExpirySpec::Never, 0).is_ok())
                     error=Signal::derive(move || errors.with(|e| e.expiry.clone()))
