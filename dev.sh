@@ -77,7 +77,7 @@ run_tests() {
     lint
     log "unit and integration tests (SQLite and PostgreSQL)"
     ensure_test_postgres
-    cargo test --release --locked -p app -p server
+    cargo test --release --locked -p domain -p tessera-core -p app -p server
     log "browser tests (Playwright, Chromium)"
     (cd end2end && TESSERA_BIN="$BIN" TESSERA_SITE_ROOT="$SITE_ROOT" npx playwright test)
     log "all tests passed"
@@ -86,10 +86,25 @@ run_tests() {
 lint() {
     ensure_toolchain
     cargo fmt --all --check
+    cargo clippy --locked -p domain --all-targets -- -D warnings
+    cargo clippy --locked -p tessera-core --all-targets -- -D warnings
     cargo clippy --locked -p server --all-targets -- -D warnings
     cargo clippy --locked -p app --all-targets --features ssr -- -D warnings
     cargo clippy --locked -p app --all-targets --features hydrate -- -D warnings
     cargo clippy --locked -p frontend --target "$WASM_TARGET" -- -D warnings
+    wasm_tree_is_browser_only
+}
+
+# The design's rule: nothing server-only compiles into the WASM bundle.
+wasm_tree_is_browser_only() {
+    local found
+    found=$(cargo tree --locked -p frontend --target "$WASM_TARGET" -e normal --prefix none |
+        grep -E '^(sqlx|argon2|axum|tokio|hyper|tessera-core) ' | sort -u || true)
+    if [ -n "$found" ]; then
+        echo "error: server-only crates in the WASM bundle's dependency tree:" >&2
+        echo "$found" >&2
+        return 1
+    fi
 }
 
 case "${1:-}" in

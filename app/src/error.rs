@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 pub enum ServerError {
     #[error("Sign in to continue.")]
     Unauthenticated,
-    #[error("Wrong login or password.")]
+    #[error("{}", crate::account::INVALID_CREDENTIALS)]
     InvalidCredentials,
-    #[error("Wrong password.")]
+    #[error("{}", crate::account::WRONG_PASSWORD)]
     WrongPassword,
-    #[error("Too many failed attempts. Try again in {retry_after_secs} seconds.")]
+    #[error("{}", crate::account::throttled_message(*retry_after_secs))]
     Throttled { retry_after_secs: i64 },
     /// Input that cannot be accepted; the message says why.
     #[error("{0}")]
@@ -24,7 +24,7 @@ pub enum ServerError {
     InvalidFields(crate::token::TokenInputErrors),
     #[error("There is no such token: it may have been removed in another tab. Refresh the list.")]
     NotFound,
-    #[error("Only administrators can do this.")]
+    #[error("{}", crate::account::ADMINS_ONLY)]
     Forbidden,
     #[error("There is no user with the login {0}.")]
     UnknownUser(String),

@@ -5,11 +5,6 @@
 
 #![recursion_limit = "256"]
 
-pub mod account;
-#[cfg(feature = "ssr")]
-pub mod backend;
-pub mod calendar;
-pub mod catalog;
 pub mod components;
 pub mod error;
 pub mod navigation;
@@ -19,7 +14,6 @@ pub mod request;
 pub mod security;
 pub mod server_fns;
 pub mod shell;
-pub mod status;
-pub mod token;
 
+pub use domain::{account, calendar, catalog, status, token};
 pub use shell::{App, shell};

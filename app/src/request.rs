@@ -1,16 +1,17 @@
 //! What the server knows about the request behind a server function or handler: the
-//! session cookie, the client's address and user agent, and whether it came over HTTPS.
+//! session cookie (read and written), the client's address and user agent, and whether it came
+//! over HTTPS.
 
 use http::{HeaderMap, request::Parts};
+use tessera_core::services::{
+    Services,
+    accounts::{AccountError, SESSION_ABSOLUTE_SECS, SessionUser},
+};
 
 pub const SESSION_COOKIE: &str = "tessera_session";
 const MAX_USER_AGENT_CHARS: usize = 256;
 
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ClientInfo {
-    pub ip: Option<String>,
-    pub user_agent: Option<String>,
-}
+pub use domain::client::ClientInfo;
 
 #[derive(Clone, Default)]
 pub struct RequestContext {
@@ -46,7 +47,7 @@ impl RequestContext {
             || header(&parts.headers, "x-forwarded-proto")
                 .is_some_and(|p| p.eq_ignore_ascii_case("https"));
         Self {
-            session_token: session_cookie(&parts.headers),
+            session_token: session_cookie_value(&parts.headers),
             client: ClientInfo { ip, user_agent },
             https,
         }
@@ -60,11 +61,34 @@ impl RequestContext {
     }
 }
 
+pub fn session_cookie(token: &str, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_ABSOLUTE_SECS}{secure}"
+    )
+}
+
+pub fn cleared_session_cookie(secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
+}
+
+/// The user signed in with the request's session cookie, if any.
+pub async fn signed_in_session(
+    services: &Services,
+    request: &RequestContext,
+) -> Result<Option<SessionUser>, AccountError> {
+    match request.session_token.as_deref() {
+        Some(token) => services.accounts.session_user(token).await,
+        None => Ok(None),
+    }
+}
+
 fn header(headers: &HeaderMap, name: impl http::header::AsHeaderName) -> Option<&str> {
     headers.get(name).and_then(|value| value.to_str().ok())
 }
 
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
+fn session_cookie_value(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(http::header::COOKIE)
         .iter()
@@ -92,5 +116,17 @@ mod tests {
         assert_eq!(context.session_token.as_deref(), Some("abc123"));
         assert!(context.https);
         assert!(!format!("{context:?}").contains("abc123"));
+    }
+
+    #[test]
+    fn cookie_is_http_only_lax_and_secure_over_https() {
+        let cookie = session_cookie("abc", true);
+        assert!(cookie.starts_with("tessera_session=abc;"));
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.ends_with("; Secure")
+        );
+        assert!(!session_cookie("abc", false).contains("Secure"));
     }
 }

@@ -1,7 +1,7 @@
-//! The admin pages' server functions (People, a person's tokens, Policies). The backend
-//! answers 403 unless the session's user is an admin; changes carry the admin's password.
-//! Every endpoint's name starts with `admin_`: the test that walks them as a non-admin finds
-//! them by that prefix.
+//! The admin pages' server functions (People, a person's tokens, Policies). Each answers 403
+//! unless the session's user is an admin; changes carry the admin's own password, and the
+//! services record the admin as actor, the person as subject. Every endpoint's name starts with
+//! `admin_`: the test that walks them as a non-admin finds them by that prefix.
 
 use leptos::{prelude::*, server_fn::codec::Json};
 
@@ -13,9 +13,15 @@ use crate::{
 
 #[server(prefix = "/_fn", endpoint = "admin_people", input = Json)]
 pub async fn load_people(query: PeopleQuery) -> Result<PeoplePage, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
 
-    backend()?.people(&RequestContext::current(), query).await
+    let call = Call::current()?;
+    call.admin().await?;
+    call.services
+        .accounts
+        .people(&query)
+        .await
+        .map_err(server_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_create_person", input = Json)]
@@ -23,11 +29,20 @@ pub async fn create_person(
     form: NewPersonForm,
     password: String,
 ) -> Result<PersonSummary, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
+    use tessera_core::services::accounts::NewAccount;
 
-    backend()?
-        .create_person(&RequestContext::current(), form, &password)
+    let call = Call::current()?;
+    let (session, _) = call.admin().await?;
+    let account = NewAccount::from_form(form).map_err(server_error)?;
+    let login = account.login.to_string();
+    let confirmed = call.confirm(&session, &password).await?;
+    let accounts = &call.services.accounts;
+    accounts
+        .create_user(account, confirmed.actor(), call.client())
         .await
+        .map_err(server_error)?;
+    Ok(accounts.person(&login).await.map_err(server_error)?.1)
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_set_person_disabled", input = Json)]
@@ -36,20 +51,41 @@ pub async fn set_person_disabled(
     disabled: bool,
     password: String,
 ) -> Result<PersonSummary, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
+    use crate::account::Login;
 
-    backend()?
-        .set_person_disabled(&RequestContext::current(), &login, disabled, &password)
+    let call = Call::current()?;
+    let (session, _) = call.admin().await?;
+    let login = Login::parse(&login).map_err(|e| ServerError::Invalid(e.to_string()))?;
+    let confirmed = call.confirm(&session, &password).await?;
+    let accounts = &call.services.accounts;
+    accounts
+        .set_disabled(&login, disabled, confirmed.actor(), call.client())
         .await
+        .map_err(server_error)?;
+    Ok(accounts
+        .person(login.as_str())
+        .await
+        .map_err(server_error)?
+        .1)
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_person", input = Json)]
 pub async fn load_person(login: String) -> Result<PersonPage, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
+    use tessera_core::clock;
 
-    backend()?
-        .person_page(&RequestContext::current(), &login)
-        .await
+    let call = Call::current()?;
+    let (_, proof) = call.admin().await?;
+    let (owner, person) = call.owner_for_admin(&proof, &login).await?;
+    let tokens = &call.services.tokens;
+    Ok(PersonPage {
+        person,
+        tokens: tokens.list(&owner, true).await.map_err(server_error)?,
+        catalog: tokens.catalog().clone(),
+        policy: tokens.policy().await.map_err(server_error)?,
+        now: clock::now(),
+    })
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_create_token", input = Json)]
@@ -58,11 +94,23 @@ pub async fn create_token_for(
     input: TokenInput,
     password: String,
 ) -> Result<IssuedTokenView, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, issued, server_error};
+    use tessera_core::services::tokens::TokenTarget;
 
-    backend()?
-        .create_token_for(&RequestContext::current(), &login, input, &password)
+    let call = Call::current()?;
+    let (session, proof) = call.admin().await?;
+    let (owner, _) = call.owner_for_admin(&proof, &login).await?;
+    let tokens = &call.services.tokens;
+    let settings = tokens
+        .decide(&owner, TokenTarget::New, &input)
         .await
+        .map_err(server_error)?;
+    let confirmed = call.confirm(&session, &password).await?;
+    tokens
+        .generate(&owner, &settings, &confirmed, call.client())
+        .await
+        .map(issued)
+        .map_err(server_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_remove_tokens", input = Json)]
@@ -71,25 +119,42 @@ pub async fn remove_tokens_of(
     ids: Vec<i64>,
     password: String,
 ) -> Result<usize, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
 
-    backend()?
-        .remove_tokens_of(&RequestContext::current(), &login, ids, &password)
+    let call = Call::current()?;
+    let (session, proof) = call.admin().await?;
+    let (owner, _) = call.owner_for_admin(&proof, &login).await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .remove(&owner, &ids, &confirmed, call.client())
         .await
+        .map_err(server_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_policy", input = Json)]
 pub async fn load_policy() -> Result<PolicyPage, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
 
-    backend()?.policy_page(&RequestContext::current()).await
+    let call = Call::current()?;
+    call.admin().await?;
+    let tokens = &call.services.tokens;
+    Ok(PolicyPage {
+        policy: tokens.policy().await.map_err(server_error)?,
+        catalog: tokens.catalog().clone(),
+    })
 }
 
 #[server(prefix = "/_fn", endpoint = "admin_set_policy", input = Json)]
 pub async fn set_policy(policy: TokenPolicy, password: String) -> Result<TokenPolicy, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
 
-    backend()?
-        .set_policy(&RequestContext::current(), policy, &password)
+    let call = Call::current()?;
+    let (session, _) = call.admin().await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .set_policy(policy, &confirmed, call.client())
         .await
+        .map_err(server_error)
 }

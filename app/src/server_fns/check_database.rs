@@ -2,10 +2,17 @@ use leptos::{prelude::*, server_fn::codec::Json};
 
 use crate::{error::ServerError, status::DatabaseReport};
 
-/// Asks the server to query its database and report the answer (signed-in users only).
+/// Asks the server to query its database and report the answer (signed-in users only: the
+/// engine's version is nobody else's business).
 #[server(prefix = "/_fn", endpoint = "check_database", input = Json)]
 pub async fn check_database() -> Result<DatabaseReport, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
 
-    backend()?.database_report(&RequestContext::current()).await
+    let call = Call::current()?;
+    call.session().await?;
+    call.services
+        .system
+        .database_report()
+        .await
+        .map_err(server_error)
 }

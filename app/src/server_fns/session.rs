@@ -5,25 +5,35 @@ use crate::{account::UserView, error::ServerError};
 /// The signed-in user, or `None`.
 #[server(prefix = "/_fn", endpoint = "current_user", input = Json)]
 pub async fn current_user() -> Result<Option<UserView>, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
-
-    backend()?.current_user(&RequestContext::current()).await
+    let session = super::call::Call::current()?.signed_in().await?;
+    Ok(session.map(|session| session.user))
 }
 
 /// Signs in and sets the session cookie (the hydrated login form's path; `POST /login`
 /// serves the same form before hydration).
 #[server(prefix = "/_fn", endpoint = "sign_in", input = Json)]
 pub async fn sign_in(login: String, password: String) -> Result<UserView, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
+    use crate::request::session_cookie;
 
-    let started = backend()?
-        .sign_in(&RequestContext::current(), &login, &password)
-        .await?;
-    let cookie =
-        http::HeaderValue::from_str(&started.set_cookie).map_err(|_| ServerError::Internal)?;
+    let call = Call::current()?;
+    let request = call.request();
+    let signed_in = call
+        .services
+        .accounts
+        .sign_in(
+            &login,
+            &password,
+            request.session_token.as_deref(),
+            &request.client,
+        )
+        .await
+        .map_err(server_error)?;
+    let cookie = session_cookie(signed_in.token.expose(), request.https);
+    let cookie = http::HeaderValue::from_str(&cookie).map_err(|_| ServerError::Internal)?;
     expect_context::<leptos_axum::ResponseOptions>()
         .insert_header(http::header::SET_COOKIE, cookie);
-    Ok(started.user)
+    Ok(signed_in.user)
 }
 
 /// Changes the signed-in user's password after checking the current one. The one server
@@ -34,14 +44,19 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
 
-    backend()?
+    let call = Call::current()?;
+    let session = call.session().await?;
+    call.services
+        .accounts
         .change_password(
-            &RequestContext::current(),
+            &session,
             &current_password,
             &new_password,
             &confirm_password,
+            call.client(),
         )
         .await
+        .map_err(server_error)
 }

@@ -1,5 +1,6 @@
-//! The Access Tokens tab's server functions. Every change carries the account password,
-//! checked on the server in the same request.
+//! The Access Tokens tab's server functions: the session's own tokens. Every change carries
+//! the account password, checked on the server in the same request, after the input has been
+//! decided (so a form with mistakes costs no password attempt).
 
 use leptos::{prelude::*, server_fn::codec::Json};
 
@@ -10,9 +11,21 @@ use crate::{
 
 #[server(prefix = "/_fn", endpoint = "token_page", input = Json)]
 pub async fn load_token_page() -> Result<TokenPage, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
+    use tessera_core::{clock, services::tokens::TokenOwner};
 
-    backend()?.token_page(&RequestContext::current()).await
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let tokens = &call.services.tokens;
+    Ok(TokenPage {
+        tokens: tokens
+            .list(&TokenOwner::of_session(&session), false)
+            .await
+            .map_err(server_error)?,
+        catalog: tokens.catalog().clone(),
+        policy: tokens.policy().await.map_err(server_error)?,
+        now: clock::now(),
+    })
 }
 
 #[server(prefix = "/_fn", endpoint = "generate_token", input = Json)]
@@ -20,11 +33,23 @@ pub async fn generate_token(
     input: TokenInput,
     password: String,
 ) -> Result<IssuedTokenView, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, issued, server_error};
+    use tessera_core::services::tokens::{TokenOwner, TokenTarget};
 
-    backend()?
-        .generate_token(&RequestContext::current(), input, &password)
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let owner = TokenOwner::of_session(&session);
+    let tokens = &call.services.tokens;
+    let settings = tokens
+        .decide(&owner, TokenTarget::New, &input)
         .await
+        .map_err(server_error)?;
+    let confirmed = call.confirm(&session, &password).await?;
+    tokens
+        .generate(&owner, &settings, &confirmed, call.client())
+        .await
+        .map(issued)
+        .map_err(server_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "edit_token", input = Json)]
@@ -33,20 +58,43 @@ pub async fn edit_token(
     input: TokenInput,
     password: String,
 ) -> Result<TokenView, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
+    use tessera_core::services::tokens::{TokenOwner, TokenTarget};
 
-    backend()?
-        .edit_token(&RequestContext::current(), id, input, &password)
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let owner = TokenOwner::of_session(&session);
+    let tokens = &call.services.tokens;
+    let settings = tokens
+        .decide(&owner, TokenTarget::Edit(id), &input)
         .await
+        .map_err(server_error)?;
+    let confirmed = call.confirm(&session, &password).await?;
+    tokens
+        .edit(&owner, id, &settings, &confirmed, call.client())
+        .await
+        .map_err(server_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "regenerate_token", input = Json)]
 pub async fn regenerate_token(id: i64, password: String) -> Result<IssuedTokenView, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, issued, server_error};
+    use tessera_core::services::tokens::TokenOwner;
 
-    backend()?
-        .regenerate_token(&RequestContext::current(), id, &password)
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .regenerate(
+            &TokenOwner::of_session(&session),
+            id,
+            &confirmed,
+            call.client(),
+        )
         .await
+        .map(issued)
+        .map_err(server_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "copy_token", input = Json)]
@@ -55,18 +103,41 @@ pub async fn copy_token(
     input: TokenInput,
     password: String,
 ) -> Result<IssuedTokenView, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, issued, server_error};
+    use tessera_core::services::tokens::{TokenOwner, TokenTarget};
 
-    backend()?
-        .copy_token(&RequestContext::current(), id, input, &password)
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let owner = TokenOwner::of_session(&session);
+    let tokens = &call.services.tokens;
+    let settings = tokens
+        .decide(&owner, TokenTarget::Copy(id), &input)
         .await
+        .map_err(server_error)?;
+    let confirmed = call.confirm(&session, &password).await?;
+    tokens
+        .copy(&owner, id, &settings, &confirmed, call.client())
+        .await
+        .map(issued)
+        .map_err(server_error)
 }
 
 #[server(prefix = "/_fn", endpoint = "remove_tokens", input = Json)]
 pub async fn remove_tokens(ids: Vec<i64>, password: String) -> Result<usize, ServerError> {
-    use crate::{backend::backend, request::RequestContext};
+    use super::call::{Call, server_error};
+    use tessera_core::services::tokens::TokenOwner;
 
-    backend()?
-        .remove_tokens(&RequestContext::current(), ids, &password)
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .remove(
+            &TokenOwner::of_session(&session),
+            &ids,
+            &confirmed,
+            call.client(),
+        )
         .await
+        .map_err(server_error)
 }

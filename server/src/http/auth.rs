@@ -2,7 +2,10 @@
 //! hydrated (or with JavaScript off). The hydrated login page uses the `sign_in` server
 //! function instead; both call the same service.
 
-use app::request::RequestContext;
+use app::{
+    navigation::safe_next,
+    request::{RequestContext, cleared_session_cookie, session_cookie, signed_in_session},
+};
 use axum::{
     Form, Router,
     extract::{FromRequestParts, State},
@@ -12,11 +15,7 @@ use axum::{
 };
 use serde::Deserialize;
 
-use app::navigation::safe_next;
-
-use super::session::{
-    cleared_session_cookie, encode_query_value, session_cookie, signed_in_session,
-};
+use super::session::encode_query_value;
 use crate::{
     services::{Services, accounts::AccountError},
     state::AppState,

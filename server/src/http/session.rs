@@ -1,41 +1,16 @@
-//! The browser session: its cookie, and the gate in front of signed-in pages.
+//! The gate in front of signed-in pages (the session cookie itself is `app::request`'s).
 
-use app::request::{RequestContext, SESSION_COOKIE};
+use app::request::{RequestContext, cleared_session_cookie, signed_in_session};
 use axum::{
     extract::{Request, State},
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
 
-use crate::services::{
-    Services,
-    accounts::{AccountError, SESSION_ABSOLUTE_SECS, SessionUser},
-};
+use crate::services::Services;
 
 /// Pages under these paths need a signed-in user.
 const SIGNED_IN_PATHS: [&str; 2] = ["/settings", "/admin"];
-
-pub fn session_cookie(token: &str, secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={SESSION_ABSOLUTE_SECS}{secure}"
-    )
-}
-
-pub fn cleared_session_cookie(secure: bool) -> String {
-    let secure = if secure { "; Secure" } else { "" };
-    format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}")
-}
-
-pub async fn signed_in_session(
-    services: &Services,
-    request: &RequestContext,
-) -> Result<Option<SessionUser>, AccountError> {
-    match request.session_token.as_deref() {
-        Some(token) => services.accounts.session_user(token).await,
-        None => Ok(None),
-    }
-}
 
 /// Sends visitors without a live session to `/login`, remembering where they were going.
 pub async fn require_sign_in(
@@ -90,18 +65,6 @@ pub fn encode_query_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cookie_is_http_only_lax_and_secure_over_https() {
-        let cookie = session_cookie("abc", true);
-        assert!(cookie.starts_with("tessera_session=abc;"));
-        assert!(
-            cookie.contains("HttpOnly")
-                && cookie.contains("SameSite=Lax")
-                && cookie.ends_with("; Secure")
-        );
-        assert!(!session_cookie("abc", false).contains("Secure"));
-    }
 
     #[test]
     fn query_values_are_encoded() {

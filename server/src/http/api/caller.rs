@@ -1,12 +1,15 @@
 //! Who calls the REST API: a browser session, or an access token allowed the catalog method
 //! that matches the route (`users.authentication.GetTokens` to list, and so on).
 
-use app::{catalog::MethodName, request::RequestContext};
+use app::{
+    catalog::MethodName,
+    request::{RequestContext, signed_in_session},
+};
 use http::request::Parts;
 
 use super::ApiError;
 use crate::{
-    http::{credentials::presented_token, session::signed_in_session},
+    http::credentials::presented_token,
     services::{
         Services,
         accounts::{AdminProof, SessionUser},

@@ -1,0 +1,36 @@
+//! The service layer: every business rule lives here, called by server functions, the REST
+//! API and the CLI alike.
+
+pub mod accounts;
+pub mod audit;
+pub mod error;
+pub mod platform;
+pub mod system;
+pub mod tokens;
+
+use std::sync::Arc;
+
+use domain::catalog::Catalog;
+
+use crate::storage::Database;
+
+#[derive(Clone, Debug)]
+pub struct Services {
+    pub system: system::SystemService,
+    pub accounts: accounts::AccountService,
+    pub tokens: tokens::TokenService,
+    pub platform: platform::PlatformService,
+}
+
+impl Services {
+    pub fn new(database: Database, catalog: Arc<Catalog>) -> Self {
+        let accounts = accounts::AccountService::new(database.clone());
+        let tokens = tokens::TokenService::new(database.clone(), catalog);
+        Self {
+            system: system::SystemService::new(database.clone()),
+            platform: platform::PlatformService::new(database, tokens.clone(), accounts.clone()),
+            accounts,
+            tokens,
+        }
+    }
+}

@@ -1,0 +1,465 @@
+//! Making and changing tokens. Every change takes a [`Confirmed`]: the acting user's
+//! password was checked in this request (or the operator acts at the command line).
+
+use domain::{
+    catalog::ApiSelection,
+    client::ClientInfo,
+    token::{DecidedToken, TokenView},
+};
+
+use super::{IssuedToken, Result, TokenError, TokenGrant, TokenService, expiry_columns};
+use crate::{
+    auth::secret,
+    clock,
+    services::{
+        accounts::{AdminProof, Confirmed, SessionUser},
+        audit::{self, Action, Actor, Event},
+    },
+    storage::{
+        StorageError,
+        tokens::{self, NewToken, TokenRow, TokenSettings},
+    },
+};
+
+/// The user whose tokens a call reads or changes: the caller themself, or anyone for an admin
+/// (with the proof of the check) or the operator at the command line. It cannot be written
+/// down for somebody else without one of those:
+///
+/// ```compile_fail
+/// let anyone = server::services::tokens::TokenOwner { user_id: 1, login: "root".into() };
+/// ```
+///
+/// ```compile_fail
+/// # use server::services::tokens::TokenOwner;
+/// let forgot_the_check = TokenOwner::for_admin(1, "root".into());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenOwner {
+    user_id: i64,
+    login: String,
+}
+
+impl TokenOwner {
+    /// The signed-in user's own tokens.
+    pub fn of_session(session: &SessionUser) -> Self {
+        Self {
+            user_id: session.user_id,
+            login: session.user.login.clone(),
+        }
+    }
+
+    /// The tokens of the presented token's owner.
+    pub fn of_grant(grant: &TokenGrant) -> Self {
+        Self {
+            user_id: grant.user_id,
+            login: grant.login.clone(),
+        }
+    }
+
+    /// Anyone's tokens, for an admin.
+    pub fn for_admin(_proof: &AdminProof, user_id: i64, login: String) -> Self {
+        Self { user_id, login }
+    }
+
+    /// Anyone's tokens, for the operator at the command line (who holds the database anyway).
+    pub fn by_operator(user_id: i64, login: String) -> Self {
+        Self { user_id, login }
+    }
+
+    pub fn user_id(&self) -> i64 {
+        self.user_id
+    }
+
+    pub fn login(&self) -> &str {
+        &self.login
+    }
+}
+
+/// The columns of a token's settings, owned.
+struct Columns {
+    description: String,
+    api_set: Option<String>,
+    methods: String,
+    scopes: String,
+    expiration: &'static str,
+    expires_at: Option<i64>,
+    refresh_window_secs: Option<i64>,
+}
+
+impl Columns {
+    /// The columns decided settings become at `now`; an edit that keeps its expiry keeps
+    /// `current`'s.
+    fn new(settings: &DecidedToken, current: Option<&TokenRow>, now: i64) -> Self {
+        let (expiration, expires_at, refresh_window_secs) = match (settings.expiry(), current) {
+            (Some(expiry), _) => {
+                let (model, at, window) = expiry_columns(expiry, now);
+                (model.as_str(), at, window)
+            }
+            (None, Some(row)) => (
+                domain::token::ExpirationModel::parse(&row.expiration)
+                    .unwrap_or(domain::token::ExpirationModel::Never)
+                    .as_str(),
+                row.expires_at,
+                row.refresh_window_secs,
+            ),
+            (None, None) => ("never", None, None),
+        };
+        let (api_set, methods) = match settings.api() {
+            ApiSelection::Set(id) => (Some(id.clone()), String::new()),
+            ApiSelection::Custom(names) => (
+                None,
+                names
+                    .iter()
+                    .map(|n| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
+        Self {
+            description: settings.description().as_str().to_owned(),
+            api_set,
+            methods,
+            scopes: settings
+                .scopes()
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(" "),
+            expiration,
+            expires_at,
+            refresh_window_secs,
+        }
+    }
+
+    fn settings(&self) -> TokenSettings<'_> {
+        TokenSettings {
+            description: &self.description,
+            api_set: self.api_set.as_deref(),
+            methods: &self.methods,
+            scopes: &self.scopes,
+            expiration: self.expiration,
+            expires_at: self.expires_at,
+            refresh_window_secs: self.refresh_window_secs,
+        }
+    }
+}
+
+impl TokenService {
+    pub async fn list(&self, owner: &TokenOwner, include_removed: bool) -> Result<Vec<TokenView>> {
+        let rows =
+            tokens::list_for_user(self.database.pool(), owner.user_id(), include_removed).await?;
+        let now = clock::now();
+        Ok(rows.iter().map(|row| self.view(row, now)).collect())
+    }
+
+    pub async fn get(&self, owner: &TokenOwner, token_id: i64) -> Result<TokenView> {
+        let row = self.live_row(owner, token_id).await?;
+        Ok(self.view(&row, clock::now()))
+    }
+
+    /// The token a request presented, as its own list entry shows it.
+    pub async fn introspect(&self, grant: &TokenGrant) -> Result<TokenView> {
+        let row = tokens::find(self.database.pool(), grant.user_id, grant.token_id)
+            .await?
+            .ok_or(TokenError::NotFound)?;
+        Ok(self.view(&row, clock::now()))
+    }
+
+    /// A new token with the settings [`TokenService::decide`] gave for [`TokenTarget::New`].
+    ///
+    /// [`TokenTarget::New`]: super::TokenTarget::New
+    pub async fn generate(
+        &self,
+        owner: &TokenOwner,
+        settings: &DecidedToken,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<IssuedToken> {
+        let columns = Columns::new(settings, None, clock::now());
+        self.insert(
+            owner,
+            &columns,
+            confirmed.actor(),
+            Action::TokenCreated,
+            None,
+            client,
+        )
+        .await
+    }
+
+    /// A new token with the settings decided for a copy of `source_id`.
+    pub async fn copy(
+        &self,
+        owner: &TokenOwner,
+        source_id: i64,
+        settings: &DecidedToken,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<IssuedToken> {
+        self.live_row(owner, source_id).await?;
+        let columns = Columns::new(settings, None, clock::now());
+        let detail = format!("copied from token {source_id}");
+        self.insert(
+            owner,
+            &columns,
+            confirmed.actor(),
+            Action::TokenCopied,
+            Some(detail),
+            client,
+        )
+        .await
+    }
+
+    /// Applies the settings decided for an edit of `token_id`.
+    pub async fn edit(
+        &self,
+        owner: &TokenOwner,
+        token_id: i64,
+        settings: &DecidedToken,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<TokenView> {
+        let row = self.live_row(owner, token_id).await?;
+        let now = clock::now();
+        let columns = Columns::new(settings, Some(&row), now);
+        let mut tx = self.database.begin_write().await?;
+        if !tokens::update_settings(&mut *tx, token_id, columns.settings(), now).await? {
+            return Err(TokenError::NotFound);
+        }
+        record(
+            &mut tx,
+            Action::TokenEdited,
+            confirmed.actor(),
+            owner,
+            token_id,
+            &row.hint,
+            None,
+            client,
+        )
+        .await?;
+        tx.commit().await.map_err(StorageError::from)?;
+        self.get(owner, token_id).await
+    }
+
+    /// A new value for the token; the old one is refused from this moment on.
+    pub async fn regenerate(
+        &self,
+        owner: &TokenOwner,
+        token_id: i64,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<IssuedToken> {
+        self.live_row(owner, token_id).await?;
+        self.replace_value(
+            owner,
+            token_id,
+            confirmed.actor(),
+            Action::TokenRegenerated,
+            client,
+        )
+        .await
+    }
+
+    /// Removes tokens, all or none: one that is not the owner's live token fails the lot.
+    pub async fn remove(
+        &self,
+        owner: &TokenOwner,
+        token_ids: &[i64],
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<usize> {
+        if token_ids.is_empty() {
+            return Err(TokenError::Invalid(
+                "Choose at least one token to remove.".into(),
+            ));
+        }
+        let mut ids = token_ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        let actor = confirmed.actor();
+        let mut tx = self.database.begin_write().await?;
+        for &token_id in &ids {
+            let row = tokens::find(&mut *tx, owner.user_id(), token_id)
+                .await?
+                .filter(|row| row.removed_at.is_none())
+                .ok_or(TokenError::NotFound)?;
+            tokens::mark_removed(&mut *tx, token_id, actor.login(), clock::now()).await?;
+            record(
+                &mut tx,
+                Action::TokenRemoved,
+                actor,
+                owner,
+                token_id,
+                &row.hint,
+                None,
+                client,
+            )
+            .await?;
+        }
+        tx.commit().await.map_err(StorageError::from)?;
+        Ok(ids.len())
+    }
+
+    /// A token replacing its own value (no password: holding the token is the proof).
+    pub async fn rotate_self(
+        &self,
+        grant: &TokenGrant,
+        client: &ClientInfo,
+    ) -> Result<IssuedToken> {
+        let owner = TokenOwner::of_grant(grant);
+        let actor = grant_actor(grant);
+        self.replace_value(&owner, grant.token_id, &actor, Action::TokenRotated, client)
+            .await
+    }
+
+    /// A token removing itself.
+    pub async fn revoke_self(&self, grant: &TokenGrant, client: &ClientInfo) -> Result<()> {
+        let owner = TokenOwner::of_grant(grant);
+        let actor = grant_actor(grant);
+        let row = self.live_row(&owner, grant.token_id).await?;
+        let mut tx = self.database.begin_write().await?;
+        if !tokens::mark_removed(&mut *tx, grant.token_id, &grant.login, clock::now()).await? {
+            return Err(TokenError::NotFound);
+        }
+        record(
+            &mut tx,
+            Action::TokenRevoked,
+            &actor,
+            &owner,
+            grant.token_id,
+            &row.hint,
+            None,
+            client,
+        )
+        .await?;
+        tx.commit().await.map_err(StorageError::from)?;
+        Ok(())
+    }
+
+    async fn live_row(&self, owner: &TokenOwner, token_id: i64) -> Result<TokenRow> {
+        tokens::find(self.database.pool(), owner.user_id(), token_id)
+            .await?
+            .filter(|row| row.removed_at.is_none())
+            .ok_or(TokenError::NotFound)
+    }
+
+    async fn insert(
+        &self,
+        owner: &TokenOwner,
+        columns: &Columns,
+        actor: &Actor,
+        action: Action,
+        detail: Option<String>,
+        client: &ClientInfo,
+    ) -> Result<IssuedToken> {
+        let secret = secret::new_access_token();
+        let digest = secret::digest(secret.expose());
+        let mut tx = self.database.begin_write().await?;
+        let token_id = tokens::insert(
+            &mut *tx,
+            NewToken {
+                user_id: owner.user_id(),
+                digest: &digest,
+                hint: secret.hint(),
+                settings: columns.settings(),
+                created_by_user_id: actor.user_id(),
+                created_by_login: actor.login(),
+                now: clock::now(),
+            },
+        )
+        .await?;
+        record(
+            &mut tx,
+            action,
+            actor,
+            owner,
+            token_id,
+            secret.hint(),
+            detail.as_deref(),
+            client,
+        )
+        .await?;
+        tx.commit().await.map_err(StorageError::from)?;
+        let token = self.get(owner, token_id).await?;
+        Ok(IssuedToken { secret, token })
+    }
+
+    /// Swaps in a new value. Compare-and-swap on the old digest, so two concurrent
+    /// regenerations leave exactly one working value, and every replaced digest is retired.
+    async fn replace_value(
+        &self,
+        owner: &TokenOwner,
+        token_id: i64,
+        actor: &Actor,
+        action: Action,
+        client: &ClientInfo,
+    ) -> Result<IssuedToken> {
+        let secret = secret::new_access_token();
+        let digest = secret::digest(secret.expose());
+        let pool = self.database.pool();
+        loop {
+            let old = tokens::current_digest(pool, token_id)
+                .await?
+                .ok_or(TokenError::NotFound)?;
+            let mut tx = self.database.begin_write().await?;
+            let now = clock::now();
+            if !tokens::replace_digest(&mut *tx, token_id, &old, &digest, secret.hint(), now)
+                .await?
+            {
+                continue;
+            }
+            tokens::retire_digest(&mut *tx, token_id, &old, now).await?;
+            record(
+                &mut tx,
+                action,
+                actor,
+                owner,
+                token_id,
+                secret.hint(),
+                None,
+                client,
+            )
+            .await?;
+            tx.commit().await.map_err(StorageError::from)?;
+            break;
+        }
+        let token = self.get(owner, token_id).await?;
+        Ok(IssuedToken { secret, token })
+    }
+}
+
+fn grant_actor(grant: &TokenGrant) -> Actor {
+    Actor::User {
+        user_id: grant.user_id,
+        login: grant.login.clone(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    action: Action,
+    actor: &Actor,
+    owner: &TokenOwner,
+    token_id: i64,
+    hint: &str,
+    extra: Option<&str>,
+    client: &ClientInfo,
+) -> Result<(), StorageError> {
+    let mut detail = format!("token {token_id} (…{hint})");
+    if let Some(extra) = extra {
+        detail.push_str(", ");
+        detail.push_str(extra);
+    }
+    audit::record(
+        &mut **tx,
+        Event {
+            action,
+            actor: Some(actor),
+            subject_login: Some(owner.login()),
+            client,
+            detail: Some(&detail),
+        },
+    )
+    .await
+}

@@ -1,0 +1,62 @@
+//! A token's settings in the JSON shape the REST API and the platform API document, turned
+//! into the one [`TokenInput`] every surface shares. Only the shape is checked here: what the
+//! values mean is decided by [`TokenInput::decide`].
+
+use domain::token::{ApiInput, ExpiryInput, TokenInput, TokenInputErrors};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub description: Option<String>,
+    /// A predefined API set's id or title.
+    pub api_set: Option<String>,
+    pub methods: Option<Vec<String>>,
+    /// The last valid date, `yyyy-mm-dd` (or `dd-mm-yyyy`).
+    pub expires_at: Option<String>,
+    /// A hard-limit lifetime from now, such as `30d`.
+    pub expires_in: Option<String>,
+    /// An auto-refresh window, such as `12h` or a number of seconds.
+    pub auto_refresh: Option<String>,
+    /// No expiry (where the policy allows it); on an edit, removes the token's expiry.
+    #[serde(default)]
+    pub never_expires: bool,
+    pub scopes: Option<Vec<String>>,
+}
+
+impl TokenRequest {
+    pub fn into_input(self) -> Result<TokenInput, TokenInputErrors> {
+        let mut errors = TokenInputErrors::default();
+        let api = match (self.api_set, self.methods) {
+            (Some(_), Some(_)) => {
+                errors.api = Some("Choose an API set or a list of methods, not both.".to_owned());
+                None
+            }
+            (Some(set), None) => Some(ApiInput::Set(set)),
+            (None, Some(methods)) => Some(ApiInput::Methods(methods)),
+            (None, None) => None,
+        };
+        let choices = [
+            self.expires_at.map(ExpiryInput::Date),
+            self.expires_in.map(ExpiryInput::Lasting),
+            self.auto_refresh.map(ExpiryInput::AutoRefresh),
+            self.never_expires.then_some(ExpiryInput::Never),
+        ];
+        let mut given = choices.into_iter().flatten();
+        let expiry = given.next();
+        if given.next().is_some() {
+            errors.expiry = Some(
+                "Choose one of expires_at, expires_in, auto_refresh and never_expires.".to_owned(),
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(TokenInput {
+            description: self.description,
+            api,
+            scopes: self.scopes,
+            expiry,
+        })
+    }
+}

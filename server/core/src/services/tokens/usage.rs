@@ -1,0 +1,166 @@
+//! Token uses and refusals, buffered in memory and written in batches: a token check costs no
+//! database write. The server flushes every [`FLUSH_INTERVAL`] and at shutdown.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
+    time::Duration,
+};
+
+use domain::client::ClientInfo;
+
+use crate::{
+    services::audit::{self, Action, Event},
+    storage::{Database, Result, StorageError, tokens},
+};
+
+pub const FLUSH_INTERVAL: Duration = Duration::from_secs(2);
+/// Refusals itemised per flush; more are summed up in one event (a flood of bad tokens must
+/// not become a flood of writes).
+const MAX_ITEMISED_REFUSALS: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct Use {
+    pub at: i64,
+    pub client: ClientInfo,
+}
+
+#[derive(Debug, Clone)]
+pub struct RefusedUse {
+    pub at: i64,
+    pub owner_login: Option<String>,
+    pub detail: String,
+    pub client: ClientInfo,
+}
+
+#[derive(Debug, Default)]
+struct Pending {
+    uses: HashMap<i64, Use>,
+    refusals: Vec<RefusedUse>,
+    uncounted_refusals: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct UsageRecorder {
+    pending: Arc<Mutex<Pending>>,
+}
+
+impl UsageRecorder {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn record_use(&self, token_id: i64, at: i64, client: &ClientInfo) {
+        let mut pending = self.lock();
+        match pending.uses.get_mut(&token_id) {
+            Some(last) if last.at > at => {}
+            Some(last) => {
+                last.at = at;
+                if last.client != *client {
+                    last.client = client.clone();
+                }
+            }
+            None => {
+                pending.uses.insert(
+                    token_id,
+                    Use {
+                        at,
+                        client: client.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    /// The latest use not yet written, if any.
+    pub fn pending_use(&self, token_id: i64) -> Option<Use> {
+        self.lock().uses.get(&token_id).cloned()
+    }
+
+    pub fn record_refusal(&self, refusal: RefusedUse) {
+        let mut pending = self.lock();
+        if pending.refusals.len() < MAX_ITEMISED_REFUSALS {
+            pending.refusals.push(refusal);
+        } else {
+            pending.uncounted_refusals += 1;
+        }
+    }
+
+    /// Writes what is pending in one transaction. On failure it is put back for next time.
+    pub async fn flush(&self, database: &Database) -> Result<()> {
+        let taken = std::mem::take(&mut *self.lock());
+        if taken.uses.is_empty() && taken.refusals.is_empty() && taken.uncounted_refusals == 0 {
+            return Ok(());
+        }
+        match write(database, &taken).await {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                self.put_back(taken);
+                Err(error)
+            }
+        }
+    }
+
+    fn put_back(&self, taken: Pending) {
+        let mut pending = self.lock();
+        for (token_id, used) in taken.uses {
+            let newer = pending.uses.get(&token_id).is_some_and(|u| u.at >= used.at);
+            if !newer {
+                pending.uses.insert(token_id, used);
+            }
+        }
+        let room = MAX_ITEMISED_REFUSALS.saturating_sub(pending.refusals.len());
+        let kept = taken.refusals.len().min(room);
+        pending.uncounted_refusals += (taken.refusals.len() - kept) as u64;
+        pending.uncounted_refusals += taken.uncounted_refusals;
+        pending
+            .refusals
+            .extend(taken.refusals.into_iter().take(kept));
+    }
+}
+
+async fn write(database: &Database, pending: &Pending) -> Result<()> {
+    let mut tx = database.begin_write().await?;
+    for (token_id, used) in &pending.uses {
+        tokens::record_use(
+            &mut *tx,
+            *token_id,
+            used.at,
+            used.client.ip.as_deref(),
+            used.client.user_agent.as_deref(),
+        )
+        .await?;
+    }
+    for refusal in &pending.refusals {
+        audit::record(
+            &mut *tx,
+            Event {
+                action: Action::TokenUseDenied,
+                actor: None,
+                subject_login: refusal.owner_login.as_deref(),
+                client: &refusal.client,
+                detail: Some(&refusal.detail),
+            },
+        )
+        .await?;
+    }
+    if pending.uncounted_refusals > 0 {
+        let detail = format!(
+            "{} more refused token uses in {} s, not itemised",
+            pending.uncounted_refusals,
+            FLUSH_INTERVAL.as_secs()
+        );
+        audit::record(
+            &mut *tx,
+            Event {
+                action: Action::TokenUseDenied,
+                actor: None,
+                subject_login: None,
+                client: &ClientInfo::default(),
+                detail: Some(&detail),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(StorageError::from)
+}
