@@ -2,12 +2,11 @@
 //! session or a token whose owner is an admin; tokens also need the matching
 //! `users.authentication` method). Changes need the admin's password, as everywhere.
 
-use app::{account::PeopleQuery, request::RequestContext, token::TokenPolicy};
+use app::{account::PeopleQuery, token::TokenPolicy};
 use axum::{
     Json, Router,
-    body::Bytes,
     extract::{Path, Query, State},
-    http::{StatusCode, request::Parts},
+    http::StatusCode,
     response::{IntoResponse, Response},
     routing::{delete, get},
 };
@@ -16,14 +15,13 @@ use serde_json::json;
 
 use super::{
     ApiError,
-    caller::{Caller, caller},
-    tokens::{CREATE, DELETE, LIST, confirm, decided, fields, issued, parse_body},
+    extract::{Admin, Change, CreateToken, DeleteTokens, GetTokens, NoFields},
+    tokens::{decided, issued},
 };
 use crate::{
     services::{
         Services,
-        accounts::AdminProof,
-        tokens::{TokenOwner, TokenTarget},
+        tokens::{TokenRequest, TokenTarget},
     },
     state::AppState,
 };
@@ -49,25 +47,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/policy", get(policy).put(set_policy))
 }
 
-async fn admin(
-    services: &Services,
-    parts: &Parts,
-    method: &str,
-) -> Result<(Caller, AdminProof), ApiError> {
-    let caller = caller(services, parts, method).await?;
-    let proof = caller.require_admin()?;
-    Ok((caller, proof))
-}
-
-async fn owner(
-    services: &Services,
-    proof: &AdminProof,
-    login: &str,
-) -> Result<TokenOwner, ApiError> {
-    let (user_id, person) = services.accounts.person(login).await?;
-    Ok(TokenOwner::for_admin(proof, user_id, person.login))
-}
-
 #[derive(Deserialize)]
 struct PeopleParams {
     #[serde(default)]
@@ -78,10 +57,9 @@ struct PeopleParams {
 
 async fn people(
     State(services): State<Services>,
+    _: Admin<GetTokens>,
     Query(params): Query<PeopleParams>,
-    parts: Parts,
 ) -> Result<Response, ApiError> {
-    admin(&services, &parts, LIST).await?;
     let page = services
         .accounts
         .people(&PeopleQuery {
@@ -95,10 +73,9 @@ async fn people(
 async fn tokens_of(
     State(services): State<Services>,
     Path(login): Path<String>,
-    parts: Parts,
+    admin: Admin<GetTokens>,
 ) -> Result<Response, ApiError> {
-    let (_, proof) = admin(&services, &parts, LIST).await?;
-    let owner = owner(&services, &proof, &login).await?;
+    let owner = admin.owner_of(&services, &login).await?;
     let tokens = services.tokens.list(&owner, true).await?;
     Ok(Json(json!({ "tokens": tokens })).into_response())
 }
@@ -106,18 +83,15 @@ async fn tokens_of(
 async fn create_for(
     State(services): State<Services>,
     Path(login): Path<String>,
-    parts: Parts,
-    bytes: Bytes,
+    admin: Admin<CreateToken>,
+    change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
-    let (caller, proof) = admin(&services, &parts, CREATE).await?;
-    let owner = owner(&services, &proof, &login).await?;
-    let body = parse_body(&bytes)?;
-    let settings = decided(&services, &owner, TokenTarget::New, &body).await?;
-    let confirmed = confirm(&services, &caller, &body, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
+    let owner = admin.owner_of(&services, &login).await?;
+    let settings = decided(&services, &owner, TokenTarget::New, &change).await?;
+    let confirmed = change.confirm(&services, &admin.caller).await?;
     let token = services
         .tokens
-        .generate(&owner, &settings, &confirmed, &client)
+        .generate(&owner, &settings, &confirmed, &admin.caller.client)
         .await?;
     Ok(issued(StatusCode::CREATED, token))
 }
@@ -125,39 +99,34 @@ async fn create_for(
 async fn remove_of(
     State(services): State<Services>,
     Path((login, id)): Path<(String, i64)>,
-    parts: Parts,
-    bytes: Bytes,
+    admin: Admin<DeleteTokens>,
+    change: Change<NoFields>,
 ) -> Result<Response, ApiError> {
-    let (caller, proof) = admin(&services, &parts, DELETE).await?;
-    let owner = owner(&services, &proof, &login).await?;
-    let body = parse_body(&bytes)?;
-    let confirmed = confirm(&services, &caller, &body, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
+    let owner = admin.owner_of(&services, &login).await?;
+    let confirmed = change.confirm(&services, &admin.caller).await?;
     let removed = services
         .tokens
-        .remove(&owner, &[id], &confirmed, &client)
+        .remove(&owner, &[id], &confirmed, &admin.caller.client)
         .await?;
     Ok(Json(json!({ "removed": removed })).into_response())
 }
 
-async fn policy(State(services): State<Services>, parts: Parts) -> Result<Response, ApiError> {
-    admin(&services, &parts, LIST).await?;
+async fn policy(
+    State(services): State<Services>,
+    _: Admin<GetTokens>,
+) -> Result<Response, ApiError> {
     Ok(Json(services.tokens.policy().await?).into_response())
 }
 
 async fn set_policy(
     State(services): State<Services>,
-    parts: Parts,
-    bytes: Bytes,
+    admin: Admin<CreateToken>,
+    change: Change<TokenPolicy>,
 ) -> Result<Response, ApiError> {
-    let (caller, _) = admin(&services, &parts, CREATE).await?;
-    let body = parse_body(&bytes)?;
-    let policy: TokenPolicy = fields(body.rest.clone())?;
-    let confirmed = confirm(&services, &caller, &body, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
+    let confirmed = change.confirm(&services, &admin.caller).await?;
     let saved = services
         .tokens
-        .set_policy(policy, &confirmed, &client)
+        .set_policy(change.fields, &confirmed, &admin.caller.client)
         .await?;
     Ok(Json(saved).into_response())
 }

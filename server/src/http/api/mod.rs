@@ -3,8 +3,8 @@
 //! `{"error": {"code", "message"}}` with a stable code.
 
 pub mod admin;
-mod caller;
 mod error;
+mod extract;
 mod openapi;
 mod tokens;
 

@@ -1,36 +1,30 @@
 //! `/api/v1/tokens`: the caller's tokens. Changes need the account password in the body
 //! (`"password"`); a token may introspect, rotate and revoke itself without one.
 
-use app::{request::RequestContext, token::DecidedToken};
 use axum::{
     Json, Router,
-    body::Bytes,
     extract::{Path, State},
-    http::{StatusCode, request::Parts},
+    http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
 };
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 
 use super::{
     ApiError,
-    caller::{Caller, caller, presenting_token},
+    extract::{
+        Caller, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields, RegenerateToken,
+        SelfToken,
+    },
 };
 use crate::{
     services::{
         Services,
-        accounts::Confirmed,
         tokens::{IssuedToken, TokenError, TokenOwner, TokenRequest, TokenTarget},
     },
     state::AppState,
 };
-
-pub(super) const LIST: &str = "users.authentication.GetTokens";
-pub(super) const CREATE: &str = "users.authentication.CreateToken";
-const EDIT: &str = "users.authentication.EditToken";
-const REGENERATE: &str = "users.authentication.RegenerateToken";
-pub(super) const DELETE: &str = "users.authentication.DeleteTokens";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -49,56 +43,19 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tokens/{id}/copy", post(copy))
 }
 
-/// A JSON body split into the password and the rest.
-pub(super) struct Body {
-    pub password: Option<String>,
-    pub rest: Map<String, Value>,
-}
-
-pub(super) fn parse_body(bytes: &Bytes) -> Result<Body, ApiError> {
-    let mut rest: Map<String, Value> = if bytes.iter().all(u8::is_ascii_whitespace) {
-        Map::new()
-    } else {
-        serde_json::from_slice(bytes).map_err(|e| ApiError::InvalidJson(e.to_string()))?
-    };
-    let password = match rest.remove("password") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(password)) => Some(password),
-        Some(_) => return Err(ApiError::InvalidJson("password is a string".into())),
-    };
-    Ok(Body { password, rest })
-}
-
-pub(super) fn fields<T: for<'de> Deserialize<'de>>(
-    rest: Map<String, Value>,
-) -> Result<T, ApiError> {
-    serde_json::from_value(Value::Object(rest)).map_err(|e| ApiError::InvalidJson(e.to_string()))
-}
-
-/// The body's token fields, decided for `target` of `owner`'s tokens.
+/// A token request body's fields, decided for `target` of `owner`'s tokens.
 pub(super) async fn decided(
     services: &Services,
     owner: &TokenOwner,
     target: TokenTarget,
-    body: &Body,
-) -> Result<DecidedToken, ApiError> {
-    let request: TokenRequest = fields(body.rest.clone())?;
-    let input = request.into_input().map_err(TokenError::Input)?;
+    request: &Change<TokenRequest>,
+) -> Result<app::token::DecidedToken, ApiError> {
+    let input = request
+        .fields
+        .clone()
+        .into_input()
+        .map_err(TokenError::Input)?;
     Ok(services.tokens.decide(owner, target, &input).await?)
-}
-
-pub(super) async fn confirm(
-    services: &Services,
-    caller: &Caller,
-    body: &Body,
-    parts: &Parts,
-) -> Result<Confirmed, ApiError> {
-    let password = body.password.as_deref().ok_or(ApiError::PasswordRequired)?;
-    let client = RequestContext::from_parts(parts).client;
-    Ok(services
-        .accounts
-        .confirm_password(caller.user_id(), password, &client)
-        .await?)
 }
 
 pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
@@ -109,8 +66,10 @@ pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
         .into_response()
 }
 
-async fn list(State(services): State<Services>, parts: Parts) -> Result<Response, ApiError> {
-    let caller = caller(&services, &parts, LIST).await?;
+async fn list(
+    State(services): State<Services>,
+    caller: Caller<GetTokens>,
+) -> Result<Response, ApiError> {
     let tokens = services.tokens.list(&caller.owner(), false).await?;
     Ok(Json(json!({ "tokens": tokens })).into_response())
 }
@@ -118,26 +77,23 @@ async fn list(State(services): State<Services>, parts: Parts) -> Result<Response
 async fn get_one(
     State(services): State<Services>,
     Path(id): Path<i64>,
-    parts: Parts,
+    caller: Caller<GetTokens>,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&services, &parts, LIST).await?;
     let token = services.tokens.get(&caller.owner(), id).await?;
     Ok(Json(json!({ "token": token })).into_response())
 }
 
 async fn create(
     State(services): State<Services>,
-    parts: Parts,
-    bytes: Bytes,
+    caller: Caller<CreateToken>,
+    change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&services, &parts, CREATE).await?;
-    let body = parse_body(&bytes)?;
-    let settings = decided(&services, &caller.owner(), TokenTarget::New, &body).await?;
-    let confirmed = confirm(&services, &caller, &body, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
+    let owner = caller.owner();
+    let settings = decided(&services, &owner, TokenTarget::New, &change).await?;
+    let confirmed = change.confirm(&services, &caller).await?;
     let token = services
         .tokens
-        .generate(&caller.owner(), &settings, &confirmed, &client)
+        .generate(&owner, &settings, &confirmed, &caller.client)
         .await?;
     Ok(issued(StatusCode::CREATED, token))
 }
@@ -145,17 +101,15 @@ async fn create(
 async fn edit(
     State(services): State<Services>,
     Path(id): Path<i64>,
-    parts: Parts,
-    bytes: Bytes,
+    caller: Caller<EditToken>,
+    change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&services, &parts, EDIT).await?;
-    let body = parse_body(&bytes)?;
-    let settings = decided(&services, &caller.owner(), TokenTarget::Edit(id), &body).await?;
-    let confirmed = confirm(&services, &caller, &body, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
+    let owner = caller.owner();
+    let settings = decided(&services, &owner, TokenTarget::Edit(id), &change).await?;
+    let confirmed = change.confirm(&services, &caller).await?;
     let token = services
         .tokens
-        .edit(&caller.owner(), id, &settings, &confirmed, &client)
+        .edit(&owner, id, &settings, &confirmed, &caller.client)
         .await?;
     Ok(Json(json!({ "token": token })).into_response())
 }
@@ -163,17 +117,15 @@ async fn edit(
 async fn copy(
     State(services): State<Services>,
     Path(id): Path<i64>,
-    parts: Parts,
-    bytes: Bytes,
+    caller: Caller<CreateToken>,
+    change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&services, &parts, CREATE).await?;
-    let body = parse_body(&bytes)?;
-    let settings = decided(&services, &caller.owner(), TokenTarget::Copy(id), &body).await?;
-    let confirmed = confirm(&services, &caller, &body, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
+    let owner = caller.owner();
+    let settings = decided(&services, &owner, TokenTarget::Copy(id), &change).await?;
+    let confirmed = change.confirm(&services, &caller).await?;
     let token = services
         .tokens
-        .copy(&caller.owner(), id, &settings, &confirmed, &client)
+        .copy(&owner, id, &settings, &confirmed, &caller.client)
         .await?;
     Ok(issued(StatusCode::CREATED, token))
 }
@@ -181,17 +133,13 @@ async fn copy(
 async fn regenerate(
     State(services): State<Services>,
     Path(id): Path<i64>,
-    parts: Parts,
-    bytes: Bytes,
+    caller: Caller<RegenerateToken>,
+    change: Change<NoFields>,
 ) -> Result<Response, ApiError> {
-    let caller = caller(&services, &parts, REGENERATE).await?;
-    let body = parse_body(&bytes)?;
-    let _: Empty = fields(body.rest.clone())?;
-    let confirmed = confirm(&services, &caller, &body, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
+    let confirmed = change.confirm(&services, &caller).await?;
     let token = services
         .tokens
-        .regenerate(&caller.owner(), id, &confirmed, &client)
+        .regenerate(&caller.owner(), id, &confirmed, &caller.client)
         .await?;
     Ok(issued(StatusCode::OK, token))
 }
@@ -199,23 +147,11 @@ async fn regenerate(
 async fn remove_one(
     State(services): State<Services>,
     Path(id): Path<i64>,
-    parts: Parts,
-    bytes: Bytes,
+    caller: Caller<DeleteTokens>,
+    change: Change<NoFields>,
 ) -> Result<Response, ApiError> {
-    remove(&services, &parts, &bytes, Some(id)).await
+    remove(&services, &caller, &change, &[id]).await
 }
-
-async fn remove_many(
-    State(services): State<Services>,
-    parts: Parts,
-    bytes: Bytes,
-) -> Result<Response, ApiError> {
-    remove(&services, &parts, &bytes, None).await
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Empty {}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -223,49 +159,54 @@ struct Ids {
     ids: Vec<i64>,
 }
 
-async fn remove(
-    services: &Services,
-    parts: &Parts,
-    bytes: &Bytes,
-    id: Option<i64>,
+async fn remove_many(
+    State(services): State<Services>,
+    caller: Caller<DeleteTokens>,
+    change: Change<Ids>,
 ) -> Result<Response, ApiError> {
-    let caller = caller(services, parts, DELETE).await?;
-    let body = parse_body(bytes)?;
-    let ids = match id {
-        Some(id) => {
-            let _: Empty = fields(body.rest.clone())?;
-            vec![id]
-        }
-        None => fields::<Ids>(body.rest.clone())?.ids,
-    };
-    let confirmed = confirm(services, &caller, &body, parts).await?;
-    let client = RequestContext::from_parts(parts).client;
+    remove(&services, &caller, &change, &change.fields.ids).await
+}
+
+async fn remove<T>(
+    services: &Services,
+    caller: &Caller<DeleteTokens>,
+    change: &Change<T>,
+    ids: &[i64],
+) -> Result<Response, ApiError> {
+    let confirmed = change.confirm(services, caller).await?;
     let removed = services
         .tokens
-        .remove(&caller.owner(), &ids, &confirmed, &client)
+        .remove(&caller.owner(), ids, &confirmed, &caller.client)
         .await?;
     Ok(Json(json!({ "removed": removed })).into_response())
 }
 
 async fn introspect_self(
     State(services): State<Services>,
-    parts: Parts,
+    presented: SelfToken,
 ) -> Result<Response, ApiError> {
-    let grant = presenting_token(&services, &parts).await?;
-    let token = services.tokens.introspect(&grant).await?;
+    let token = services.tokens.introspect(&presented.grant).await?;
     Ok(Json(json!({ "token": token })).into_response())
 }
 
-async fn rotate_self(State(services): State<Services>, parts: Parts) -> Result<Response, ApiError> {
-    let grant = presenting_token(&services, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
-    let token = services.tokens.rotate_self(&grant, &client).await?;
+async fn rotate_self(
+    State(services): State<Services>,
+    presented: SelfToken,
+) -> Result<Response, ApiError> {
+    let token = services
+        .tokens
+        .rotate_self(&presented.grant, &presented.client)
+        .await?;
     Ok(issued(StatusCode::OK, token))
 }
 
-async fn revoke_self(State(services): State<Services>, parts: Parts) -> Result<Response, ApiError> {
-    let grant = presenting_token(&services, &parts).await?;
-    let client = RequestContext::from_parts(&parts).client;
-    services.tokens.revoke_self(&grant, &client).await?;
+async fn revoke_self(
+    State(services): State<Services>,
+    presented: SelfToken,
+) -> Result<Response, ApiError> {
+    services
+        .tokens
+        .revoke_self(&presented.grant, &presented.client)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
