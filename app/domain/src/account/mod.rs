@@ -46,6 +46,19 @@ impl Role {
     }
 }
 
+#[derive(Debug, thiserror::Error)]
+#[error("{0:?} is not a role (user or admin)")]
+pub struct UnknownRole(String);
+
+/// How storage reads the role column.
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(value: String) -> Result<Self, UnknownRole> {
+        Self::parse(&value).ok_or(UnknownRole(value))
+    }
+}
+
 /// The signed-in user as the browser sees it: no hash, no counters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {

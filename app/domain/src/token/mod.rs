@@ -2,6 +2,7 @@
 //! dates, resource scopes, and the token as lists show it.
 
 mod description;
+mod expiration;
 mod expiry;
 mod input;
 mod lifetime;
@@ -11,6 +12,7 @@ mod secret;
 mod view;
 
 pub use description::{Description, DescriptionError};
+pub use expiration::{ExpirationModel, Expiry};
 pub use expiry::{DateError, ExpiryDate};
 pub use input::{
     ApiInput, Basis, DecidedToken, ExpiryInput, TokenInput, TokenInputErrors, TokenRules,
@@ -21,6 +23,5 @@ pub use policy::{PolicyPage, PolicyViolation, TokenPolicy};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};
 pub use secret::{RANDOM_CHARS, TOKEN_PREFIX, TOKEN_REGEX, TokenFormatError, TokenSecret};
 pub use view::{
-    ExpirationModel, ExpiryDateWire, ExpirySpec, IssuedTokenView, LastUse, TokenPage, TokenStatus,
-    TokenView,
+    ExpiryDateWire, ExpirySpec, IssuedTokenView, LastUse, TokenPage, TokenStatus, TokenView,
 };

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExpiryDate, Lifetime};
+use super::{ExpirationModel, ExpiryDate, Lifetime};
 use crate::catalog::ApiSelection;
 
 /// How a token expires, as chosen when it is made or edited.
@@ -54,33 +54,6 @@ impl ExpirySpec {
     pub fn auto_refresh(window: Lifetime) -> Self {
         Self::AutoRefresh {
             window_secs: window.as_secs(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ExpirationModel {
-    Never,
-    HardLimit,
-    AutoRefresh,
-}
-
-impl ExpirationModel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Never => "never",
-            Self::HardLimit => "hard_limit",
-            Self::AutoRefresh => "auto_refresh",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "never" => Some(Self::Never),
-            "hard_limit" => Some(Self::HardLimit),
-            "auto_refresh" => Some(Self::AutoRefresh),
-            _ => None,
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The `sessions` table, looked up by the digest of the cookie value.
 
+use domain::account::Role;
 use sqlx::{AnyExecutor, FromRow};
 
 use super::Result;
@@ -23,7 +24,8 @@ pub struct SessionRow {
     pub login: String,
     pub display_name: String,
     pub email: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub disabled_at: Option<i64>,
 }
 

@@ -1,23 +1,27 @@
 //! The `access_tokens` table (digests and settings, never values) and the digests retired by
 //! regeneration.
 
-use sqlx::{AnyExecutor, FromRow};
+use domain::{
+    account::Role,
+    catalog::{ApiSelection, MethodName},
+    client::ClientInfo,
+    token::{Expiry, Scope},
+};
+use sqlx::{AnyExecutor, FromRow, any::AnyRow};
 
 use super::Result;
 
-/// A token with its owner's standing, as every look-up returns it.
-#[derive(Debug, Clone, FromRow)]
-pub struct TokenRow {
+/// A token with its owner's standing, as every look-up returns it: parsed here, at the edge,
+/// so that services never re-read a column's text.
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
     pub token_id: i64,
     pub user_id: i64,
     pub hint: String,
     pub description: String,
-    pub api_set: Option<String>,
-    pub methods: String,
-    pub scopes: String,
-    pub expiration: String,
-    pub expires_at: Option<i64>,
-    pub refresh_window_secs: Option<i64>,
+    pub api: ApiSelection,
+    pub scopes: Vec<Scope>,
+    pub expiry: Expiry,
     pub created_at: i64,
     pub created_by_login: String,
     pub updated_at: i64,
@@ -26,8 +30,90 @@ pub struct TokenRow {
     pub last_used_user_agent: Option<String>,
     pub removed_at: Option<i64>,
     pub owner_login: String,
-    pub owner_role: String,
+    pub owner_role: Role,
     pub owner_disabled_at: Option<i64>,
+}
+
+/// The columns as stored: space-separated lists, the expiry in three columns.
+#[derive(FromRow)]
+struct StoredToken {
+    token_id: i64,
+    user_id: i64,
+    hint: String,
+    description: String,
+    api_set: Option<String>,
+    methods: String,
+    scopes: String,
+    expiration: String,
+    expires_at: Option<i64>,
+    refresh_window_secs: Option<i64>,
+    created_at: i64,
+    created_by_login: String,
+    updated_at: i64,
+    last_used_at: Option<i64>,
+    last_used_ip: Option<String>,
+    last_used_user_agent: Option<String>,
+    removed_at: Option<i64>,
+    owner_login: String,
+    #[sqlx(try_from = "String")]
+    owner_role: Role,
+    owner_disabled_at: Option<i64>,
+}
+
+impl<'r> FromRow<'r, AnyRow> for TokenRecord {
+    fn from_row(row: &'r AnyRow) -> sqlx::Result<Self> {
+        let stored = StoredToken::from_row(row)?;
+        let corrupt = |column: &str| sqlx::Error::ColumnDecode {
+            index: column.to_owned(),
+            source: format!("token {}: stored value does not parse", stored.token_id).into(),
+        };
+        let api = match stored.api_set {
+            Some(id) => ApiSelection::Set(id),
+            None => ApiSelection::Custom(
+                split(&stored.methods, MethodName::parse).ok_or_else(|| corrupt("methods"))?,
+            ),
+        };
+        let scopes = split(&stored.scopes, Scope::parse).ok_or_else(|| corrupt("scopes"))?;
+        let expiry = Expiry::from_columns(
+            &stored.expiration,
+            stored.expires_at,
+            stored.refresh_window_secs,
+        )
+        .ok_or_else(|| corrupt("expiration"))?;
+        Ok(Self {
+            token_id: stored.token_id,
+            user_id: stored.user_id,
+            hint: stored.hint,
+            description: stored.description,
+            api,
+            scopes,
+            expiry,
+            created_at: stored.created_at,
+            created_by_login: stored.created_by_login,
+            updated_at: stored.updated_at,
+            last_used_at: stored.last_used_at,
+            last_used_ip: stored.last_used_ip,
+            last_used_user_agent: stored.last_used_user_agent,
+            removed_at: stored.removed_at,
+            owner_login: stored.owner_login,
+            owner_role: stored.owner_role,
+            owner_disabled_at: stored.owner_disabled_at,
+        })
+    }
+}
+
+fn split<T, E>(list: &str, parse: impl Fn(&str) -> std::result::Result<T, E>) -> Option<Vec<T>> {
+    list.split_whitespace()
+        .map(|item| parse(item).ok())
+        .collect()
+}
+
+fn joined<T: ToString>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 const SELECT: &str = "select t.token_id, t.user_id, t.hint, t.description, t.api_set, \
@@ -40,12 +126,38 @@ const SELECT: &str = "select t.token_id, t.user_id, t.hint, t.description, t.api
 /// What a token may do and until when; the same columns for new and edited tokens.
 pub struct TokenSettings<'a> {
     pub description: &'a str,
-    pub api_set: Option<&'a str>,
-    pub methods: &'a str,
-    pub scopes: &'a str,
-    pub expiration: &'a str,
-    pub expires_at: Option<i64>,
-    pub refresh_window_secs: Option<i64>,
+    pub api: &'a ApiSelection,
+    pub scopes: &'a [Scope],
+    pub expiry: Expiry,
+}
+
+/// The settings as columns, in the order both statements bind them.
+struct SettingColumns<'a> {
+    description: &'a str,
+    api_set: Option<&'a str>,
+    methods: String,
+    scopes: String,
+    expiration: &'static str,
+    expires_at: Option<i64>,
+    refresh_window_secs: Option<i64>,
+}
+
+impl<'a> From<&TokenSettings<'a>> for SettingColumns<'a> {
+    fn from(settings: &TokenSettings<'a>) -> Self {
+        let (api_set, methods) = match settings.api {
+            ApiSelection::Set(id) => (Some(id.as_str()), String::new()),
+            ApiSelection::Custom(names) => (None, joined(names)),
+        };
+        Self {
+            description: settings.description,
+            api_set,
+            methods,
+            scopes: joined(settings.scopes),
+            expiration: settings.expiry.model().as_str(),
+            expires_at: settings.expiry.at(),
+            refresh_window_secs: settings.expiry.window_secs(),
+        }
+    }
 }
 
 pub struct NewToken<'a> {
@@ -59,7 +171,7 @@ pub struct NewToken<'a> {
 }
 
 pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> Result<i64> {
-    let settings = &token.settings;
+    let settings = SettingColumns::from(&token.settings);
     let id = sqlx::query_scalar(
         "insert into access_tokens (user_id, token_digest, hint, description, api_set, methods, \
          scopes, expiration, expires_at, refresh_window_secs, created_at, created_by_user_id, \
@@ -72,8 +184,8 @@ pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> 
     .bind(token.hint)
     .bind(settings.description)
     .bind(settings.api_set)
-    .bind(settings.methods)
-    .bind(settings.scopes)
+    .bind(&settings.methods)
+    .bind(&settings.scopes)
     .bind(settings.expiration)
     .bind(settings.expires_at)
     .bind(settings.refresh_window_secs)
@@ -89,7 +201,7 @@ pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> 
 pub async fn find_by_digest<'c>(
     executor: impl AnyExecutor<'c>,
     digest: &str,
-) -> Result<Option<TokenRow>> {
+) -> Result<Option<TokenRecord>> {
     let sql = format!("{SELECT} where t.token_digest = $1");
     Ok(sqlx::query_as(&sql)
         .bind(digest)
@@ -101,7 +213,7 @@ pub async fn find_by_digest<'c>(
 pub async fn find_retired<'c>(
     executor: impl AnyExecutor<'c>,
     digest: &str,
-) -> Result<Option<TokenRow>> {
+) -> Result<Option<TokenRecord>> {
     let sql = format!(
         "{SELECT} join retired_token_digests r on r.token_id = t.token_id \
          where r.token_digest = $1"
@@ -116,7 +228,7 @@ pub async fn find<'c>(
     executor: impl AnyExecutor<'c>,
     user_id: i64,
     token_id: i64,
-) -> Result<Option<TokenRow>> {
+) -> Result<Option<TokenRecord>> {
     let sql = format!("{SELECT} where t.user_id = $1 and t.token_id = $2");
     Ok(sqlx::query_as(&sql)
         .bind(user_id)
@@ -130,7 +242,7 @@ pub async fn list_for_user<'c>(
     executor: impl AnyExecutor<'c>,
     user_id: i64,
     include_removed: bool,
-) -> Result<Vec<TokenRow>> {
+) -> Result<Vec<TokenRecord>> {
     let removed = if include_removed {
         ""
     } else {
@@ -150,6 +262,7 @@ pub async fn update_settings<'c>(
     settings: TokenSettings<'_>,
     now: i64,
 ) -> Result<bool> {
+    let settings = SettingColumns::from(&settings);
     let done = sqlx::query(
         "update access_tokens set description = $2, api_set = $3, methods = $4, scopes = $5, \
          expiration = $6, expires_at = $7, refresh_window_secs = $8, updated_at = $9 \
@@ -158,8 +271,8 @@ pub async fn update_settings<'c>(
     .bind(token_id)
     .bind(settings.description)
     .bind(settings.api_set)
-    .bind(settings.methods)
-    .bind(settings.scopes)
+    .bind(&settings.methods)
+    .bind(&settings.scopes)
     .bind(settings.expiration)
     .bind(settings.expires_at)
     .bind(settings.refresh_window_secs)
@@ -241,27 +354,33 @@ pub async fn mark_removed<'c>(
     Ok(done.rows_affected() == 1)
 }
 
-/// Records a use, never moving `last_used_at` back (replicas flush in any order), and slides
-/// an auto-refresh token's expiry to the use plus its window.
+/// Records a use, never moving `last_used_at` back (replicas flush in any order), and stores
+/// the auto-refresh expiry the use slid to (`Expiry::after_use`), unless an edit has changed
+/// the token's expiry model or window since.
 pub async fn record_use<'c>(
     executor: impl AnyExecutor<'c>,
     token_id: i64,
     at: i64,
-    ip: Option<&str>,
-    user_agent: Option<&str>,
+    client: &ClientInfo,
+    expiry_after: Expiry,
 ) -> Result<()> {
+    let (slid_to, window) = match expiry_after {
+        Expiry::AutoRefresh { at, window_secs } => (Some(at), Some(window_secs)),
+        _ => (None, None),
+    };
     sqlx::query(
         "update access_tokens set last_used_at = $2, last_used_ip = $3, \
          last_used_user_agent = $4, \
-         expires_at = case when expiration = 'auto_refresh' \
-             and $2 + refresh_window_secs > expires_at \
-             then $2 + refresh_window_secs else expires_at end \
+         expires_at = case when expiration = 'auto_refresh' and refresh_window_secs = $6 \
+             and $5 > expires_at then $5 else expires_at end \
          where token_id = $1 and (last_used_at is null or last_used_at < $2)",
     )
     .bind(token_id)
     .bind(at)
-    .bind(ip)
-    .bind(user_agent)
+    .bind(client.ip.as_deref())
+    .bind(client.user_agent.as_deref())
+    .bind(slid_to)
+    .bind(window)
     .execute(executor)
     .await?;
     Ok(())

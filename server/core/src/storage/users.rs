@@ -1,5 +1,6 @@
 //! The `users` table. Rows carry the password hash and never leave the server.
 
+use domain::account::Role;
 use sqlx::{AnyExecutor, FromRow};
 
 use super::Result;
@@ -11,7 +12,8 @@ pub struct UserRow {
     pub display_name: String,
     pub email: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub disabled_at: Option<i64>,
     pub created_at: i64,
 }
@@ -139,7 +141,8 @@ pub struct PersonRow {
     pub login: String,
     pub display_name: String,
     pub email: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub disabled_at: Option<i64>,
     pub created_at: i64,
     pub tokens: i64,

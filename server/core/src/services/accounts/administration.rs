@@ -192,7 +192,7 @@ impl AccountService {
 
 fn person_summary(row: users::PersonRow) -> PersonSummary {
     PersonSummary {
-        role: stored_role(&row.role),
+        role: row.role,
         disabled: row.disabled_at.is_some(),
         login: row.login,
         display_name: row.display_name,

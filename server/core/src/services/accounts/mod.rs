@@ -200,14 +200,8 @@ fn user_view(row: &users::UserRow) -> UserView {
         login: row.login.clone(),
         display_name: row.display_name.clone(),
         email: row.email.clone(),
-        role: stored_role(&row.role),
+        role: row.role,
     }
-}
-
-/// The role column holds `user` or `admin` (a check constraint); anything else would grant
-/// the least privilege.
-fn stored_role(text: &str) -> Role {
-    Role::parse(text).unwrap_or(Role::User)
 }
 
 /// A random password for accounts made without one, to be shown to the operator once.

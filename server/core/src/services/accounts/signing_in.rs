@@ -121,7 +121,7 @@ impl AccountService {
             session_id: row.session_id,
             user_id: row.user_id,
             user: UserView {
-                role: stored_role(&row.role),
+                role: row.role,
                 login: row.login,
                 display_name: row.display_name,
                 email: row.email,

@@ -11,10 +11,7 @@ use domain::{
 };
 use zeroize::Zeroize as _;
 
-use super::{
-    Refusal, TokenService, effective_expiry, stored_role, stored_scopes, stored_selection,
-    usage::RefusedUse,
-};
+use super::{Refusal, TokenService, usage::RefusedUse};
 use crate::{
     auth::secret,
     clock,
@@ -119,23 +116,21 @@ impl TokenService {
         if row.owner_disabled_at.is_some() {
             return refuse(Refusal::OwnerDisabled);
         }
-        let pending = self.usage.pending_use(row.token_id).map(|u| u.at);
-        if effective_expiry(&row, pending).is_some_and(|at| at <= now) {
+        if self.current_expiry(&row).has_passed(now) {
             return refuse(Refusal::Expired);
         }
         if let Some(method) = method {
-            let selection = stored_selection(&row);
-            if !self.catalog.granted(&selection).contains(&method) {
+            if !self.catalog.granted(&row.api).contains(&method) {
                 return refuse(Refusal::MethodNotAllowed(method.to_string()));
             }
         }
-        self.usage.record_use(row.token_id, now, client);
+        self.usage.record_use(row.token_id, now, client, row.expiry);
         Ok(TokenGrant {
             token_id: row.token_id,
             user_id: row.user_id,
-            login: row.owner_login.clone(),
-            role: stored_role(&row.owner_role),
-            scopes: stored_scopes(&row),
+            login: row.owner_login,
+            role: row.owner_role,
+            scopes: row.scopes,
         })
     }
 
@@ -171,7 +166,7 @@ impl TokenService {
     fn refuse(
         &self,
         refusal: Refusal,
-        row: Option<&tokens::TokenRow>,
+        row: Option<&tokens::TokenRecord>,
         method: Option<&MethodName>,
         client: &ClientInfo,
         now: i64,

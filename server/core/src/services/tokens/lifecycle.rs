@@ -2,12 +2,11 @@
 //! password was checked in this request (or the operator acts at the command line).
 
 use domain::{
-    catalog::ApiSelection,
     client::ClientInfo,
-    token::{DecidedToken, TokenView},
+    token::{DecidedToken, Expiry, TokenView},
 };
 
-use super::{IssuedToken, Result, TokenError, TokenGrant, TokenService, expiry_columns};
+use super::{IssuedToken, Result, TokenError, TokenGrant, TokenService};
 use crate::{
     auth::secret,
     clock,
@@ -17,7 +16,7 @@ use crate::{
     },
     storage::{
         StorageError,
-        tokens::{self, NewToken, TokenRow, TokenSettings},
+        tokens::{self, NewToken, TokenRecord, TokenSettings},
     },
 };
 
@@ -26,11 +25,11 @@ use crate::{
 /// down for somebody else without one of those:
 ///
 /// ```compile_fail
-/// let anyone = server::services::tokens::TokenOwner { user_id: 1, login: "root".into() };
+/// let anyone = tessera_core::services::tokens::TokenOwner { user_id: 1, login: "root".into() };
 /// ```
 ///
 /// ```compile_fail
-/// # use server::services::tokens::TokenOwner;
+/// # use tessera_core::services::tokens::TokenOwner;
 /// let forgot_the_check = TokenOwner::for_admin(1, "root".into());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,72 +74,22 @@ impl TokenOwner {
     }
 }
 
-/// The columns of a token's settings, owned.
-struct Columns {
-    description: String,
-    api_set: Option<String>,
-    methods: String,
-    scopes: String,
-    expiration: &'static str,
-    expires_at: Option<i64>,
-    refresh_window_secs: Option<i64>,
-}
-
-impl Columns {
-    /// The columns decided settings become at `now`; an edit that keeps its expiry keeps
-    /// `current`'s.
-    fn new(settings: &DecidedToken, current: Option<&TokenRow>, now: i64) -> Self {
-        let (expiration, expires_at, refresh_window_secs) = match (settings.expiry(), current) {
-            (Some(expiry), _) => {
-                let (model, at, window) = expiry_columns(expiry, now);
-                (model.as_str(), at, window)
-            }
-            (None, Some(row)) => (
-                domain::token::ExpirationModel::parse(&row.expiration)
-                    .unwrap_or(domain::token::ExpirationModel::Never)
-                    .as_str(),
-                row.expires_at,
-                row.refresh_window_secs,
-            ),
-            (None, None) => ("never", None, None),
-        };
-        let (api_set, methods) = match settings.api() {
-            ApiSelection::Set(id) => (Some(id.clone()), String::new()),
-            ApiSelection::Custom(names) => (
-                None,
-                names
-                    .iter()
-                    .map(|n| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
-        };
-        Self {
-            description: settings.description().as_str().to_owned(),
-            api_set,
-            methods,
-            scopes: settings
-                .scopes()
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" "),
-            expiration,
-            expires_at,
-            refresh_window_secs,
-        }
-    }
-
-    fn settings(&self) -> TokenSettings<'_> {
-        TokenSettings {
-            description: &self.description,
-            api_set: self.api_set.as_deref(),
-            methods: &self.methods,
-            scopes: &self.scopes,
-            expiration: self.expiration,
-            expires_at: self.expires_at,
-            refresh_window_secs: self.refresh_window_secs,
-        }
+/// What decided settings store at `now`; an edit that keeps its expiry keeps `current`'s.
+fn stored_settings<'a>(
+    settings: &'a DecidedToken,
+    current: Option<&TokenRecord>,
+    now: i64,
+) -> TokenSettings<'a> {
+    let expiry = match (settings.expiry(), current) {
+        (Some(spec), _) => spec.starting_at(now),
+        (None, Some(current)) => current.expiry,
+        (None, None) => Expiry::Never,
+    };
+    TokenSettings {
+        description: settings.description().as_str(),
+        api: settings.api(),
+        scopes: settings.scopes(),
+        expiry,
     }
 }
 
@@ -175,10 +124,10 @@ impl TokenService {
         confirmed: &Confirmed,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
-        let columns = Columns::new(settings, None, clock::now());
+        let columns = stored_settings(settings, None, clock::now());
         self.insert(
             owner,
-            &columns,
+            columns,
             confirmed.actor(),
             Action::TokenCreated,
             None,
@@ -197,11 +146,11 @@ impl TokenService {
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
         self.live_row(owner, source_id).await?;
-        let columns = Columns::new(settings, None, clock::now());
+        let columns = stored_settings(settings, None, clock::now());
         let detail = format!("copied from token {source_id}");
         self.insert(
             owner,
-            &columns,
+            columns,
             confirmed.actor(),
             Action::TokenCopied,
             Some(detail),
@@ -221,9 +170,9 @@ impl TokenService {
     ) -> Result<TokenView> {
         let row = self.live_row(owner, token_id).await?;
         let now = clock::now();
-        let columns = Columns::new(settings, Some(&row), now);
+        let columns = stored_settings(settings, Some(&row), now);
         let mut tx = self.database.begin_write().await?;
-        if !tokens::update_settings(&mut *tx, token_id, columns.settings(), now).await? {
+        if !tokens::update_settings(&mut *tx, token_id, columns, now).await? {
             return Err(TokenError::NotFound);
         }
         record(
@@ -336,7 +285,7 @@ impl TokenService {
         Ok(())
     }
 
-    async fn live_row(&self, owner: &TokenOwner, token_id: i64) -> Result<TokenRow> {
+    async fn live_row(&self, owner: &TokenOwner, token_id: i64) -> Result<TokenRecord> {
         tokens::find(self.database.pool(), owner.user_id(), token_id)
             .await?
             .filter(|row| row.removed_at.is_none())
@@ -346,7 +295,7 @@ impl TokenService {
     async fn insert(
         &self,
         owner: &TokenOwner,
-        columns: &Columns,
+        settings: TokenSettings<'_>,
         actor: &Actor,
         action: Action,
         detail: Option<String>,
@@ -361,7 +310,7 @@ impl TokenService {
                 user_id: owner.user_id(),
                 digest: &digest,
                 hint: secret.hint(),
-                settings: columns.settings(),
+                settings,
                 created_by_user_id: actor.user_id(),
                 created_by_login: actor.login(),
                 now: clock::now(),

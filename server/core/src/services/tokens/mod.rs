@@ -11,11 +11,10 @@ mod usage;
 use std::sync::Arc;
 
 use domain::{
-    account::Role,
-    catalog::{ApiSelection, Catalog, MethodName},
+    catalog::Catalog,
     token::{
-        Basis, DecidedToken, ExpirationModel, ExpirySpec, LastUse, Scope, TokenInput,
-        TokenInputErrors, TokenRules, TokenSecret, TokenStatus, TokenView,
+        Basis, DecidedToken, Expiry, LastUse, TokenInput, TokenInputErrors, TokenRules,
+        TokenSecret, TokenStatus, TokenView,
     },
 };
 
@@ -28,7 +27,7 @@ pub use usage::{FLUSH_INTERVAL, UsageRecorder};
 use super::accounts::AccountError;
 use crate::{
     clock,
-    storage::{Database, StorageError, tokens::TokenRow},
+    storage::{Database, StorageError, tokens::TokenRecord},
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -118,105 +117,51 @@ impl TokenService {
         input.decide(&rules).map_err(TokenError::Input)
     }
 
-    fn view(&self, row: &TokenRow, now: i64) -> TokenView {
-        let api = stored_selection(row);
-        let pending = self.usage.pending_use(row.token_id);
-        let expires_at = effective_expiry(row, pending.as_ref().map(|u| u.at));
-        let status = if row.removed_at.is_some() {
+    /// When `record` stops working: its stored expiry, moved by a use not yet written.
+    fn current_expiry(&self, record: &TokenRecord) -> Expiry {
+        match self.usage.pending_use(record.token_id) {
+            Some(used) => record.expiry.after_use(used.at),
+            None => record.expiry,
+        }
+    }
+
+    fn view(&self, record: &TokenRecord, now: i64) -> TokenView {
+        let expiry = self.current_expiry(record);
+        let status = if record.removed_at.is_some() {
             TokenStatus::Removed
-        } else if expires_at.is_some_and(|at| at <= now) {
+        } else if expiry.has_passed(now) {
             TokenStatus::Expired
         } else {
             TokenStatus::Active
         };
-        let last_used = match pending {
-            Some(used) if row.last_used_at.is_none_or(|at| at < used.at) => Some(LastUse {
+        let last_used = match self.usage.pending_use(record.token_id) {
+            Some(used) if record.last_used_at.is_none_or(|at| at < used.at) => Some(LastUse {
                 at: used.at,
                 ip: used.client.ip,
                 user_agent: used.client.user_agent,
             }),
-            _ => row.last_used_at.map(|at| LastUse {
+            _ => record.last_used_at.map(|at| LastUse {
                 at,
-                ip: row.last_used_ip.clone(),
-                user_agent: row.last_used_user_agent.clone(),
+                ip: record.last_used_ip.clone(),
+                user_agent: record.last_used_user_agent.clone(),
             }),
         };
         TokenView {
-            id: row.token_id,
-            owner: row.owner_login.clone(),
-            description: row.description.clone(),
-            hint: row.hint.clone(),
-            api_label: self.catalog.describe(&api),
-            api,
-            scopes: row.scopes.split_whitespace().map(str::to_owned).collect(),
-            expiration: ExpirationModel::parse(&row.expiration).unwrap_or(ExpirationModel::Never),
-            expires_at,
-            refresh_window_secs: row.refresh_window_secs,
+            id: record.token_id,
+            owner: record.owner_login.clone(),
+            description: record.description.clone(),
+            hint: record.hint.clone(),
+            api_label: self.catalog.describe(&record.api),
+            api: record.api.clone(),
+            scopes: record.scopes.iter().map(ToString::to_string).collect(),
+            expiration: expiry.model(),
+            expires_at: expiry.at(),
+            refresh_window_secs: expiry.window_secs(),
             status,
-            created_at: row.created_at,
-            created_by: row.created_by_login.clone(),
-            updated_at: row.updated_at,
+            created_at: record.created_at,
+            created_by: record.created_by_login.clone(),
+            updated_at: record.updated_at,
             last_used,
         }
-    }
-}
-
-fn stored_selection(row: &TokenRow) -> ApiSelection {
-    match &row.api_set {
-        Some(id) => ApiSelection::Set(id.clone()),
-        None => ApiSelection::Custom(
-            row.methods
-                .split_whitespace()
-                .filter_map(|name| MethodName::parse(name).ok())
-                .collect(),
-        ),
-    }
-}
-
-fn stored_scopes(row: &TokenRow) -> Vec<Scope> {
-    row.scopes
-        .split_whitespace()
-        .filter_map(|raw| Scope::parse(raw).ok())
-        .collect()
-}
-
-/// When the token stops working: an auto-refresh token's stored expiry, pushed by a use not
-/// yet written.
-fn effective_expiry(row: &TokenRow, pending_use_at: Option<i64>) -> Option<i64> {
-    let stored = row.expires_at?;
-    match (
-        row.expiration.as_str(),
-        row.refresh_window_secs,
-        pending_use_at,
-    ) {
-        ("auto_refresh", Some(window), Some(used)) => Some(stored.max(used + window)),
-        _ => Some(stored),
-    }
-}
-
-fn stored_role(text: &str) -> Role {
-    Role::parse(text).unwrap_or(Role::User)
-}
-
-/// The columns an expiry choice becomes at `now`.
-fn expiry_columns(expiry: ExpirySpec, now: i64) -> (ExpirationModel, Option<i64>, Option<i64>) {
-    let secs = |secs: u64| i64::try_from(secs).unwrap_or(i64::MAX);
-    match expiry {
-        ExpirySpec::Never => (ExpirationModel::Never, None, None),
-        ExpirySpec::Until { date } => (
-            ExpirationModel::HardLimit,
-            Some(date.0.expires_at_unix()),
-            None,
-        ),
-        ExpirySpec::For { secs: lifetime } => (
-            ExpirationModel::HardLimit,
-            Some(now.saturating_add(secs(lifetime))),
-            None,
-        ),
-        ExpirySpec::AutoRefresh { window_secs } => (
-            ExpirationModel::AutoRefresh,
-            Some(now.saturating_add(secs(window_secs))),
-            Some(secs(window_secs)),
-        ),
     }
 }

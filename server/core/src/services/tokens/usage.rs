@@ -7,7 +7,7 @@ use std::{
     time::Duration,
 };
 
-use domain::client::ClientInfo;
+use domain::{client::ClientInfo, token::Expiry};
 
 use crate::{
     services::audit::{self, Action, Event},
@@ -23,6 +23,8 @@ const MAX_ITEMISED_REFUSALS: usize = 200;
 pub struct Use {
     pub at: i64,
     pub client: ClientInfo,
+    /// The token's expiry after this use (an auto-refresh token's has slid).
+    pub expiry: Expiry,
 }
 
 #[derive(Debug, Clone)]
@@ -50,12 +52,14 @@ impl UsageRecorder {
         self.pending.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    pub fn record_use(&self, token_id: i64, at: i64, client: &ClientInfo) {
+    /// A use at `at` of a token whose stored expiry is `expiry`.
+    pub fn record_use(&self, token_id: i64, at: i64, client: &ClientInfo, expiry: Expiry) {
         let mut pending = self.lock();
         match pending.uses.get_mut(&token_id) {
             Some(last) if last.at > at => {}
             Some(last) => {
                 last.at = at;
+                last.expiry = expiry.after_use(at);
                 if last.client != *client {
                     last.client = client.clone();
                 }
@@ -66,6 +70,7 @@ impl UsageRecorder {
                     Use {
                         at,
                         client: client.clone(),
+                        expiry: expiry.after_use(at),
                     },
                 );
             }
@@ -122,14 +127,7 @@ impl UsageRecorder {
 async fn write(database: &Database, pending: &Pending) -> Result<()> {
     let mut tx = database.begin_write().await?;
     for (token_id, used) in &pending.uses {
-        tokens::record_use(
-            &mut *tx,
-            *token_id,
-            used.at,
-            used.client.ip.as_deref(),
-            used.client.user_agent.as_deref(),
-        )
-        .await?;
+        tokens::record_use(&mut *tx, *token_id, used.at, &used.client, used.expiry).await?;
     }
     for refusal in &pending.refusals {
         audit::record(
