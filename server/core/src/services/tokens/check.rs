@@ -119,10 +119,10 @@ impl TokenService {
         if self.current_expiry(&row).has_passed(now) {
             return refuse(Refusal::Expired);
         }
-        if let Some(method) = method {
-            if !self.catalog.granted(&row.api).contains(&method) {
-                return refuse(Refusal::MethodNotAllowed(method.to_string()));
-            }
+        if let Some(method) = method
+            && !self.catalog.granted(&row.api).contains(&method)
+        {
+            return refuse(Refusal::MethodNotAllowed(method.to_string()));
         }
         self.usage.record_use(row.token_id, now, client, row.expiry);
         Ok(TokenGrant {
