@@ -40,3 +40,61 @@ pub fn Field(
         </div>
     }
 }
+
+/// A field's hint and its error slot, ids `{id}-help` and `{id}-error`: the input names both in
+/// `aria-describedby` (see [`described_by`]), and the error is announced when it appears.
+#[component]
+pub fn FieldMessages(
+    id: &'static str,
+    #[prop(default = None)] hint: Option<ViewFn>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        {hint.map(|hint| view! { <p class="field__help muted" id=format!("{id}-help")>{hint.run()}</p> })}
+        <p class="field__error" id=format!("{id}-error") role="alert">{move || error.get()}</p>
+    }
+}
+
+/// The `aria-describedby` of an input with [`FieldMessages`].
+pub fn described_by(id: &str, has_hint: bool) -> String {
+    if has_hint {
+        format!("{id}-help {id}-error")
+    } else {
+        format!("{id}-error")
+    }
+}
+
+/// A labelled text input driven by `value`, with an optional hint and an error slot.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] hint: Option<ViewFn>,
+    #[prop(optional)] placeholder: &'static str,
+    /// `input--short` for a duration, say.
+    #[prop(optional)]
+    class: &'static str,
+    #[prop(default = 1024)] maxlength: usize,
+) -> impl IntoView {
+    let describedby = described_by(id, hint.is_some());
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <input
+                id=id
+                type="text"
+                autocomplete="off"
+                class=class
+                maxlength=maxlength
+                placeholder=placeholder
+                prop:value=move || value.get()
+                on:input:target=move |e| value.set(e.target().value())
+                aria-invalid=move || error.with(Option::is_some).to_string()
+                aria-describedby=describedby
+            />
+            <FieldMessages id hint error />
+        </div>
+    }
+}

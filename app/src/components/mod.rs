@@ -1,7 +1,11 @@
-//! Pieces shared by several pages.
+//! Pieces shared by several pages: form fields and pickers, dialogs, the token table.
 
+pub mod api_picker;
+pub mod date_field;
 pub mod field;
 pub mod modal;
 pub mod password_prompt;
 pub mod reveal;
+pub mod scopes_field;
+pub mod token_table;
 pub mod top_bar;

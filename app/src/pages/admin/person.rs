@@ -11,11 +11,10 @@ use super::{people::status_badge, person_token_form::PersonTokenDialog};
 use crate::{
     account::{PersonPage, Role},
     calendar::format_dmy,
-    components::{password_prompt::PasswordPrompt, reveal::RevealDialog},
+    components::{password_prompt::PasswordPrompt, reveal::RevealDialog, token_table::TokenTable},
     error::ServerError,
-    pages::settings::tokens::list::{date_time, expiry_label},
     server_fns::admin::{load_person, remove_tokens_of, set_person_disabled},
-    token::{IssuedTokenView, TokenStatus, TokenView},
+    token::IssuedTokenView,
 };
 
 /// A change waiting for the admin's password.
@@ -60,11 +59,6 @@ fn PersonView(
     let policy = Arc::new(loaded.policy.clone());
     let now = loaded.now;
     let tokens = loaded.tokens.clone();
-    let live_ids: Vec<i64> = tokens
-        .iter()
-        .filter(|t| t.status != TokenStatus::Removed)
-        .map(|t| t.id)
-        .collect();
     let checked = RwSignal::new(Vec::<i64>::new());
     let creating = RwSignal::new(false);
     let pending = RwSignal::new(None::<PersonChange>);
@@ -133,7 +127,7 @@ fn PersonView(
         }
     };
     let disabled = person.disabled;
-    let all_ids = live_ids.clone();
+    let remove = Callback::new(move |ids: Vec<i64>| pending.set(Some(PersonChange::Remove(ids))));
 
     view! {
         <Title text=format!("{} · People", person.login) />
@@ -188,35 +182,14 @@ fn PersonView(
                 }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
-                        <table class="data-table" aria-label=format!("Access tokens of {}", person.login)>
-                            <thead>
-                                <tr>
-                                    <th scope="col">
-                                        <input
-                                            type="checkbox"
-                                            aria-label="Select all active and expired tokens"
-                                            disabled=all_ids.is_empty()
-                                            prop:checked=move || !all_ids.is_empty() && checked.with(|c| c.len() == all_ids.len())
-                                            on:change:target={
-                                                let ids = live_ids.clone();
-                                                move |e| checked.set(if e.target().checked() { ids.clone() } else { Vec::new() })
-                                            }
-                                        />
-                                    </th>
-                                    <th scope="col">"Name"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col">"API"</th>
-                                    <th scope="col">"Expires"</th>
-                                    <th scope="col">"Last used"</th>
-                                    <th scope="col">"Created"</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {tokens.into_iter().map(|token| view! { <PersonTokenRow token checked now /> }).collect::<Vec<_>>()}
-                            </tbody>
-                        </table>
-                    </div>
+                    <TokenTable
+                        id="person-tokens"
+                        label=format!("Access tokens of {}", person.login)
+                        tokens=Signal::stored(tokens)
+                        selected=checked
+                        now=Signal::stored(now)
+                        on_remove=remove
+                    />
                 }.into_any()
             }}
         </section>
@@ -263,78 +236,5 @@ fn PersonView(
                 on_close=Callback::new(move |()| { revealed.set(None); reload.run(()); })
             />
         })}
-    }
-}
-
-#[component]
-fn PersonTokenRow(token: TokenView, checked: RwSignal<Vec<i64>>, now: i64) -> impl IntoView {
-    let id = token.id;
-    let removed = token.status == TokenStatus::Removed;
-    let (status, class) = match token.status {
-        TokenStatus::Active => ("Active", "badge badge--ok"),
-        TokenStatus::Expired => ("Expired", "badge badge--warning"),
-        TokenStatus::Removed => ("Removed", "badge badge--muted"),
-    };
-    let by_owner = token.created_by.eq_ignore_ascii_case(&token.owner);
-    let expires_in = token
-        .expires_at
-        .filter(|_| token.status == TokenStatus::Active)
-        .map(|at| remaining(at - now));
-    view! {
-        <tr class:removed=removed data-token-id=id>
-            <td data-label="Select">
-                <input
-                    type="checkbox"
-                    aria-label=format!("Select {}", token.description)
-                    disabled=removed
-                    prop:checked=move || checked.with(|c| c.contains(&id))
-                    on:change:target=move |e| checked.update(|c| {
-                        c.retain(|x| *x != id);
-                        if e.target().checked() { c.push(id); }
-                    })
-                />
-            </td>
-            <td data-label="Name" class="data-table__primary">
-                {token.description.clone()}
-                <code class="muted data-table__secondary">"…"{token.hint.clone()}</code>
-            </td>
-            <td data-label="Status"><span class=class>{status}</span></td>
-            <td data-label="API">
-                {token.api_label.clone()}
-                {(!token.scopes.is_empty()).then(|| view! {
-                    <span class="muted data-table__secondary">{token.scopes.join(" ")}</span>
-                })}
-            </td>
-            <td data-label="Expires">
-                {expiry_label(&token)}
-                {expires_in.map(|left| view! { <span class="muted data-table__secondary">{left}</span> })}
-            </td>
-            <td data-label="Last used">
-                {match &token.last_used {
-                    Some(used) => view! {
-                        {date_time(used.at)}
-                        <span class="muted data-table__secondary">{used.ip.clone().unwrap_or_default()}</span>
-                    }.into_any(),
-                    None => view! { <span class="muted">"Never"</span> }.into_any(),
-                }}
-            </td>
-            <td data-label="Created">
-                {format_dmy(token.created_at)}
-                <span class="muted data-table__secondary">
-                    {if by_owner { "by the user".to_owned() } else { format!("by {}", token.created_by) }}
-                </span>
-            </td>
-        </tr>
-    }
-}
-
-/// "in 3 days", "in 5 h", "in 40 min", "in 20 s".
-fn remaining(secs: i64) -> String {
-    let secs = secs.max(0);
-    match secs {
-        s if s >= 2 * 86_400 => format!("in {} days", s / 86_400),
-        s if s >= 3600 => format!("in {} h", s / 3600),
-        s if s >= 60 => format!("in {} min", s / 60),
-        s => format!("in {s} s"),
     }
 }

@@ -7,12 +7,14 @@ use leptos::prelude::*;
 
 use crate::{
     catalog::Catalog,
-    components::{modal::Modal, password_prompt::PasswordPrompt},
-    error::ServerError,
-    pages::settings::tokens::{
+    components::{
         api_picker::ApiPicker,
+        field::TextField,
+        modal::Modal,
+        password_prompt::PasswordPrompt,
         scopes_field::{ScopesField, scope_entries},
     },
+    error::ServerError,
     server_fns::admin::create_token_for,
     token::{
         ApiInput, Basis, ExpirationModel, ExpiryInput, IssuedTokenView, TokenInput,
@@ -130,22 +132,14 @@ pub fn PersonTokenDialog(
                     <h2 id="person-token-title">{format!("New access token for {login}")}</h2>
                     <button type="button" class="dialog__close" aria-label="Close" on:click=move |_| on_close.run(())>"×"</button>
                 </header>
-                <div class="field">
-                    <label for="person-token-name">"Name"</label>
-                    <input
-                        id="person-token-name"
-                        type="text"
-                        autocomplete="off"
-                        maxlength="120"
-                        placeholder="What the token is for, e.g. CI deploys"
-                        prop:value=move || description.get()
-                        on:input:target=move |e| description.set(e.target().value())
-                        aria-describedby="person-token-name-error"
-                    />
-                    <p class="field__error" id="person-token-name-error" role="alert">
-                        {move || errors.with(|e| e.description.clone())}
-                    </p>
-                </div>
+                <TextField
+                    id="person-token-name"
+                    label="Name"
+                    value=description
+                    maxlength=120
+                    placeholder="What the token is for, e.g. CI deploys"
+                    error=Signal::derive(move || errors.with(|e| e.description.clone()))
+                />
                 <fieldset class="field choice-row">
                     <legend>"Expiration Model"</legend>
                     <label class="checkbox">
@@ -167,24 +161,14 @@ pub fn PersonTokenDialog(
                         "Auto Refresh"
                     </label>
                 </fieldset>
-                <div class="field">
-                    <label for="person-token-duration">"Duration"</label>
-                    <input
-                        id="person-token-duration"
-                        type="text"
-                        autocomplete="off"
-                        class="input--short"
-                        prop:value=move || duration.get()
-                        on:input:target=move |e| duration.set(e.target().value())
-                        aria-describedby="person-token-duration-help person-token-duration-error"
-                    />
-                    <p class="field__help muted" id="person-token-duration-help">
-                        {model_help}" Write it as 90s, 20m, 12h or 30d."{max_note}
-                    </p>
-                    <p class="field__error" id="person-token-duration-error" role="alert">
-                        {move || errors.with(|e| e.expiry.clone())}
-                    </p>
-                </div>
+                <TextField
+                    id="person-token-duration"
+                    label="Duration"
+                    value=duration
+                    class="input--short"
+                    hint=move || view! { {model_help}" Write it as 90s, 20m, 12h or 30d."{max_note.clone()} }
+                    error=Signal::derive(move || errors.with(|e| e.expiry.clone()))
+                />
                 <ApiPicker
                     catalog=catalog.clone()
                     api

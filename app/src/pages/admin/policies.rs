@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::{
+    components::field::TextField,
     components::password_prompt::PasswordPrompt,
     server_fns::admin::{load_policy, set_policy},
     token::{Lifetime, PolicyPage, TokenPolicy},
@@ -128,23 +129,15 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
                 "Applies wherever tokens are made or changed: Settings → Access Tokens, the People "
                 "panel, the REST API and the command line. Existing tokens keep working as they are."
             </p>
-            <div class="field">
-                <label for="policy-max-lifetime">"Maximum lifetime"</label>
-                <input
-                    id="policy-max-lifetime"
-                    type="text"
-                    class="input--short"
-                    autocomplete="off"
-                    placeholder="no limit"
-                    prop:value=move || max_lifetime.get()
-                    on:input:target=move |e| max_lifetime.set(e.target().value())
-                    aria-describedby="policy-max-lifetime-help policy-max-lifetime-error"
-                />
-                <p class="field__help muted" id="policy-max-lifetime-help">
-                    "Such as 90d or 12h; empty for no limit. For Auto Refresh tokens, the longest window. A limit also means every token must expire."
-                </p>
-                <p class="field__error" id="policy-max-lifetime-error" role="alert">{move || field_error.get()}</p>
-            </div>
+            <TextField
+                id="policy-max-lifetime"
+                label="Maximum lifetime"
+                value=max_lifetime
+                class="input--short"
+                placeholder="no limit"
+                hint=|| "Such as 90d or 12h; empty for no limit. For Auto Refresh tokens, the longest window. A limit also means every token must expire."
+                error=field_error
+            />
             <label class="checkbox">
                 <input
                     type="checkbox"

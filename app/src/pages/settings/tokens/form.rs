@@ -3,16 +3,17 @@
 
 use leptos::prelude::*;
 
-use super::{
-    Pending, TokensState,
-    api_picker::ApiPicker,
-    date_field::DateField,
-    list::expiry_label,
-    scopes_field::{ScopesField, scope_entries},
-};
+use super::{Pending, TokensState};
 use crate::{
     calendar::format_dmy,
-    components::modal::Modal,
+    components::{
+        api_picker::ApiPicker,
+        date_field::DateField,
+        field::TextField,
+        modal::Modal,
+        scopes_field::{ScopesField, scope_entries},
+        token_table::expiry_label,
+    },
     token::{
         ApiInput, Basis, ExpirationModel, ExpiryDate, ExpiryInput, ExpirySpec, TokenInput,
         TokenInputErrors, TokenRules, TokenView,
@@ -178,22 +179,13 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                         "×"
                     </button>
                 </header>
-                <div class="field">
-                    <label for="token-description">"Description"</label>
-                    <input
-                        id="token-description"
-                        type="text"
-                        autocomplete="off"
-                        maxlength="120"
-                        prop:value=move || description.get()
-                        on:input:target=move |e| description.set(e.target().value())
-                        aria-invalid=move || errors.with(|e| e.description.is_some()).to_string()
-                        aria-describedby="token-description-error"
-                    />
-                    <p class="field__error" id="token-description-error" role="alert">
-                        {move || errors.with(|e| e.description.clone())}
-                    </p>
-                </div>
+                <TextField
+                    id="token-description"
+                    label="Description"
+                    value=description
+                    maxlength=120
+                    error=Signal::derive(move || errors.with(|e| e.description.clone()))
+                />
                 <DateField
                     value=expires
                     today=Signal::derive(today)

@@ -1,12 +1,9 @@
 //! The Access Tokens tab: the list of your tokens with a toolbar (Generate, Edit, Copy,
 //! Remove, Refresh), the token dialog, the password confirmation and the one-time reveal.
 
-pub(crate) mod api_picker;
 mod confirm;
-mod date_field;
 mod form;
-pub(crate) mod list;
-pub(crate) mod scopes_field;
+mod list;
 
 use std::sync::Arc;
 

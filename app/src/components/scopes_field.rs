@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::field::FieldMessages;
+
 /// The field's text as scope entries: none when it is blank (all environments), else the one
 /// entry typed, which the token rules split and check.
 pub fn scope_entries(text: &str) -> Vec<String> {
@@ -32,11 +34,14 @@ pub fn ScopesField(
                 on:input:target=move |e| value.set(e.target().value())
                 aria-describedby="token-scopes-help token-scopes-error"
             />
-            <p class="field__help muted" id="token-scopes-help">
-                {format!("Leave empty for all {whose} environments, or limit the token: ")}
-                <code>"env:NAME:r"</code>", "<code>"env:NAME:w"</code>" or "<code>"env:NAME:rw"</code>"."
-            </p>
-            <p class="field__error" id="token-scopes-error" role="alert">{move || error.get()}</p>
+            <FieldMessages
+                id="token-scopes"
+                hint=Some(ViewFn::from(move || view! {
+                    {format!("Leave empty for all {whose} environments, or limit the token: ")}
+                    <code>"env:NAME:r"</code>", "<code>"env:NAME:w"</code>" or "<code>"env:NAME:rw"</code>"."
+                }))
+                error
+            />
         </div>
     }
 }

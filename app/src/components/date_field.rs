@@ -3,6 +3,8 @@
 
 use leptos::prelude::*;
 
+use super::field::FieldMessages;
+
 use crate::{
     calendar::{MONTH_NAMES, days_in_month, unix_midnight},
     token::ExpiryDate,
@@ -80,14 +82,17 @@ pub fn DateField(
                     </button>
                 })}
             </div>
-            <p class="field__help muted" id="token-expires-help">
-                {match current {
-                    Some(current) => format!("Now: {current}. Valid through the end of the date (UTC); empty for no expiry."),
-                    None => "Valid through the end of the date (UTC). Leave empty for a token that does not expire.".to_owned(),
-                }}
-                {move || latest.get().map(|latest| format!(" The latest date allowed is {latest}."))}
-            </p>
-            <p class="field__error" id="token-expires-error" role="alert">{move || error.get()}</p>
+            <FieldMessages
+                id="token-expires"
+                hint=Some(ViewFn::from(move || view! {
+                    {match current.clone() {
+                        Some(current) => format!("Now: {current}. Valid through the end of the date (UTC); empty for no expiry."),
+                        None => "Valid through the end of the date (UTC). Leave empty for a token that does not expire.".to_owned(),
+                    }}
+                    {move || latest.get().map(|latest| format!(" The latest date allowed is {latest}."))}
+                }))
+                error
+            />
             <Show when=move || open.get()>
                 <div
                     class="calendar"

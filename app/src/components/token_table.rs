@@ -1,0 +1,300 @@
+//! The token table that Settings → Access Tokens and an admin's person page share. You select
+//! in it like a desktop list (click, Ctrl/Cmd+click, Shift+click, arrow keys, Space, Ctrl+A)
+//! or with each row's checkbox; Enter or a double click opens a token, Delete asks to remove
+//! the selection. Removed tokens (kept on the admin's page) are listed but not selectable.
+
+use leptos::{ev, prelude::*};
+
+use crate::{
+    calendar::format_dmy,
+    token::{ExpirationModel, TokenStatus, TokenView},
+};
+
+/// `dd-mm-yyyy HH:MM` (UTC).
+pub fn date_time(unix: i64) -> String {
+    format!(
+        "{} {:02}:{:02}",
+        format_dmy(unix),
+        unix.rem_euclid(86_400) / 3600,
+        unix.rem_euclid(3600) / 60
+    )
+}
+
+/// The last valid moment, as the person chose it: a date for date limits, else date and time.
+pub fn expiry_label(token: &TokenView) -> String {
+    match (token.expiration, token.expires_at) {
+        (ExpirationModel::Never, _) | (_, None) => "Never".to_owned(),
+        (ExpirationModel::HardLimit, Some(at)) if at % 86_400 == 0 => format_dmy(at - 1),
+        (ExpirationModel::AutoRefresh, Some(at)) => format!("{} (auto refresh)", date_time(at)),
+        (_, Some(at)) => date_time(at),
+    }
+}
+
+/// "in 3 days", "in 5 h", "in 40 min", "in 20 s".
+fn remaining(secs: i64) -> String {
+    match secs.max(0) {
+        s if s >= 2 * 86_400 => format!("in {} days", s / 86_400),
+        s if s >= 3600 => format!("in {} h", s / 3600),
+        s if s >= 60 => format!("in {} min", s / 60),
+        s => format!("in {s} s"),
+    }
+}
+
+fn status_badge(status: TokenStatus) -> (&'static str, &'static str) {
+    match status {
+        TokenStatus::Active => ("Active", "badge badge--ok"),
+        TokenStatus::Expired => ("Expired", "badge badge--warning"),
+        TokenStatus::Removed => ("Removed", "badge badge--muted"),
+    }
+}
+
+#[component]
+pub fn TokenTable(
+    /// The table's element id; rows are `{id}-row-{token id}`.
+    id: &'static str,
+    label: String,
+    #[prop(into)] tokens: Signal<Vec<TokenView>>,
+    selected: RwSignal<Vec<i64>>,
+    /// The server's clock, for "expires in ...".
+    #[prop(into)]
+    now: Signal<i64>,
+    /// Enter or a double click on a selected token.
+    #[prop(optional)]
+    on_open: Option<Callback<i64>>,
+    /// Delete with a selection.
+    #[prop(optional)]
+    on_remove: Option<Callback<Vec<i64>>>,
+) -> impl IntoView {
+    let anchor = StoredValue::new(None::<i64>);
+    let selectable = move || {
+        tokens.with(|all| {
+            all.iter()
+                .filter(|t| t.status != TokenStatus::Removed)
+                .map(|t| t.id)
+                .collect::<Vec<_>>()
+        })
+    };
+    let select = move |id: i64, toggle: bool, range: bool| {
+        let all = selectable();
+        if !all.contains(&id) {
+            return;
+        }
+        selected.update(|selected| {
+            if range && let Some(from) = anchor.get_value() {
+                let (a, b) = (
+                    all.iter().position(|x| *x == from),
+                    all.iter().position(|x| *x == id),
+                );
+                if let (Some(a), Some(b)) = (a, b) {
+                    let (lo, hi) = (a.min(b), a.max(b));
+                    *selected = all[lo..=hi].to_vec();
+                    return;
+                }
+            }
+            if toggle {
+                if let Some(at) = selected.iter().position(|x| *x == id) {
+                    selected.remove(at);
+                } else {
+                    selected.push(id);
+                }
+            } else {
+                *selected = vec![id];
+            }
+            anchor.set_value(Some(id));
+        });
+    };
+    let open = move |id: i64| {
+        if let Some(on_open) = on_open {
+            select(id, false, false);
+            on_open.run(id);
+        }
+    };
+    let on_key = move |token_id: i64, event: ev::KeyboardEvent| {
+        let all = selectable();
+        let Some(at) = all.iter().position(|x| *x == token_id) else {
+            return;
+        };
+        let toggle = event.ctrl_key() || event.meta_key();
+        let target = match event.key().as_str() {
+            "ArrowDown" => all.get(at + 1).copied(),
+            "ArrowUp" => at.checked_sub(1).and_then(|i| all.get(i).copied()),
+            "Home" => all.first().copied(),
+            "End" => all.last().copied(),
+            " " => {
+                event.prevent_default();
+                select(token_id, true, false);
+                return;
+            }
+            "a" | "A" if toggle => {
+                event.prevent_default();
+                selected.set(all);
+                return;
+            }
+            "Enter" => {
+                event.prevent_default();
+                open(token_id);
+                return;
+            }
+            "Delete" => {
+                event.prevent_default();
+                if let Some(on_remove) = on_remove
+                    && selected.with(|s| !s.is_empty())
+                {
+                    on_remove.run(selected.get());
+                }
+                return;
+            }
+            _ => return,
+        };
+        if let Some(next) = target {
+            event.prevent_default();
+            if !toggle {
+                select(next, false, event.shift_key());
+            }
+            focus_element(&format!("{id}-row-{next}"));
+        }
+    };
+    let all_checked = move || {
+        let all = selectable();
+        !all.is_empty() && selected.with(|s| all.iter().all(|id| s.contains(id)))
+    };
+
+    view! {
+        <div class="table-scroll">
+            <table
+                id=id
+                class="token-table"
+                role="grid"
+                aria-multiselectable="true"
+                aria-describedby=format!("{id}-help")
+                aria-label=label
+            >
+                <thead>
+                    <tr>
+                        <th scope="col" class="token-table__check">
+                            <input
+                                type="checkbox"
+                                tabindex="-1"
+                                aria-label="Select all tokens"
+                                disabled=move || selectable().is_empty()
+                                prop:checked=all_checked
+                                on:change:target=move |e| {
+                                    selected.set(if e.target().checked() { selectable() } else { Vec::new() })
+                                }
+                            />
+                        </th>
+                        <th scope="col">"Description"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"API"</th>
+                        <th scope="col">"Expires"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col">"Created"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || tokens.get()
+                        key=|token| (token.id, token.updated_at, token.hint.clone(), token.status as u8)
+                        let:token
+                    >
+                        {
+                            let token_id = token.id;
+                            let is_selected = move || selected.with(|s| s.contains(&token_id));
+                            let removed = token.status == TokenStatus::Removed;
+                            let (status, badge) = status_badge(token.status);
+                            let by_owner = token.created_by.eq_ignore_ascii_case(&token.owner);
+                            let expires_in = move || {
+                                token.expires_at
+                                    .filter(|_| token.status == TokenStatus::Active)
+                                    .map(|at| remaining(at - now.get()))
+                            };
+                            view! {
+                                <tr
+                                    id=format!("{id}-row-{token_id}")
+                                    data-token-id=token_id
+                                    class:selected=is_selected
+                                    class:expired=token.status == TokenStatus::Expired
+                                    class:removed=removed
+                                    aria-selected=move || is_selected().to_string()
+                                    aria-disabled=removed.then_some("true")
+                                    tabindex=move || {
+                                        let first = selectable().first().copied();
+                                        let focusable = is_selected()
+                                            || (selected.with(Vec::is_empty) && first == Some(token_id));
+                                        if focusable { "0" } else { "-1" }
+                                    }
+                                    on:click=move |event: ev::MouseEvent| {
+                                        select(token_id, event.ctrl_key() || event.meta_key(), event.shift_key());
+                                    }
+                                    on:dblclick=move |_| open(token_id)
+                                    on:keydown=move |event| on_key(token_id, event)
+                                >
+                                    <td class="token-table__check" data-label="Select">
+                                        <input
+                                            type="checkbox"
+                                            tabindex="-1"
+                                            aria-label=format!("Select {}", token.description)
+                                            disabled=removed
+                                            prop:checked=is_selected
+                                            on:click=move |event: ev::MouseEvent| {
+                                                event.stop_propagation();
+                                                select(token_id, true, event.shift_key());
+                                            }
+                                        />
+                                    </td>
+                                    <td class="token-table__description" data-label="Description">
+                                        {token.description.clone()}
+                                        <code class="muted token-table__secondary">"…"{token.hint.clone()}</code>
+                                    </td>
+                                    <td data-label="Status"><span class=badge>{status}</span></td>
+                                    <td data-label="API">
+                                        {token.api_label.clone()}
+                                        {(!token.scopes.is_empty()).then(|| view! {
+                                            <span class="muted token-table__secondary">{token.scopes.join(" ")}</span>
+                                        })}
+                                    </td>
+                                    <td data-label="Expires">
+                                        {expiry_label(&token)}
+                                        {move || expires_in().map(|left| view! {
+                                            <span class="muted token-table__secondary">{left}</span>
+                                        })}
+                                    </td>
+                                    <td data-label="Last used">
+                                        {match &token.last_used {
+                                            Some(used) => view! {
+                                                {date_time(used.at)}
+                                                <span class="muted token-table__secondary">
+                                                    {used.ip.clone().unwrap_or_default()}
+                                                </span>
+                                            }.into_any(),
+                                            None => view! { <span class="muted">"Never"</span> }.into_any(),
+                                        }}
+                                    </td>
+                                    <td data-label="Created">
+                                        {format_dmy(token.created_at)}
+                                        <span class="muted token-table__secondary">
+                                            {if by_owner { "by the owner".to_owned() } else { format!("by {}", token.created_by) }}
+                                        </span>
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <p class="sr-only" id=format!("{id}-help")>
+            "Click to select a token; Ctrl or Cmd and click, or its checkbox, to add or remove one; "
+            "Shift and click to select a range. Arrow keys move, Space toggles, Enter opens, "
+            "Delete removes."
+        </p>
+    }
+}
+
+fn focus_element(element_id: &str) {
+    if let Some(element) = document().get_element_by_id(element_id)
+        && let Ok(element) = leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(element)
+    {
+        let _ = element.focus();
+    }
+}
