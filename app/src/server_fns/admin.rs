@@ -100,13 +100,11 @@ pub async fn create_token_for(
     let call = Call::current()?;
     let (session, proof) = call.admin().await?;
     let (owner, _) = call.owner_for_admin(&proof, &login).await?;
-    let tokens = &call.services.tokens;
-    let settings = tokens
-        .decide(&owner, TokenTarget::New, &input)
-        .await
-        .map_err(server_error)?;
-    let confirmed = call.confirm(&session, &password).await?;
-    tokens
+    let (settings, confirmed) = call
+        .decide_confirmed(&session, &owner, TokenTarget::New, &input, &password)
+        .await?;
+    call.services
+        .tokens
         .generate(&owner, &settings, &confirmed, call.client())
         .await
         .map(issued)

@@ -6,14 +6,14 @@ use tessera_core::services::{
     Services,
     accounts::{AdminProof, Confirmed, SessionUser},
     error::{Classify, ErrorKind},
-    tokens::{IssuedToken, TokenOwner},
+    tokens::{IssuedToken, TokenOwner, TokenTarget},
 };
 
 use crate::{
     account::PersonSummary,
     error::ServerError,
     request::{ClientInfo, RequestContext, signed_in_session},
-    token::IssuedTokenView,
+    token::{DecidedToken, IssuedTokenView, TokenInput},
 };
 
 pub struct Call {
@@ -73,6 +73,25 @@ impl Call {
             .map_err(server_error)?;
         let owner = TokenOwner::for_admin(proof, user_id, person.login.clone());
         Ok((owner, person))
+    }
+
+    /// A token form decided for `target` of `owner`'s tokens, then the session's password
+    /// checked: in that order, so a form with mistakes costs no password attempt.
+    pub async fn decide_confirmed(
+        &self,
+        session: &SessionUser,
+        owner: &TokenOwner,
+        target: TokenTarget,
+        input: &TokenInput,
+        password: &str,
+    ) -> Result<(DecidedToken, Confirmed), ServerError> {
+        let decided = self
+            .services
+            .tokens
+            .decide(owner, target, input)
+            .await
+            .map_err(server_error)?;
+        Ok((decided, self.confirm(session, password).await?))
     }
 
     /// The session's own password, checked (and counted when wrong) in this request.

@@ -39,13 +39,11 @@ pub async fn generate_token(
     let call = Call::current()?;
     let session = call.session().await?;
     let owner = TokenOwner::of_session(&session);
-    let tokens = &call.services.tokens;
-    let settings = tokens
-        .decide(&owner, TokenTarget::New, &input)
-        .await
-        .map_err(server_error)?;
-    let confirmed = call.confirm(&session, &password).await?;
-    tokens
+    let (settings, confirmed) = call
+        .decide_confirmed(&session, &owner, TokenTarget::New, &input, &password)
+        .await?;
+    call.services
+        .tokens
         .generate(&owner, &settings, &confirmed, call.client())
         .await
         .map(issued)
@@ -64,13 +62,11 @@ pub async fn edit_token(
     let call = Call::current()?;
     let session = call.session().await?;
     let owner = TokenOwner::of_session(&session);
-    let tokens = &call.services.tokens;
-    let settings = tokens
-        .decide(&owner, TokenTarget::Edit(id), &input)
-        .await
-        .map_err(server_error)?;
-    let confirmed = call.confirm(&session, &password).await?;
-    tokens
+    let (settings, confirmed) = call
+        .decide_confirmed(&session, &owner, TokenTarget::Edit(id), &input, &password)
+        .await?;
+    call.services
+        .tokens
         .edit(&owner, id, &settings, &confirmed, call.client())
         .await
         .map_err(server_error)
@@ -109,13 +105,11 @@ pub async fn copy_token(
     let call = Call::current()?;
     let session = call.session().await?;
     let owner = TokenOwner::of_session(&session);
-    let tokens = &call.services.tokens;
-    let settings = tokens
-        .decide(&owner, TokenTarget::Copy(id), &input)
-        .await
-        .map_err(server_error)?;
-    let confirmed = call.confirm(&session, &password).await?;
-    tokens
+    let (settings, confirmed) = call
+        .decide_confirmed(&session, &owner, TokenTarget::Copy(id), &input, &password)
+        .await?;
+    call.services
+        .tokens
         .copy(&owner, id, &settings, &confirmed, call.client())
         .await
         .map(issued)

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::{
     ApiError,
     extract::{Admin, Change, CreateToken, DeleteTokens, GetTokens, NoFields},
-    tokens::{decided, issued},
+    tokens::issued,
 };
 use crate::{
     services::{
@@ -87,8 +87,9 @@ async fn create_for(
     change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
     let owner = admin.owner_of(&services, &login).await?;
-    let settings = decided(&services, &owner, TokenTarget::New, &change).await?;
-    let confirmed = change.confirm(&services, &admin.caller).await?;
+    let (settings, confirmed) = change
+        .decide_confirmed(&services, &admin.caller, &owner, TokenTarget::New)
+        .await?;
     let token = services
         .tokens
         .generate(&owner, &settings, &confirmed, &admin.caller.client)

@@ -12,6 +12,7 @@ use std::marker::PhantomData;
 use app::{
     catalog::MethodName,
     request::{ClientInfo, RequestContext, signed_in_session},
+    token::DecidedToken,
 };
 use axum::{
     body::Bytes,
@@ -28,7 +29,7 @@ use crate::{
     services::{
         Services,
         accounts::{AdminProof, Confirmed, SessionUser},
-        tokens::{Refusal, TokenGrant, TokenOwner},
+        tokens::{Refusal, TokenError, TokenGrant, TokenOwner, TokenRequest, TokenTarget},
     },
     state::AppState,
 };
@@ -181,6 +182,26 @@ impl<T> Change<T> {
             .accounts
             .confirm_password(caller.user_id(), password, &caller.client)
             .await?)
+    }
+}
+
+impl Change<TokenRequest> {
+    /// The body's token fields decided for `target` of `owner`'s tokens, then the caller's
+    /// password checked: in that order, so a body with mistakes costs no password attempt.
+    pub async fn decide_confirmed<M>(
+        &self,
+        services: &Services,
+        caller: &Caller<M>,
+        owner: &TokenOwner,
+        target: TokenTarget,
+    ) -> Result<(DecidedToken, Confirmed), ApiError> {
+        let input = self
+            .fields
+            .clone()
+            .into_input()
+            .map_err(TokenError::Input)?;
+        let decided = services.tokens.decide(owner, target, &input).await?;
+        Ok((decided, self.confirm(services, caller).await?))
     }
 }
 

@@ -21,7 +21,7 @@ use super::{
 use crate::{
     services::{
         Services,
-        tokens::{IssuedToken, TokenError, TokenOwner, TokenRequest, TokenTarget},
+        tokens::{IssuedToken, TokenRequest, TokenTarget},
     },
     state::AppState,
 };
@@ -41,21 +41,6 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/tokens/{id}/regenerate", post(regenerate))
         .route("/api/v1/tokens/{id}/copy", post(copy))
-}
-
-/// A token request body's fields, decided for `target` of `owner`'s tokens.
-pub(super) async fn decided(
-    services: &Services,
-    owner: &TokenOwner,
-    target: TokenTarget,
-    request: &Change<TokenRequest>,
-) -> Result<app::token::DecidedToken, ApiError> {
-    let input = request
-        .fields
-        .clone()
-        .into_input()
-        .map_err(TokenError::Input)?;
-    Ok(services.tokens.decide(owner, target, &input).await?)
 }
 
 pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
@@ -89,8 +74,9 @@ async fn create(
     change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
     let owner = caller.owner();
-    let settings = decided(&services, &owner, TokenTarget::New, &change).await?;
-    let confirmed = change.confirm(&services, &caller).await?;
+    let (settings, confirmed) = change
+        .decide_confirmed(&services, &caller, &owner, TokenTarget::New)
+        .await?;
     let token = services
         .tokens
         .generate(&owner, &settings, &confirmed, &caller.client)
@@ -105,8 +91,9 @@ async fn edit(
     change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
     let owner = caller.owner();
-    let settings = decided(&services, &owner, TokenTarget::Edit(id), &change).await?;
-    let confirmed = change.confirm(&services, &caller).await?;
+    let (settings, confirmed) = change
+        .decide_confirmed(&services, &caller, &owner, TokenTarget::Edit(id))
+        .await?;
     let token = services
         .tokens
         .edit(&owner, id, &settings, &confirmed, &caller.client)
@@ -121,8 +108,9 @@ async fn copy(
     change: Change<TokenRequest>,
 ) -> Result<Response, ApiError> {
     let owner = caller.owner();
-    let settings = decided(&services, &owner, TokenTarget::Copy(id), &change).await?;
-    let confirmed = change.confirm(&services, &caller).await?;
+    let (settings, confirmed) = change
+        .decide_confirmed(&services, &caller, &owner, TokenTarget::Copy(id))
+        .await?;
     let token = services
         .tokens
         .copy(&owner, id, &settings, &confirmed, &caller.client)
