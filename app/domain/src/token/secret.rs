@@ -100,20 +100,11 @@ fn encode_checksum(mut value: u32) -> String {
     String::from_utf8(digits.to_vec()).expect("base62 is ASCII")
 }
 
-/// CRC-32 (IEEE 802.3), bit by bit: 40 bytes do not need a table.
+/// CRC-32 (IEEE 802.3, as zip and PNG use it), bit by bit: 40 bytes do not need a table.
+const CRC32: crc::Crc<u32, crc::NoTable> = crc::Crc::<u32, crc::NoTable>::new(&crc::CRC_32_ISO_HDLC);
+
 fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
+    CRC32.checksum(bytes)
 }
 
 #[cfg(test)]
