@@ -49,6 +49,11 @@ pub async fn error_statuses(request: Request, next: Next) -> Response {
             tracing::debug!(%error, "malformed server-function input");
         }
         parts.status = error.status();
+        if let ServerError::Throttled { retry_after_secs } = error {
+            parts
+                .headers
+                .insert(http::header::RETRY_AFTER, retry_after_secs.into());
+        }
     }
     Response::from_parts(parts, Body::from(bytes))
 }

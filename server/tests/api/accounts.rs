@@ -76,8 +76,23 @@ async fn wrong_password_and_unknown_login_look_the_same(app: &TestApp) {
         (response, started.elapsed())
     };
 
-    let (wrong, wrong_time) = attempt("alice").await;
-    let (unknown, unknown_time) = attempt("mallory").await;
+    // Interleaved, four of each (within the five free failures), compared by their medians:
+    // one slow moment on a busy machine cannot decide it.
+    let (mut wrong_times, mut unknown_times) = (Vec::new(), Vec::new());
+    let mut answers = None;
+    for _ in 0..4 {
+        let (wrong, wrong_time) = attempt("alice").await;
+        let (unknown, unknown_time) = attempt("mallory").await;
+        wrong_times.push(wrong_time);
+        unknown_times.push(unknown_time);
+        answers = Some((wrong, unknown));
+    }
+    let (wrong, unknown) = answers.unwrap();
+    let median = |times: &mut Vec<std::time::Duration>| {
+        times.sort();
+        (times[1] + times[2]) / 2
+    };
+    let (wrong_time, unknown_time) = (median(&mut wrong_times), median(&mut unknown_times));
 
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(
@@ -184,10 +199,11 @@ async fn failures_slow_down_then_lock_the_account(app: &TestApp) {
         )
         .await;
     let location = locked.location();
-    assert!(
-        location.starts_with("/login?error=throttled&retry=9"),
-        "{location}"
-    );
+    let retry = location
+        .strip_prefix("/login?error=throttled&retry=")
+        .and_then(|rest| rest.split('&').next())
+        .and_then(|secs| secs.parse::<i64>().ok());
+    assert!(matches!(retry, Some(899..=901)), "{location}");
 }
 
 async fn a_client_address_is_locked_out_after_a_hundred_failures(app: &TestApp) {
@@ -251,6 +267,16 @@ async fn only_a_trusted_proxy_names_the_client(app: &TestApp) {
 async fn idle_and_absolute_timeouts_end_sessions(app: &TestApp) {
     app.create_user("alice", PASSWORD, Role::User).await;
     let idle = app.sign_in("alice", PASSWORD).await;
+    let lifetime: i64 = sqlx::query_scalar("select expires_at - created_at from sessions")
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert_eq!(lifetime, 12 * 3600, "a session lasts 12 hours at most");
+    // 59 minutes idle: still signed in (a visit marks it seen again).
+    app.exec("update sessions set last_seen_at = last_seen_at - 3540")
+        .await;
+    assert_eq!(app.get_with_session("/settings", &idle).await.status, 200);
+    // An hour idle: signed out.
     app.exec("update sessions set last_seen_at = last_seen_at - 3601")
         .await;
     assert_eq!(

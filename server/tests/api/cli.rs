@@ -17,6 +17,24 @@ impl Cli {
         Self { _dir: dir, url }
     }
 
+    /// Signs in through the account service, on the database the commands changed.
+    fn sign_in(&self, login: &str, password: &str) -> Result<(), String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let url = self.url.parse().unwrap();
+            let database = server::storage::Database::connect(&url).await.unwrap();
+            let accounts = server::services::accounts::AccountService::new(database);
+            accounts
+                .sign_in(login, password, None, &Default::default())
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+    }
+
     fn run(&self, args: &[&str], stdin: Option<&str>) -> Output {
         self.run_in("user", args, stdin)
     }
@@ -72,8 +90,13 @@ fn create_list_disable_enable_and_reset() {
     assert!(admin.status.success(), "{}", stderr(&admin));
     assert!(stdout(&admin).contains("Password (shown only now): "));
 
+    assert_eq!(cli.sign_in("bob", "a long enough password"), Ok(()));
     let disabled = cli.run(&["disable", "bob"], None);
     assert!(disabled.status.success(), "{}", stderr(&disabled));
+    assert!(
+        cli.sign_in("bob", "a long enough password").is_err(),
+        "disabled: no sign-in"
+    );
 
     let list = stdout(&cli.run(&["list"], None));
     let bob = list
@@ -91,6 +114,7 @@ fn create_list_disable_enable_and_reset() {
     assert!(root.contains("admin") && root.contains("active"), "{root}");
 
     assert!(cli.run(&["enable", "BOB"], None).status.success());
+    assert_eq!(cli.sign_in("bob", "a long enough password"), Ok(()));
     assert!(
         stdout(&cli.run(&["list"], None))
             .lines()
@@ -102,6 +126,11 @@ fn create_list_disable_enable_and_reset() {
         Some("another long password\r\n"),
     );
     assert!(reset.status.success(), "{}", stderr(&reset));
+    assert_eq!(cli.sign_in("bob", "another long password"), Ok(()));
+    assert!(
+        cli.sign_in("bob", "a long enough password").is_err(),
+        "the old password is gone"
+    );
 }
 
 #[test]

@@ -1,11 +1,18 @@
 use app::account::Role;
 use axum::{body::Body, http::Request};
+use serde_json::json;
 
-use crate::{on_both_engines, support::TestApp};
+use crate::{
+    on_both_engines,
+    support::{TestApp, spec},
+};
 
 const PASSWORD: &str = "correct horse battery staple";
 
-on_both_engines!(forged_cross_site_requests_change_nothing);
+on_both_engines!(
+    forged_cross_site_requests_change_nothing,
+    forged_rest_changes_are_refused_for_every_method
+);
 
 async fn forged_cross_site_requests_change_nothing(app: &TestApp) {
     app.create_user("alice", PASSWORD, Role::User).await;
@@ -61,4 +68,57 @@ async fn forged_cross_site_requests_change_nothing(app: &TestApp) {
         ))
         .await;
     assert_eq!(same_origin.status, 200, "{}", same_origin.text());
+}
+
+/// Every state-changing REST method, carried by the session cookie from another site, is
+/// refused before it runs; the token it aimed at is untouched.
+async fn forged_rest_changes_are_refused_for_every_method(app: &TestApp) {
+    app.create_user("alice", PASSWORD, Role::User).await;
+    let cookie = app.sign_in("alice", PASSWORD).await;
+    let (value, id) = app.token_for("alice", spec("marketplace")).await;
+    let token = format!("/api/v1/tokens/{id}");
+    let body = json!({ "password": PASSWORD, "description": "forged", "api_set": "marketplace" });
+    let attempts = [
+        ("POST", "/api/v1/tokens".to_owned(), body.clone()),
+        ("PATCH", token.clone(), body.clone()),
+        ("DELETE", token.clone(), json!({ "password": PASSWORD })),
+        (
+            "POST",
+            format!("{token}/regenerate"),
+            json!({ "password": PASSWORD }),
+        ),
+        (
+            "PUT",
+            "/api/v1/admin/policy".to_owned(),
+            json!({ "password": PASSWORD }),
+        ),
+    ];
+    for (method, uri, body) in attempts {
+        let request = Request::builder()
+            .method(method)
+            .uri(&uri)
+            .header("content-type", "application/json")
+            .header("cookie", format!("tessera_session={cookie}"))
+            .header("host", "tessera.example")
+            .header("origin", "https://evil.example")
+            .body(Body::from(body.to_string()))
+            .unwrap();
+        let response = app.request(request).await;
+        assert_eq!(response.status, 403, "{method} {uri}: {}", response.text());
+        assert_eq!(
+            response.json()["error"]["code"],
+            "cross_site_request",
+            "{method} {uri}"
+        );
+    }
+    let listed = app.get_with_session("/api/v1/tokens", &cookie).await.json();
+    let tokens = listed["tokens"].as_array().unwrap();
+    assert_eq!(tokens.len(), 1, "nothing created or removed");
+    assert_ne!(tokens[0]["description"], "forged", "nothing edited");
+    let still = app
+        .get(&format!(
+            "/1.0/environment/control/rest/getenvs?session={value}"
+        ))
+        .await;
+    assert_eq!(still.json()["result"], 0, "nothing regenerated");
 }

@@ -6,10 +6,34 @@ on_both_engines!(
 );
 
 async fn migrations_can_run_again(app: &TestApp) {
+    let applied = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from _sqlx_migrations where success")
+            .fetch_one(app.database.pool())
+            .await
+            .unwrap()
+    };
+    let shipped = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../migrations/sqlite"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        applied().await,
+        i64::try_from(shipped).unwrap(),
+        "every migration applied"
+    );
     app.database
         .migrate()
         .await
         .expect("second migration run is a no-op");
+    assert_eq!(
+        applied().await,
+        i64::try_from(shipped).unwrap(),
+        "none applied twice"
+    );
+    let users: i64 = sqlx::query_scalar("select count(*) from users")
+        .fetch_one(app.database.pool())
+        .await
+        .unwrap();
+    assert_eq!(users, 0, "the second run changed no data");
 }
 
 async fn logins_are_unique_whatever_their_case(app: &TestApp) {

@@ -37,14 +37,15 @@ use tower::ServiceExt;
 macro_rules! on_both_engines {
     ($($test:ident),+ $(,)?) => {$(
         mod $test {
-            #[tokio::test]
+            // Two worker threads: joined requests really run at the same time.
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
                 let app = $crate::support::TestApp::sqlite().await;
                 super::$test(&app).await;
                 app.teardown().await;
             }
 
-            #[tokio::test]
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let app = $crate::support::TestApp::postgres().await;
                 super::$test(&app).await;

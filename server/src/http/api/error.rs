@@ -95,8 +95,28 @@ impl IntoResponse for ApiError {
                 "database_unavailable",
                 "The database is not answering. Try again in a moment.",
             ),
-            Some((status, code)) => json_error(status, code, &self.to_string()),
+            Some((status, code)) => {
+                let mut response = json_error(status, code, &self.to_string());
+                if let Some(secs) = self.retry_after_secs() {
+                    response
+                        .headers_mut()
+                        .insert(http::header::RETRY_AFTER, secs.into());
+                }
+                response
+            }
             None => internal(&self),
+        }
+    }
+}
+
+impl ApiError {
+    fn retry_after_secs(&self) -> Option<i64> {
+        match self {
+            Self::Account(AccountError::Throttled { retry_after_secs })
+            | Self::Token(TokenError::Account(AccountError::Throttled { retry_after_secs })) => {
+                Some(*retry_after_secs)
+            }
+            _ => None,
         }
     }
 }
