@@ -48,3 +48,29 @@ test('the admin pages pass the WCAG A/AA checks', async ({ page }) => {
   await waitForHydration(page);
   await expectAccessible(page, 'Policies');
 });
+
+for (const scheme of ['light', 'dark'] as const) {
+  test(`home, login and Account pass the WCAG A/AA checks (${scheme})`, async ({ page }) => {
+    await page.emulateMedia({ colorScheme: scheme });
+    const user = createUser('a11y-account');
+    await page.goto('/');
+    await waitForHydration(page);
+    await expectAccessible(page, 'home, signed out');
+    await page.goto('/login?next=/settings/account');
+    await waitForHydration(page);
+    const refused = page.waitForResponse((response) => response.url().endsWith('/_fn/sign_in'));
+    await submitLogin(page, user.login, 'not the password');
+    expect((await refused).status()).toBe(401);
+    await expect(page.getByRole('alert')).toHaveText('Wrong login or password.');
+    await expectAccessible(page, 'login with its error');
+    await submitLogin(page, user.login, user.password);
+    await expect(page).toHaveURL(/\/settings\/account$/);
+    await page.waitForLoadState('load');
+    await waitForHydration(page);
+    await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+    await expectAccessible(page, 'Account');
+    await page.goto('/');
+    await waitForHydration(page);
+    await expectAccessible(page, 'home, signed in');
+  });
+}

@@ -5,14 +5,17 @@ import { confirmWith, openTokens } from './tokens.helpers';
 test.afterAll(async ({ browser, baseURL }) => {
   // Leave the server as the other tests expect it, whatever happened.
   const page = await browser.newPage({ baseURL });
-  await page.request.post('/login', {
+  const signedIn = await page.request.post('/login', {
     form: { login: 'admin', password: ADMIN_PASSWORD },
     headers: { 'sec-fetch-site': 'same-origin' },
+    maxRedirects: 0,
   });
-  await page.request.put('/api/v1/admin/policy', {
+  expect(signedIn.status()).toBe(303);
+  const reset = await page.request.put('/api/v1/admin/policy', {
     data: { password: ADMIN_PASSWORD },
     headers: { 'sec-fetch-site': 'same-origin' },
   });
+  expect(reset.status(), await reset.text()).toBe(200);
   await page.close();
 });
 
