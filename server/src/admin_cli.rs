@@ -34,6 +34,11 @@ pub enum AdminError {
     Invalid(String),
     #[error(transparent)]
     Token(#[from] crate::services::tokens::TokenError),
+    #[error(
+        "there is no database at {0}: `tessera serve` (or `tessera migrate`) creates it; to manage \
+         another, pass --database-url or set DATABASE_URL"
+    )]
+    NoDatabase(std::path::PathBuf),
 }
 
 impl AdminError {
@@ -41,6 +46,7 @@ impl AdminError {
     /// conventions of `sysexits.h`, so scripts can tell a typo from an outage.
     pub fn exit_code(&self) -> u8 {
         const DATA_ERROR: u8 = 65;
+        const NO_INPUT: u8 = 66;
         const NO_USER: u8 = 67;
         const UNAVAILABLE: u8 = 69;
         const SOFTWARE: u8 = 70;
@@ -49,6 +55,7 @@ impl AdminError {
             Self::Start(_) => return 1,
             Self::Stdin(_) => return IO_ERROR,
             Self::Invalid(_) => return DATA_ERROR,
+            Self::NoDatabase(_) => return NO_INPUT,
             Self::Account(error) => error.kind(),
             Self::Token(error) => error.kind(),
         };
@@ -81,6 +88,13 @@ impl From<crate::storage::StorageError> for AdminError {
 
 pub async fn run(args: AdminArgs) -> Result<(), AdminError> {
     let url = args.database.url().map_err(StartError::from)?;
+    // An admin command on a mistyped path would otherwise create an empty database and report
+    // that it holds nobody.
+    if let Some(path) = url.sqlite_path()
+        && !path.exists()
+    {
+        return Err(AdminError::NoDatabase(path));
+    }
     let database = Database::connect(&url).await?;
     database.migrate().await?;
     let catalog =

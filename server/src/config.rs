@@ -10,7 +10,8 @@ pub const BUNDLE_NAME: &str = "frontend";
 #[derive(Debug, thiserror::Error)]
 #[error(
     "the dashboard's WASM bundle was not found (looked for {pkg}/{BUNDLE_NAME}.js in {}); \
-     build it with `./dev.sh build` or point TESSERA_SITE_ROOT at the directory holding `{pkg}/`",
+     `./dev.sh build` builds it (`./dev.sh serve` builds and serves); or pass --site-root \
+     (TESSERA_SITE_ROOT) naming the directory that holds `{pkg}/`",
     .searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
     pkg = PKG_DIR
 )]

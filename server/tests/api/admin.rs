@@ -361,6 +361,34 @@ async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp
         "unknown fields are refused: {}",
         typo.text()
     );
+    let nothing_allowed = json_request(
+        app,
+        "PUT",
+        "/api/v1/admin/policy",
+        Auth::Session(&signed.admin),
+        Some(json!({ "password": ADMIN_PASSWORD, "api_sets": [], "custom_allowed": false })),
+    )
+    .await;
+    assert_eq!(nothing_allowed.status, 422, "{}", nothing_allowed.text());
+    assert!(
+        nothing_allowed
+            .text()
+            .contains("would let nobody make a token")
+    );
+    let kept = json_request(
+        app,
+        "GET",
+        "/api/v1/admin/policy",
+        Auth::Session(&signed.admin),
+        None,
+    )
+    .await
+    .json();
+    assert_eq!(
+        kept["api_sets"],
+        json!(["marketplace", "ide_plugins"]),
+        "the policy in force stays"
+    );
 
     // REST: the caller's own tokens.
     let rest = |body: Value| {

@@ -11,9 +11,16 @@ struct Cli {
 }
 
 impl Cli {
+    /// A migrated database, as the server leaves it on first start.
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/tessera.db", dir.path().display());
+        let migrated = Command::new(env!("CARGO_BIN_EXE_tessera"))
+            .arg("migrate")
+            .env("DATABASE_URL", &url)
+            .output()
+            .unwrap();
+        assert!(migrated.status.success(), "{}", stderr(&migrated));
         Self { _dir: dir, url }
     }
 
@@ -131,6 +138,24 @@ fn create_list_disable_enable_and_reset() {
         cli.sign_in("bob", "a long enough password").is_err(),
         "the old password is gone"
     );
+}
+
+#[test]
+fn a_missing_database_is_refused_not_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("mistyped.db");
+    let output = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["admin", "user", "list"])
+        .env("DATABASE_URL", format!("sqlite://{}", path.display()))
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(66), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("there is no database at"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!path.exists(), "nothing was created");
 }
 
 #[test]
@@ -344,6 +369,11 @@ fn global_options_may_follow_the_subcommand() {
     let cli = Cli::new();
     let other = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/elsewhere.db", other.path().display());
+    let migrated = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["migrate", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(migrated.status.success(), "{}", stderr(&migrated));
     let created = cli.run(&["create", "--login", "bob", "--database-url", &url], None);
     assert!(created.status.success(), "{}", stderr(&created));
     let there = cli.run(&["list", "--database-url", &url], None);

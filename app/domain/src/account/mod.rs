@@ -19,7 +19,12 @@ pub const WRONG_PASSWORD: &str = "Wrong password.";
 pub const ADMINS_ONLY: &str = "Only administrators can do this.";
 
 pub fn throttled_message(retry_after_secs: i64) -> String {
-    format!("Too many failed attempts. Try again in {retry_after_secs} seconds.")
+    let unit = if retry_after_secs == 1 {
+        "second"
+    } else {
+        "seconds"
+    };
+    format!("Too many failed attempts. Try again in {retry_after_secs} {unit}.")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

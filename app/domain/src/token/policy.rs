@@ -57,6 +57,11 @@ pub enum PolicyViolation {
 }
 
 impl TokenPolicy {
+    /// False when no API set and no hand-picked list may be chosen: nobody could make a token.
+    pub fn allows_some_api(&self) -> bool {
+        self.custom_allowed || self.api_sets.as_ref().is_none_or(|sets| !sets.is_empty())
+    }
+
     pub fn max_lifetime(&self) -> Option<Lifetime> {
         self.max_lifetime_secs
             .and_then(|secs| Lifetime::from_secs(secs).ok())

@@ -12,11 +12,14 @@ pub struct DatabaseUrl {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DatabaseUrlError {
-    #[error("DATABASE_URL is empty")]
+    #[error("the database URL (--database-url or DATABASE_URL) is empty")]
     Empty,
-    #[error("DATABASE_URL must start with sqlite:// or postgres:// (got `{0}`)")]
+    #[error(
+        "the database URL (--database-url or DATABASE_URL) must start with sqlite:// or \
+         postgres:// (got `{0}`)"
+    )]
     UnsupportedScheme(String),
-    #[error("DATABASE_URL `{0}` names no database file")]
+    #[error("the database URL `{0}` names no database file")]
     MissingSqlitePath(String),
 }
 

@@ -98,8 +98,8 @@ pub async fn list<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<UserRow>> {
     Ok(sqlx::query_as(&sql).fetch_all(executor).await?)
 }
 
-pub async fn count<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
-    Ok(sqlx::query_scalar("select count(*) from users")
+pub async fn count_admins<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
+    Ok(sqlx::query_scalar("select count(*) from users where role = 'admin'")
         .fetch_one(executor)
         .await?)
 }

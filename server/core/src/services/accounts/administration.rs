@@ -55,12 +55,14 @@ impl AccountService {
             role: account.role,
         })
     }
-    /// Creates `admin` when there are no users at all; a no-op afterwards.
+    /// Creates `admin` when there is no admin at all; a no-op afterwards.
     pub async fn ensure_initial_admin(
         &self,
         password: Option<Password>,
     ) -> Result<Option<InitialAdmin>> {
-        if users::count(self.database.pool()).await? > 0 {
+        // Not "no users": people made at the command line before the first start would
+        // otherwise leave the server without anyone who can administer it.
+        if users::count_admins(self.database.pool()).await? > 0 {
             return Ok(None);
         }
         let (password, generated) = match password {

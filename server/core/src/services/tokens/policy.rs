@@ -34,6 +34,13 @@ impl TokenService {
                 "There is no API set “{unknown}”."
             )));
         }
+        if !new.allows_some_api() {
+            return Err(TokenError::Invalid(
+                "This policy would let nobody make a token: allow at least one API set, or \
+                 hand-picked methods."
+                    .into(),
+            ));
+        }
         if let Some(secs) = new.max_lifetime_secs {
             domain::token::Lifetime::from_secs(secs)
                 .map_err(|e| TokenError::Invalid(e.to_string()))?;

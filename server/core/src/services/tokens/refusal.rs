@@ -15,7 +15,12 @@ pub enum Refusal {
     ConflictingCredentials,
     #[error("{0}")]
     Malformed(TokenFormatError),
-    #[error("This access token is not known. It may have been mistyped.")]
+    // One answer for a wrong value and for a Basic-auth login that is not the owner's: it
+    // must not tell which.
+    #[error(
+        "This access token is not known: it may have been mistyped or, with HTTP Basic auth, \
+         sent with a user name other than its owner's login."
+    )]
     Unknown,
     #[error("This access token was regenerated: its old value no longer works. Use the new one.")]
     Regenerated,
