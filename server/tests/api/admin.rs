@@ -334,6 +334,13 @@ async fn an_admin_makes_and_removes_a_users_tokens_with_their_own_password(app: 
 
 async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp) {
     let signed = setup(app).await;
+    // Made before there is a policy: a token that may make tokens on the platform API.
+    let (manager, _) = app
+        .token_for(
+            "alice",
+            crate::support::spec("users.authentication.CreateToken"),
+        )
+        .await;
     let set = json_request(
         app,
         "PUT",
@@ -496,6 +503,58 @@ async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp
     .await;
     assert_eq!(admin.status, 422, "{}", admin.text());
     assert!(admin.text().contains("at most 30d"), "{}", admin.text());
+
+    // And on every other path that makes or changes a token.
+    let refused = |response: &crate::support::TestResponse, expected: &str| {
+        assert_eq!(response.status, 422, "{}", response.text());
+        assert_eq!(response.json()["error"]["code"], "policy_violation");
+        assert!(response.text().contains(expected), "{}", response.text());
+    };
+    let alice = Auth::Session(&signed.alice);
+    let patch = json_request(
+        app,
+        "PATCH",
+        &format!("/api/v1/tokens/{id}"),
+        alice,
+        Some(json!({ "password": USER_PASSWORD, "expires_in": "60d" })),
+    )
+    .await;
+    refused(&patch, "at most 30d");
+    let copy = json_request(
+        app,
+        "POST",
+        &format!("/api/v1/tokens/{id}/copy"),
+        alice,
+        Some(json!({ "password": USER_PASSWORD, "expires_in": "1d" })),
+    )
+    .await;
+    refused(&copy, "Marketplace");
+    let for_alice = json_request(
+        app,
+        "POST",
+        "/api/v1/admin/users/alice/tokens",
+        Auth::Session(&signed.admin),
+        Some(json!({ "password": ADMIN_PASSWORD, "description": "x",
+                     "api_set": "ide_plugins", "expires_in": "60d" })),
+    )
+    .await;
+    refused(&for_alice, "at most 30d");
+    let platform = app
+        .get(&format!(
+            "/1.0/users/authentication/rest/createtoken?session={manager}\
+             &password={}&description=x&apiSet=ide_plugins&expiresIn=60d",
+            USER_PASSWORD.replace(' ', "%20").replace('\'', "%27")
+        ))
+        .await
+        .json();
+    assert_ne!(platform["result"], 0, "{platform}");
+    assert!(
+        platform["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("at most 30d"),
+        "{platform}"
+    );
 
     let page = server_fn(app, "/_fn/token_page", &signed.alice, json!({})).await;
     assert_eq!(page.json()["policy"]["api_sets"], json!(["ide_plugins"]));

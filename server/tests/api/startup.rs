@@ -355,3 +355,112 @@ fn a_broken_catalog_stops_the_start_naming_the_entry() {
 
     assert_clear_failure(&serve_with("methods = ["), "is not valid TOML");
 }
+
+/// A running `tessera serve` on a free port, and what it printed up to "listening on".
+struct Served {
+    child: std::process::Child,
+    addr: String,
+}
+
+fn serve(url: &str, site: &std::path::Path) -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--site-root"])
+        .arg(site)
+        .env("DATABASE_URL", url)
+        .env("TESSERA_ADMIN_PASSWORD", "an admin password")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    let addr = loop {
+        let mut line = String::new();
+        let read = std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        assert_ne!(read, 0, "the server exited before listening:\n{printed}");
+        printed.push_str(&line);
+        if let Some(addr) = line.trim().strip_prefix("listening on http://") {
+            break addr.to_owned();
+        }
+    };
+    Served { child, addr }
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read as _, Write as _};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+fn last_used_at(url: &str, token_id: i64) -> Option<i64> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let database = server::storage::Database::connect(&url.parse().unwrap())
+            .await
+            .unwrap();
+        let at = sqlx::query_scalar("select last_used_at from access_tokens where token_id = $1")
+            .bind(token_id)
+            .fetch_one(database.pool())
+            .await
+            .unwrap();
+        database.close().await;
+        at
+    })
+}
+
+/// Uses are buffered in memory and written every 2 s, and what is still buffered when the
+/// server is told to stop is written before it exits.
+#[test]
+fn last_use_is_written_within_seconds_and_at_shutdown() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/tessera.db", dir.path().display());
+    let site = site_dir();
+    let env = [("DATABASE_URL", url.as_str())];
+    assert!(tessera(&["migrate"], &env).status.success());
+    assert!(
+        tessera(&["admin", "user", "create", "--login", "dora"], &env)
+            .status
+            .success()
+    );
+    let token = |n: i64| {
+        let made = tessera(&["admin", "user", "token", "-u", "dora", "-q"], &env);
+        let value = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+        assert!(value.starts_with("tsr_"));
+        (value, n)
+    };
+    let (first, first_id) = token(1);
+    let (second, second_id) = token(2);
+    let mut served = serve(&url, site.path());
+    let info = |value: &str| format!("/1.0/users/account/rest/getuserinfo?session={value}");
+
+    assert!(http_get(&served.addr, &info(&first)).starts_with("HTTP/1.1 200"));
+    let used = std::time::Instant::now();
+    while last_used_at(&url, first_id).is_none() {
+        assert!(
+            used.elapsed() < std::time::Duration::from_secs(5),
+            "a use was not written within 5 s"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+
+    assert!(http_get(&served.addr, &info(&second)).starts_with("HTTP/1.1 200"));
+    let _ = Command::new("kill")
+        .args(["-TERM", &served.child.id().to_string()])
+        .status();
+    let status = served.child.wait().unwrap();
+    assert!(status.success(), "a stop on SIGTERM exits 0: {status}");
+    assert!(
+        last_used_at(&url, second_id).is_some(),
+        "the use buffered at shutdown was written"
+    );
+}

@@ -99,9 +99,11 @@ pub async fn list<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<UserRow>> {
 }
 
 pub async fn count_admins<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
-    Ok(sqlx::query_scalar("select count(*) from users where role = 'admin'")
-        .fetch_one(executor)
-        .await?)
+    Ok(
+        sqlx::query_scalar("select count(*) from users where role = 'admin'")
+            .fetch_one(executor)
+            .await?,
+    )
 }
 
 pub async fn set_disabled_at<'c>(
