@@ -17,5 +17,5 @@ test("without JavaScript, People searches and a person's tokens are server-rende
   const row = page.getByRole('row').filter({ hasText: 'Sync job' });
   await expect(row).toContainText('Active');
   await expect(row).toContainText('auto refresh');
-  await expect(row).toContainText('by (command line)');
+  await expect(row).toContainText('from the command line');
 });

@@ -25,7 +25,7 @@ async function confirmAsAdmin(page: Page): Promise<void> {
 async function newTokenFor(page: Page, name: string, model: 'Hard Limit' | 'Auto Refresh', duration: string): Promise<string> {
   await page.getByRole('button', { name: '+ New token' }).click();
   const dialog = page.getByRole('dialog', { name: /New access token for/ });
-  await dialog.getByLabel('Name', { exact: true }).fill(name);
+  await dialog.getByLabel('Description', { exact: true }).fill(name);
   await dialog.getByRole('radio', { name: model }).check();
   await dialog.getByLabel('Duration').fill(duration);
   await dialog.getByLabel('API set').selectOption({ label: 'Extended Access' });

@@ -60,6 +60,10 @@ test('a custom selection found through Search, an impossible date, Download', as
   await expect(dialog.getByLabel('Expires At', { exact: true })).toHaveValue(/^15-\d\d-\d{4}$/);
 
   await dialog.getByLabel('API set').selectOption({ label: 'Marketplace' });
+  // With every method listed the dialog is taller than a laptop screen: its actions stay in view.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await expect(dialog.getByRole('button', { name: 'Generate', exact: true })).toBeInViewport({ ratio: 1 });
+  await expect(dialog.getByRole('button', { name: 'Cancel' })).toBeInViewport({ ratio: 1 });
   await dialog.getByLabel('Search').fill('stops a running');
   const stop = dialog.getByRole('checkbox', { name: /StopEnv/ });
   await expect(stop).toBeVisible();
@@ -110,7 +114,7 @@ test('a wrong password keeps the dialogs and what was typed, and applies nothing
 
 test('edit, regenerate (old value refused), copy, and remove several with Shift+click', async ({ page, request }) => {
   const user = createUser('life');
-  const first = cliToken(user, '--api', 'ide_plugins', '--description', 'First');
+  const first = cliToken(user, '--api', 'ide_plugins', '--description', 'First', '-a', '12h');
   cliToken(user, '--api', 'marketplace', '--description', 'Second');
   cliToken(user, '--api', 'maven_plugin', '--description', 'Third');
   await openTokens(page, user);
@@ -118,10 +122,13 @@ test('edit, regenerate (old value refused), copy, and remove several with Shift+
   await row(page, 'First').click();
   await page.getByRole('button', { name: 'Edit' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit access token' });
+  // The field shows the expiry it keeps (an auto-refresh token's day), not an empty box.
+  await expect(edit.getByLabel('Expires At', { exact: true })).toHaveValue(/^\d\d-\d\d-\d{4}$/);
   await edit.getByLabel('Description', { exact: true }).fill('First, renamed');
   await edit.getByRole('button', { name: 'Apply' }).click();
   await confirmWith(page, user.password);
   await expect(row(page, 'First, renamed')).toBeVisible();
+  await expect(row(page, 'First, renamed')).toContainText('auto refresh');
 
   await row(page, 'First, renamed').click();
   await page.getByRole('button', { name: 'Edit' }).click();

@@ -85,9 +85,11 @@ pub fn DateField(
             <FieldMessages
                 id="token-expires"
                 hint=Some(ViewFn::from(move || view! {
-                    {match current.clone() {
-                        Some(current) => format!("Now: {current}. Valid through the end of the date (UTC); empty for no expiry."),
-                        None => "Valid through the end of the date (UTC). Leave empty for a token that does not expire.".to_owned(),
+                    {match (current.clone(), never_allowed) {
+                        (Some(current), true) => format!("Now: {current}. Valid through the end of the date (UTC); empty for no expiry."),
+                        (Some(current), false) => format!("Now: {current}. Valid through the end of the date (UTC)."),
+                        (None, true) => "Valid through the end of the date (UTC). Leave empty for a token that does not expire.".to_owned(),
+                        (None, false) => "Valid through the end of the date (UTC). This server's policy requires every token to expire.".to_owned(),
                     }}
                     {move || latest.get().map(|latest| format!(" The latest date allowed is {latest}."))}
                 }))

@@ -6,6 +6,7 @@
 use leptos::{ev, prelude::*};
 
 use crate::{
+    account::OPERATOR,
     calendar::format_dmy,
     token::{ExpirationModel, TokenStatus, TokenView},
 };
@@ -37,6 +38,17 @@ fn remaining(secs: i64) -> String {
         s if s >= 3600 => format!("in {} h", s / 3600),
         s if s >= 60 => format!("in {} min", s / 60),
         s => format!("in {s} s"),
+    }
+}
+
+/// "by the owner", "by root", "from the command line".
+fn created_by(token: &TokenView) -> String {
+    if token.created_by.eq_ignore_ascii_case(&token.owner) {
+        "by the owner".to_owned()
+    } else if token.created_by == OPERATOR {
+        "from the command line".to_owned()
+    } else {
+        format!("by {}", token.created_by)
     }
 }
 
@@ -202,7 +214,6 @@ pub fn TokenTable(
                             let is_selected = move || selected.with(|s| s.contains(&token_id));
                             let removed = token.status == TokenStatus::Removed;
                             let (status, badge) = status_badge(token.status);
-                            let by_owner = token.created_by.eq_ignore_ascii_case(&token.owner);
                             let expires_in = move || {
                                 token.expires_at
                                     .filter(|_| token.status == TokenStatus::Active)
@@ -273,7 +284,7 @@ pub fn TokenTable(
                                     <td data-label="Created">
                                         {format_dmy(token.created_at)}
                                         <span class="muted token-table__secondary">
-                                            {if by_owner { "by the owner".to_owned() } else { format!("by {}", token.created_by) }}
+                                            {created_by(&token)}
                                         </span>
                                     </td>
                                 </tr>

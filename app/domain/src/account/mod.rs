@@ -17,6 +17,9 @@ pub const PASSWORDS_DIFFER: &str = "The new password and its confirmation differ
 pub const INVALID_CREDENTIALS: &str = "Wrong login or password.";
 pub const WRONG_PASSWORD: &str = "Wrong password.";
 pub const ADMINS_ONLY: &str = "Only administrators can do this.";
+/// Who the audit log and a token's "created by" name when the operator acted at the command
+/// line (never a login: logins cannot hold parentheses).
+pub const OPERATOR: &str = "(command line)";
 
 pub fn throttled_message(retry_after_secs: i64) -> String {
     let unit = if retry_after_secs == 1 {

@@ -134,7 +134,7 @@ pub fn PersonTokenDialog(
                 </header>
                 <TextField
                     id="person-token-name"
-                    label="Name"
+                    label="Description"
                     value=description
                     maxlength=120
                     placeholder="What the token is for, e.g. CI deploys"

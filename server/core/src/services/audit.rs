@@ -26,7 +26,7 @@ impl Actor {
     pub fn login(&self) -> &str {
         match self {
             Self::User { login, .. } => login,
-            Self::Operator => "(command line)",
+            Self::Operator => domain::account::OPERATOR,
         }
     }
 }

@@ -51,11 +51,13 @@ impl FormMode {
     }
 }
 
-/// The date a token's expiry field starts with: its last valid date for date limits.
+/// The date a token's expiry field starts with: its last valid date for date limits, the day
+/// it ends for the others (left untouched, the token keeps its expiry exactly), empty for none.
 fn initial_date(token: &TokenView) -> String {
     match (token.expiration, token.expires_at) {
         (ExpirationModel::HardLimit, Some(at)) if at % 86_400 == 0 => format_dmy(at - 1),
-        _ => String::new(),
+        (_, Some(at)) => format_dmy(at),
+        (_, None) => String::new(),
     }
 }
 
