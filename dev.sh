@@ -2,6 +2,7 @@
 # Tessera's one entry point for people and CI.
 #
 #   ./dev.sh serve   install what is missing, build (release), serve on http://127.0.0.1:3000
+#                    (flags after it go to `tessera serve`: ./dev.sh serve --addr 0.0.0.0:8080)
 #   ./dev.sh test    install what is missing, build, run every test (what CI runs)
 #   ./dev.sh build   install what is missing and build
 #   ./dev.sh lint    rustfmt and clippy, per crate and target
@@ -67,7 +68,7 @@ build() {
 serve() {
     setup
     build
-    exec "$BIN" serve --site-root "$SITE_ROOT"
+    exec "$BIN" serve --site-root "$SITE_ROOT" "$@"
 }
 
 run_tests() {
@@ -108,7 +109,7 @@ wasm_tree_is_browser_only() {
 }
 
 case "${1:-}" in
-    serve) serve ;;
+    serve) shift && serve "$@" ;;
     test) run_tests ;;
     build) setup && build ;;
     lint) lint ;;

@@ -98,8 +98,8 @@ pub enum UserCommand {
     Disable { login: String },
     /// Enable a disabled user.
     Enable { login: String },
-    /// Generate a personal access token for a user. Without --api or --method it grants
-    /// what the user's own sign-in grants.
+    /// Generate a personal access token for a user. Without --api or --method it gets the
+    /// first predefined API set the token policy allows.
     Token(TokenArgs),
     /// Set a user's password, read from standard input (one line).
     SetPassword {

@@ -24,6 +24,23 @@ impl Cli {
         Self { _dir: dir, url }
     }
 
+    fn sql(&self, statement: &str) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let database = server::storage::Database::connect(&self.url.parse().unwrap())
+                .await
+                .unwrap();
+            sqlx::query(statement)
+                .execute(database.pool())
+                .await
+                .unwrap();
+            database.close().await;
+        });
+    }
+
     /// Signs in through the account service, on the database the commands changed.
     fn sign_in(&self, login: &str, password: &str) -> Result<(), String> {
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -128,6 +145,16 @@ fn create_list_disable_enable_and_reset() {
             .any(|l| l.starts_with("Bob ") && l.contains("active"))
     );
 
+    // Locked out by twenty wrong passwords: the operator's reset is the way back in.
+    cli.sql(&format!(
+        "insert into sign_in_throttle (throttle_key, failures, last_failure_at) \
+         values ('account:bob', 20, {})",
+        server::clock::now()
+    ));
+    assert!(
+        cli.sign_in("bob", "a long enough password").is_err(),
+        "locked out"
+    );
     let reset = cli.run(
         &["set-password", "bob", "--password-stdin"],
         Some("another long password\r\n"),

@@ -84,6 +84,10 @@ impl AccountService {
         let mut tx = self.database.begin_write().await?;
         users::set_password_hash(&mut *tx, user_id, &hash, clock::now()).await?;
         let ended = sessions::delete_for_user_except(&mut *tx, user_id, keep_session).await?;
+        // A new password ends any wait the old one's failures earned (the operator's reset is
+        // how a locked-out admin gets back in).
+        let login_key = Login::parse(login)?.key();
+        storage::throttle::clear(&mut *tx, &throttle::account_key(&login_key)).await?;
         let kind = if keep_session.is_some() {
             "changed"
         } else {
