@@ -12,6 +12,8 @@ test('generate with a predefined set; the token stops an environment at once; sh
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Generate access token' });
   await dialog.getByLabel('Description', { exact: true }).fill('Deploy bot');
+  // Left alone, the choice grants least: the narrowest set.
+  await expect(dialog.getByLabel('API set')).toHaveValue('maven_plugin');
   await dialog.getByLabel('API set').selectOption({ label: 'Extended Access' });
   await dialog.getByRole('button', { name: 'Generate' }).click();
   await confirmWith(page, user.password);

@@ -99,7 +99,7 @@ pub enum UserCommand {
     /// Enable a disabled user.
     Enable { login: String },
     /// Generate a personal access token for a user. Without --api or --method it gets the
-    /// first predefined API set the token policy allows.
+    /// narrowest predefined API set the token policy allows.
     Token(TokenArgs),
     /// Set a user's password, read from standard input (one line).
     SetPassword {

@@ -311,12 +311,9 @@ fn token_command_options() {
     assert!(text.contains("auto refresh every 3600s"), "{text}");
     assert!(text.contains("Custom (1 method)"), "{text}");
 
-    // No API chosen: the first predefined set the policy allows, as on every other path.
+    // No API chosen: the narrowest predefined set the policy allows, as on every other path.
     let default = stdout(&cli.run(&["token", "-u", "alice"], None));
-    assert!(
-        default.contains("API:         Extended Access"),
-        "{default}"
-    );
+    assert!(default.contains("API:         Maven Plugin"), "{default}");
     assert!(default.contains("expires:     never"), "{default}");
     assert_eq!(token_count(&cli), 4);
 

@@ -161,7 +161,19 @@ fn secrets_never_reach_the_logs() {
         password,
     );
     assert!(created.status.success(), "{}", stderr(&created));
-    let token = tessera(&["admin", "user", "token", "-u", "carol", "-q"], &env);
+    let token = tessera(
+        &[
+            "admin",
+            "user",
+            "token",
+            "-u",
+            "carol",
+            "-q",
+            "--api",
+            "extended_access",
+        ],
+        &env,
+    );
     let canary = String::from_utf8(token.stdout).unwrap().trim().to_owned();
     assert!(canary.starts_with("tsr_"));
 
@@ -433,7 +445,19 @@ fn last_use_is_written_within_seconds_and_at_shutdown() {
             .success()
     );
     let token = |n: i64| {
-        let made = tessera(&["admin", "user", "token", "-u", "dora", "-q"], &env);
+        let made = tessera(
+            &[
+                "admin",
+                "user",
+                "token",
+                "-u",
+                "dora",
+                "-q",
+                "--api",
+                "extended_access",
+            ],
+            &env,
+        );
         let value = String::from_utf8(made.stdout).unwrap().trim().to_owned();
         assert!(value.starts_with("tsr_"));
         (value, n)

@@ -114,13 +114,15 @@ impl TokenPolicy {
             .is_none_or(|allowed| allowed.iter().any(|a| a == id))
     }
 
-    /// What a new token's API starts as: the first predefined set the policy allows, else an
-    /// empty hand-picked list.
+    /// What a new token's API starts as when none is chosen: the narrowest predefined set the
+    /// policy allows (fewest methods; the catalog's order breaks ties), so that leaving the
+    /// choice alone grants least; else an empty hand-picked list.
     pub fn default_api(&self, catalog: &Catalog) -> ApiSelection {
         catalog
             .sets()
             .iter()
-            .find(|set| self.allows_set(&set.id))
+            .filter(|set| self.allows_set(&set.id))
+            .min_by_key(|set| set.methods.len())
             .map_or_else(
                 || ApiSelection::Custom(Vec::new()),
                 |set| ApiSelection::Set(set.id.clone()),
@@ -264,6 +266,20 @@ mod tests {
         assert_eq!(
             policy.default_api(&catalog),
             ApiSelection::Set("marketplace".into())
+        );
+        let open = TokenPolicy::default();
+        let narrowest = catalog
+            .sets()
+            .iter()
+            .min_by_key(|set| set.methods.len())
+            .unwrap();
+        assert_eq!(
+            open.default_api(&catalog),
+            ApiSelection::Set(narrowest.id.clone())
+        );
+        assert_ne!(
+            narrowest.id, "extended_access",
+            "the broadest set is never the default"
         );
         assert_eq!(
             policy.check_api(&ApiSelection::Set("ide_plugins".into()), &catalog),

@@ -50,18 +50,18 @@ fn date(raw: &str) -> Option<ExpiryInput> {
 }
 
 #[test]
-fn a_new_token_without_an_api_gets_the_first_set_the_policy_allows() {
+fn a_new_token_without_an_api_gets_the_narrowest_set_the_policy_allows() {
     let catalog = shipped();
     let open = TokenPolicy::default();
     let decided = input(None, None)
         .decide(&rules(&catalog, &open, Basis::New))
         .unwrap();
-    assert_eq!(decided.api(), &ApiSelection::Set("extended_access".into()));
+    assert_eq!(decided.api(), &ApiSelection::Set("maven_plugin".into()));
     assert_eq!(decided.expiry(), Some(ExpirySpec::Never));
     assert!(decided.scopes().is_empty());
 
     let marketplace_only = TokenPolicy {
-        api_sets: Some(vec!["marketplace".into()]),
+        api_sets: Some(vec!["extended_access".into(), "marketplace".into()]),
         ..TokenPolicy::default()
     };
     let decided = input(None, None)
