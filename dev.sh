@@ -98,9 +98,10 @@ lint() {
 
 # The design's rule: nothing server-only compiles into the WASM bundle.
 wasm_tree_is_browser_only() {
-    local found
-    found=$(cargo tree --locked -p frontend --target "$WASM_TARGET" -e normal --prefix none |
-        grep -E '^(sqlx|argon2|axum|tokio|hyper|tessera-core) ' | sort -u || true)
+    local tree found
+    # Apart, so that a failing `cargo tree` stops the run instead of reading as "none found".
+    tree=$(cargo tree --locked -p frontend --target "$WASM_TARGET" -e normal --prefix none)
+    found=$(grep -E '^(sqlx|argon2|axum|tokio|hyper|tessera-core) ' <<<"$tree" | sort -u || true)
     if [ -n "$found" ]; then
         echo "error: server-only crates in the WASM bundle's dependency tree:" >&2
         echo "$found" >&2

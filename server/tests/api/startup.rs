@@ -141,7 +141,7 @@ fn missing_site_files_are_a_clear_error() {
 /// we ship); the first admin's generated password goes to standard output only.
 #[test]
 fn secrets_never_reach_the_logs() {
-    use std::io::{Read as _, Write as _};
+    use std::io::Read as _;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/tessera.db", dir.path().display());
     let site = site_dir();
@@ -177,27 +177,12 @@ fn secrets_never_reach_the_logs() {
     let canary = String::from_utf8(token.stdout).unwrap().trim().to_owned();
     assert!(canary.starts_with("tsr_"));
 
-    let mut server = Command::new(env!("CARGO_BIN_EXE_tessera"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--site-root"])
-        .arg(site.path())
-        .env("DATABASE_URL", &url)
-        .env("TESSERA_LOG", "debug")
-        .env_remove("TESSERA_ADMIN_PASSWORD")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(server.stdout.take().unwrap());
-    let mut printed = String::new();
-    let addr = loop {
-        let mut line = String::new();
-        let read = std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-        assert_ne!(read, 0, "the server exited before listening:\n{printed}");
-        printed.push_str(&line);
-        if let Some(addr) = line.trim().strip_prefix("listening on http://") {
-            break addr.to_owned();
-        }
-    };
+    let Served {
+        child: mut server,
+        addr,
+        printed,
+        mut stdout,
+    } = serve(&url, site.path(), Logs::Captured);
     let admin_password = printed
         .lines()
         .find_map(|line| line.trim().strip_prefix("password: "))
@@ -230,18 +215,7 @@ fn secrets_never_reach_the_logs() {
         format!("GET /no/such/page?session={canary} HTTP/1.1\r\n\r\n"),
         sign_in_request(password),
     ];
-    let mut answers = Vec::new();
-    for request in requests {
-        let request = request.replace(
-            "HTTP/1.1\r\n",
-            "HTTP/1.1\r\nHost: x\r\nConnection: close\r\n",
-        );
-        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-        stream.write_all(request.as_bytes()).unwrap();
-        let mut answer = String::new();
-        stream.read_to_string(&mut answer).unwrap();
-        answers.push(answer);
-    }
+    let mut answers: Vec<String> = requests.iter().map(|r| send(&addr, r)).collect();
     let session = answers
         .last()
         .and_then(|answer| {
@@ -252,14 +226,10 @@ fn secrets_never_reach_the_logs() {
         .and_then(|cookie| cookie.split(';').next())
         .expect("signed in")
         .to_owned();
-    let page = format!(
-        "GET /settings/tokens HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: tessera_session={session}\r\n\r\n"
-    );
-    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-    stream.write_all(page.as_bytes()).unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    answers.push(answer);
+    answers.push(send(
+        &addr,
+        &format!("GET /settings/tokens HTTP/1.1\r\nCookie: tessera_session={session}\r\n\r\n"),
+    ));
     let statuses: Vec<&str> = answers
         .iter()
         .map(|a| a.lines().next().unwrap_or_default())
@@ -368,22 +338,38 @@ fn a_broken_catalog_stops_the_start_naming_the_entry() {
     assert_clear_failure(&serve_with("methods = ["), "is not valid TOML");
 }
 
-/// A running `tessera serve` on a free port, and what it printed up to "listening on".
+/// A running `tessera serve` on a free port, what it printed up to "listening on", and the
+/// rest of its standard output.
 struct Served {
     child: std::process::Child,
     addr: String,
+    printed: String,
+    stdout: std::io::BufReader<std::process::ChildStdout>,
 }
 
-fn serve(url: &str, site: &std::path::Path) -> Served {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tessera"))
+enum Logs {
+    /// At debug level, on a pipe the test reads; no admin password given, so one is printed.
+    Captured,
+    Discarded,
+}
+
+fn serve(url: &str, site: &std::path::Path, logs: Logs) -> Served {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
+    command
         .args(["serve", "--addr", "127.0.0.1:0", "--site-root"])
         .arg(site)
         .env("DATABASE_URL", url)
-        .env("TESSERA_ADMIN_PASSWORD", "an admin password")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+        .stdout(std::process::Stdio::piped());
+    match logs {
+        Logs::Captured => command
+            .env("TESSERA_LOG", "debug")
+            .env_remove("TESSERA_ADMIN_PASSWORD")
+            .stderr(std::process::Stdio::piped()),
+        Logs::Discarded => command
+            .env("TESSERA_ADMIN_PASSWORD", "an admin password")
+            .stderr(std::process::Stdio::null()),
+    };
+    let mut child = command.spawn().unwrap();
     let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
     let mut printed = String::new();
     let addr = loop {
@@ -395,20 +381,32 @@ fn serve(url: &str, site: &std::path::Path) -> Served {
             break addr.to_owned();
         }
     };
-    Served { child, addr }
+    Served {
+        child,
+        addr,
+        printed,
+        stdout,
+    }
 }
 
-fn http_get(addr: &str, path: &str) -> String {
+/// Sends a raw HTTP/1.1 request (its first line ending in `HTTP/1.1\r\n`) on a connection of
+/// its own; the whole answer.
+fn send(addr: &str, request: &str) -> String {
     use std::io::{Read as _, Write as _};
+    let request = request.replacen(
+        "HTTP/1.1\r\n",
+        "HTTP/1.1\r\nHost: x\r\nConnection: close\r\n",
+        1,
+    );
     let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     answer
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    send(addr, &format!("GET {path} HTTP/1.1\r\n\r\n"))
 }
 
 fn last_used_at(url: &str, token_id: i64) -> Option<i64> {
@@ -464,7 +462,7 @@ fn last_use_is_written_within_seconds_and_at_shutdown() {
     };
     let (first, first_id) = token(1);
     let (second, second_id) = token(2);
-    let mut served = serve(&url, site.path());
+    let mut served = serve(&url, site.path(), Logs::Discarded);
     let info = |value: &str| format!("/1.0/users/account/rest/getuserinfo?session={value}");
 
     assert!(http_get(&served.addr, &info(&first)).starts_with("HTTP/1.1 200"));
