@@ -59,7 +59,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| format!("{page} · Tessera") />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=StaticSegment("") view=HomePage />
+                <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async />
                 <Route path=StaticSegment("login") view=LoginPage />
                 // Async: the whole page is rendered before it is sent, so it reads complete
                 // without JavaScript.

@@ -26,8 +26,14 @@ async function newTokenFor(page: Page, name: string, model: 'Hard Limit' | 'Auto
   await page.getByRole('button', { name: '+ New token' }).click();
   const dialog = page.getByRole('dialog', { name: /New access token for/ });
   await dialog.getByLabel('Description', { exact: true }).fill(name);
-  await dialog.getByRole('radio', { name: model }).check();
-  await dialog.getByLabel('Duration').fill(duration);
+  // Hard Limit after a duration is the admin dialog's default, as in the CLI's --expire.
+  await expect(dialog.getByRole('radio', { name: 'Hard Limit: duration' })).toBeChecked();
+  if (model === 'Hard Limit') {
+    await dialog.getByLabel('Expires after').fill(duration);
+  } else {
+    await dialog.getByRole('radio', { name: 'Auto Refresh' }).check();
+    await dialog.getByLabel('Renews for').fill(duration);
+  }
   await dialog.getByLabel('API set').selectOption({ label: 'Extended Access' });
   await dialog.getByRole('button', { name: 'Create token' }).click();
   await confirmAsAdmin(page);

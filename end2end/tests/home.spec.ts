@@ -1,4 +1,5 @@
 import { test, expect, waitForHydration, createUser, submitLogin } from './fixtures';
+import { cliToken } from './tokens.helpers';
 
 test('the server renders the page before any script runs', async ({ request }) => {
   const response = await request.get('/');
@@ -6,7 +7,9 @@ test('the server renders the page before any script runs', async ({ request }) =
   expect(response.status()).toBe(200);
   const html = await response.text();
   expect(html).toContain('Personal access tokens for your platform');
-  expect(html).toContain('Check database');
+  expect(html).toContain('href="/login">Sign in</a>');
+  // The database check is for signed-in people: a visitor is not offered it.
+  expect(html).not.toContain('Check database');
   expect(html).toContain('/pkg/frontend.js');
   expect(html).not.toContain('data-hydrated');
 });
@@ -35,17 +38,38 @@ test('after hydration the button runs a server function that reads the database'
   expect(pageErrors).toEqual([]);
 });
 
-test('the database check tells nobody signed out which engine and version run', async ({ page }) => {
+test('signed out, the landing page says what Tessera is and leads to Sign in and back', async ({ page }) => {
+  const user = createUser('landing');
   await page.goto('/');
   await waitForHydration(page);
-  const refused = page.waitForResponse((response) => response.url().endsWith('/_fn/check_database'));
-  await page.getByRole('button', { name: 'Check database' }).click();
-  expect((await refused).status()).toBe(401);
-  const result = page.getByRole('status');
-  await expect(result).toContainText('Sign in to continue.');
-  await expect(result).not.toContainText('SQLite');
-  await result.getByRole('link', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/login\?next=\/$/);
+  await expect(page.getByRole('heading', { name: 'Works with any client' })).toBeVisible();
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await waitForHydration(page);
+  await submitLogin(page, user.login, user.password);
+  await expect(page).toHaveURL(/\/settings\/tokens/);
+  await page.getByRole('link', { name: 'Tessera' }).click();
+  await expect(page.getByRole('heading', { name: `Welcome, ${user.name}` })).toBeVisible();
+});
+
+test('signed in, the landing page lists what needs attention and leads to the tokens', async ({ page }) => {
+  const user = createUser('attention');
+  cliToken(user, '--api', 'marketplace', '--description', 'Ends in two days', '-e', '2d');
+  cliToken(user, '--api', 'marketplace', '--description', 'Plenty of time', '-e', '30d');
+  await page.goto('/login?next=/');
+  await waitForHydration(page);
+  await submitLogin(page, user.login, user.password);
+  await expect(page).toHaveURL(/\/$/);
+  await waitForHydration(page);
+
+  await expect(page.getByText('2 access tokens in date.')).toBeVisible();
+  const attention = page.getByRole('region', { name: 'Needs attention' });
+  const item = attention.getByRole('listitem').filter({ hasText: 'Ends in two days' });
+  await expect(item.locator('.badge')).toHaveText('Expires soon');
+  await expect(item).toContainText(/Ends in (1 day|\d+ h)/);
+  await expect(attention).not.toContainText('Plenty of time');
+  await page.getByRole('link', { name: 'Manage access tokens' }).click();
+  await expect(page).toHaveURL(/\/settings\/tokens$/);
 });
 
 test('an unknown address shows a 404 page', async ({ page }) => {

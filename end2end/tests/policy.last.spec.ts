@@ -40,7 +40,10 @@ test('an admin sets a policy; the Access Tokens dialog explains it before and af
   await userPage.getByRole('button', { name: 'Generate', exact: true }).click();
   const dialog = userPage.getByRole('dialog', { name: 'Generate access token' });
   await dialog.getByLabel('Description', { exact: true }).fill('Under policy');
-  await expect(dialog.getByRole('button', { name: 'Never' })).toHaveCount(0);
+  await expect(dialog.getByRole('radio', { name: 'Never' })).toHaveCount(0);
+  // The suggested date (30 days out) is the policy's latest: a 30-day token ends the day before.
+  const latest = await dialog.getByLabel('Expires At', { exact: true }).inputValue();
+  await expect(dialog.getByText(`The latest date allowed is ${latest}.`)).toBeVisible();
   await expect(dialog.getByText(/The latest date allowed is \d\d-\d\d-\d{4}\./)).toBeVisible();
   const expiryHint = dialog.locator('#token-expires-help');
   await expect(expiryHint).toContainText("This server's policy requires every token to expire.");
@@ -52,7 +55,12 @@ test('an admin sets a policy; the Access Tokens dialog explains it before and af
   await dialog.getByLabel('Expires At', { exact: true }).fill('');
   await dialog.getByLabel('API set').selectOption({ label: 'Marketplace' });
   await dialog.getByRole('button', { name: 'Generate' }).click();
-  await expect(dialog.getByText('does not allow tokens that never expire')).toBeVisible();
+  await expect(dialog.getByText('Enter a date as dd-mm-yyyy')).toBeVisible();
+  await dialog.getByRole('radio', { name: 'Hard Limit: duration' }).check();
+  await dialog.getByLabel('Expires after').fill('31d');
+  await expect(dialog.locator('#token-duration-help')).toContainText('This server allows at most 30d.');
+  await expect(dialog.getByText('allows tokens to live at most 30d')).toBeVisible();
+  await dialog.getByRole('radio', { name: 'Hard Limit: date' }).check();
   await dialog.getByRole('button', { name: 'Calendar' }).click();
   await dialog.getByRole('button', { name: 'Next month' }).click();
   await dialog.getByRole('button', { name: /^1 / }).click();

@@ -3,6 +3,13 @@ import { readFileSync } from 'node:fs';
 import { test, expect, waitForHydration, createUser } from './fixtures';
 import { cliToken, confirmWith, openTokens, platform, row, takeValue } from './tokens.helpers';
 
+/** `dd-mm-yyyy` of a moment (UTC), as the dialogs write dates. */
+function dmy(millis: number): string {
+  const date = new Date(millis);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(date.getUTCDate())}-${pad(date.getUTCMonth() + 1)}-${date.getUTCFullYear()}`;
+}
+
 test('generate with a predefined set; the token stops an environment at once; shown only once', async ({ page, context, request }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   const user = createUser('gen');
@@ -15,6 +22,11 @@ test('generate with a predefined set; the token stops an environment at once; sh
   // Left alone, the choice grants least: the narrowest set.
   await expect(dialog.getByLabel('API set')).toHaveValue('maven_plugin');
   await dialog.getByLabel('API set').selectOption({ label: 'Extended Access' });
+  // A new token's suggested end is a date 30 days out; Never is a deliberate choice.
+  await expect(dialog.getByRole('radio', { name: 'Hard Limit: date' })).toBeChecked();
+  await expect(dialog.getByLabel('Expires At', { exact: true })).toHaveValue(dmy(Date.now() + 30 * 86_400_000));
+  await dialog.getByRole('radio', { name: 'Never' }).check();
+  await expect(dialog.getByText('The token works until it is removed.')).toBeVisible();
   await dialog.getByRole('button', { name: 'Generate' }).click();
   await confirmWith(page, user.password);
   const reveal = page.getByRole('dialog', { name: 'Your new access token' });
@@ -93,6 +105,55 @@ test('a custom selection found through Search, an impossible date, Download', as
   expect((await platform(request, '/1.0/environment/control/rest/deleteenv?envName=x', value)).code).toBe('method_not_allowed');
 });
 
+test('the owner chooses every expiration model: a duration, Auto Refresh, and back to a date', async ({ page, request }) => {
+  const user = createUser('models');
+  await openTokens(page, user);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  let dialog = page.getByRole('dialog', { name: 'Generate access token' });
+  await dialog.getByLabel('Description', { exact: true }).fill('Two hours');
+  await dialog.getByRole('radio', { name: 'Hard Limit: duration' }).check();
+  await dialog.getByLabel('Expires after').fill('2 hours');
+  await expect(dialog.getByText('is not a duration')).toBeVisible();
+  await dialog.getByLabel('Expires after').fill('2h');
+  await dialog.getByRole('button', { name: 'Generate' }).click();
+  await confirmWith(page, user.password);
+  const twoHours = await takeValue(page);
+  const made = await (await request.get('/api/v1/tokens/self', { headers: { authorization: `Bearer ${twoHours}` } })).json();
+  expect(made.token.expiration).toBe('hard_limit');
+  expect(made.token.expires_at - made.token.created_at).toBe(7200);
+  await expect(row(page, 'Two hours')).toContainText(/in (1|2) h/);
+
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  dialog = page.getByRole('dialog', { name: 'Generate access token' });
+  await dialog.getByLabel('Description', { exact: true }).fill('Sliding');
+  await dialog.getByRole('radio', { name: 'Auto Refresh' }).check();
+  await dialog.getByLabel('Renews for').fill('1d');
+  // Switching away and back loses nothing typed.
+  await dialog.getByRole('radio', { name: 'Hard Limit: date' }).check();
+  await dialog.getByRole('radio', { name: 'Auto Refresh' }).check();
+  await expect(dialog.getByLabel('Renews for')).toHaveValue('1d');
+  await dialog.getByRole('button', { name: 'Generate' }).click();
+  await confirmWith(page, user.password);
+  const sliding = await takeValue(page);
+  const slid = await (await request.get('/api/v1/tokens/self', { headers: { authorization: `Bearer ${sliding}` } })).json();
+  expect(slid.token.expiration).toBe('auto_refresh');
+  expect(slid.token.refresh_window_secs).toBe(86_400);
+  await expect(row(page, 'Sliding')).toContainText('auto refresh');
+
+  // Edit turns the sliding token into one with a date; the value stays the same.
+  await row(page, 'Sliding').click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit access token' });
+  await edit.getByRole('radio', { name: 'Hard Limit: date' }).check();
+  const date = dmy(Date.now() + 10 * 86_400_000);
+  await edit.getByLabel('Expires At', { exact: true }).fill(date);
+  await edit.getByRole('button', { name: 'Apply' }).click();
+  await confirmWith(page, user.password);
+  await expect(row(page, 'Sliding')).toContainText(date);
+  const dated = await (await request.get('/api/v1/tokens/self', { headers: { authorization: `Bearer ${sliding}` } })).json();
+  expect(dated.token.expiration).toBe('hard_limit');
+});
+
 test('a wrong password keeps the dialogs and what was typed, and applies nothing', async ({ page }) => {
   const user = createUser('wrong');
   await openTokens(page, user);
@@ -124,8 +185,10 @@ test('edit, regenerate (old value refused), copy, and remove several with Shift+
   await row(page, 'First').click();
   await page.getByRole('button', { name: 'Edit' }).click();
   const edit = page.getByRole('dialog', { name: 'Edit access token' });
-  // The field shows the expiry it keeps (an auto-refresh token's day), not an empty box.
-  await expect(edit.getByLabel('Expires At', { exact: true })).toHaveValue(/^\d\d-\d\d-\d{4}$/);
+  // The dialog shows the expiry it keeps: Auto Refresh with its 12-hour window.
+  await expect(edit.getByRole('radio', { name: 'Auto Refresh' })).toBeChecked();
+  await expect(edit.getByLabel('Renews for')).toHaveValue('12h');
+  await expect(edit.locator('#token-window-help')).toContainText('Now: ');
   await edit.getByLabel('Description', { exact: true }).fill('First, renamed');
   await edit.getByRole('button', { name: 'Apply' }).click();
   await confirmWith(page, user.password);

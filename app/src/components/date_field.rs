@@ -1,5 +1,4 @@
-//! Expires At: a `dd-mm-yyyy` text field with a calendar to pick from. Empty means the token
-//! never expires.
+//! Expires At: a `dd-mm-yyyy` text field with a calendar to pick from.
 
 use leptos::prelude::*;
 
@@ -22,13 +21,11 @@ fn weekday(year: i64, month: u32, day: u32) -> usize {
 pub fn DateField(
     value: RwSignal<String>,
     today: Signal<ExpiryDate>,
-    /// The policy's latest allowed date, if it sets one.
+    /// The latest date that may be chosen (the policy's, or the longest lifetime any token
+    /// may have).
     latest: Signal<Option<ExpiryDate>>,
-    /// False when the policy requires an expiry: no "Never" button then.
-    never_allowed: bool,
     error: Signal<Option<String>>,
-    /// How the token expires now (edits and copies), shown as help.
-    current: Option<String>,
+    hint: ViewFn,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
     let shown = RwSignal::new({
@@ -71,28 +68,10 @@ pub fn DateField(
                 >
                     "Calendar"
                 </button>
-                {never_allowed.then(|| view! {
-                    <button
-                        type="button"
-                        class="button button--quiet"
-                        on:click=move |_| value.set(String::new())
-                        disabled=move || value.with(String::is_empty)
-                    >
-                        "Never"
-                    </button>
-                })}
             </div>
             <FieldMessages
                 id="token-expires"
-                hint=Some(ViewFn::from(move || view! {
-                    {match (current.clone(), never_allowed) {
-                        (Some(current), true) => format!("Now: {current}. Valid through the end of the date (UTC); empty for no expiry."),
-                        (Some(current), false) => format!("Now: {current}. Valid through the end of the date (UTC)."),
-                        (None, true) => "Valid through the end of the date (UTC). Leave empty for a token that does not expire.".to_owned(),
-                        (None, false) => "Valid through the end of the date (UTC). This server's policy requires every token to expire.".to_owned(),
-                    }}
-                    {move || latest.get().map(|latest| format!(" The latest date allowed is {latest}."))}
-                }))
+                hint=Some(hint)
                 error
             />
             <Show when=move || open.get()>

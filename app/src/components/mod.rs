@@ -2,6 +2,7 @@
 
 pub mod api_picker;
 pub mod date_field;
+pub mod expiry_field;
 pub mod field;
 pub mod modal;
 pub mod password_prompt;

@@ -32,7 +32,7 @@ pub fn expiry_label(token: &TokenView) -> String {
 }
 
 /// "in 3 days", "in 5 h", "in 40 min", "in 20 s".
-fn remaining(secs: i64) -> String {
+pub fn remaining(secs: i64) -> String {
     match secs.max(0) {
         s if s >= 2 * 86_400 => format!("in {} days", s / 86_400),
         s if s >= 3600 => format!("in {} h", s / 3600),

@@ -7,5 +7,6 @@ pub mod admin;
 #[cfg(feature = "ssr")]
 mod call;
 pub mod check_database;
+pub mod home;
 pub mod session;
 pub mod tokens;

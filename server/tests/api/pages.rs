@@ -4,6 +4,7 @@ use crate::{on_both_engines, support::TestApp};
 
 on_both_engines!(
     home_page_is_rendered_on_the_server,
+    home_page_shows_a_signed_in_person_what_needs_attention,
     unknown_page_is_an_html_404,
     check_database_server_function_reads_the_database,
 );
@@ -20,7 +21,12 @@ async fn home_page_is_rendered_on_the_server(app: &TestApp) {
     );
     let html = response.text();
     assert!(html.contains("<title>Home · Tessera</title>"), "{html}");
-    assert!(html.contains("Check database"), "{html}");
+    assert!(
+        html.contains(r#"<a class="button button--primary" href="/login">Sign in</a>"#),
+        "{html}"
+    );
+    // The database check is for signed-in people only.
+    assert!(!html.contains("Check database"), "{html}");
     assert!(
         html.contains("/pkg/frontend.js"),
         "hydration script missing: {html}"
@@ -29,6 +35,67 @@ async fn home_page_is_rendered_on_the_server(app: &TestApp) {
         html.contains("/pkg/tessera.css"),
         "stylesheet missing: {html}"
     );
+}
+
+async fn home_page_shows_a_signed_in_person_what_needs_attention(app: &TestApp) {
+    use app::token::{ExpiryInput, TokenInput};
+
+    app.create_user(
+        "alice",
+        "correct horse battery staple",
+        app::account::Role::User,
+    )
+    .await;
+    let token = |description: &str, expiry: ExpiryInput| TokenInput {
+        description: Some(description.to_owned()),
+        expiry: Some(expiry),
+        ..TokenInput::default()
+    };
+    let (soon_value, _) = app
+        .token_for(
+            "alice",
+            token("Ends soon", ExpiryInput::Lasting("3d".into())),
+        )
+        .await;
+    app.token_for("alice", token("Far off", ExpiryInput::Lasting("8d".into())))
+        .await;
+    let (_, idle) = app
+        .token_for("alice", token("Left idle", ExpiryInput::Never))
+        .await;
+    app.exec(&format!(
+        "update access_tokens set created_at = created_at - 31 * 86400 where token_id = {idle}"
+    ))
+    .await;
+    let cookie = app.sign_in("alice", "correct horse battery staple").await;
+
+    let response = app.get_with_session("/", &cookie).await;
+    let html = response.text();
+
+    assert!(html.contains("Welcome, alice display"), "{html}");
+    assert!(html.contains("Needs attention"), "{html}");
+    let attention = &html[html.find("Needs attention").unwrap()..];
+    let soon = attention
+        .find("Ends soon")
+        .expect("the token that ends in 3 days");
+    let idle = attention
+        .find("Left idle")
+        .expect("the token unused for 31 days");
+    assert!(
+        soon < idle,
+        "what expires comes before what is unused: {attention}"
+    );
+    assert!(attention.contains("Ends in 2 days") || attention.contains("Ends in 3 days"));
+    assert!(
+        attention.contains("Never used in 30 days or more"),
+        "{attention}"
+    );
+    assert!(
+        !html.contains("Far off"),
+        "a token 8 days from its end is fine: {html}"
+    );
+    assert!(html.contains("3 access tokens in date."), "{html}");
+    assert!(html.contains("Check database"), "{html}");
+    assert!(!html.contains(&soon_value), "a token value on the page");
 }
 
 async fn unknown_page_is_an_html_404(app: &TestApp) {

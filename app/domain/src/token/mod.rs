@@ -1,6 +1,7 @@
 //! Access-token rules both sides share: the secret's format, descriptions, lifetimes, expiry
 //! dates, resource scopes, and the token as lists show it.
 
+mod attention;
 mod description;
 mod expiration;
 mod expiry;
@@ -11,6 +12,7 @@ mod scope;
 mod secret;
 mod view;
 
+pub use attention::{Attention, EXPIRES_SOON_SECS, TokenOverview, UNUSED_SECS};
 pub use description::{Description, DescriptionError};
 pub use expiration::{ExpirationModel, Expiry};
 pub use expiry::{DateError, ExpiryDate};

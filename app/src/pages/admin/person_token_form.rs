@@ -1,5 +1,6 @@
 //! The admin's "new token" dialog for a user: a friendly name, an Expiration Model (Hard Limit
-//! or Auto Refresh) with its duration, the API, and optional resource scopes.
+//! after a duration by default, or on a date; Auto Refresh; Never where allowed), the API,
+//! and optional resource scopes.
 
 use std::sync::Arc;
 
@@ -9,6 +10,7 @@ use crate::{
     catalog::Catalog,
     components::{
         api_picker::ApiPicker,
+        expiry_field::{ExpiryChoice, ExpiryField, ExpiryFieldState},
         field::TextField,
         modal::Modal,
         password_prompt::PasswordPrompt,
@@ -17,8 +19,7 @@ use crate::{
     error::ServerError,
     server_fns::admin::create_token_for,
     token::{
-        ApiInput, Basis, ExpirationModel, ExpiryInput, IssuedTokenView, TokenInput,
-        TokenInputErrors, TokenPolicy, TokenRules,
+        ApiInput, Basis, IssuedTokenView, TokenInput, TokenInputErrors, TokenPolicy, TokenRules,
     },
 };
 
@@ -32,8 +33,7 @@ pub fn PersonTokenDialog(
     on_issued: Callback<IssuedTokenView>,
 ) -> impl IntoView {
     let description = RwSignal::new(String::new());
-    let expiration = RwSignal::new(ExpirationModel::HardLimit);
-    let duration = RwSignal::new("30d".to_owned());
+    let expiry = ExpiryFieldState::new_token(ExpiryChoice::Duration, &policy, now);
     let api = RwSignal::new(policy.default_api(&catalog));
     let scopes = RwSignal::new(String::new());
     let tried = RwSignal::new(false);
@@ -44,10 +44,7 @@ pub fn PersonTokenDialog(
 
     let form = move || TokenInput {
         description: Some(description.get()),
-        expiry: Some(match expiration.get() {
-            ExpirationModel::AutoRefresh => ExpiryInput::AutoRefresh(duration.get()),
-            _ => ExpiryInput::Lasting(duration.get()),
-        }),
+        expiry: Some(expiry.input()),
         api: Some(ApiInput::from(&api.get())),
         scopes: Some(scope_entries(&scopes.get())),
     };
@@ -115,15 +112,6 @@ pub fn PersonTokenDialog(
             });
         })
     };
-    let model_help = move || match expiration.get() {
-        ExpirationModel::AutoRefresh => {
-            "Auto Refresh: every use before it expires renews it for this long again."
-        }
-        _ => "Hard Limit: the token expires this long after it is made, used or not.",
-    };
-    let max_note = policy
-        .max_lifetime()
-        .map(|max| format!(" The policy allows at most {max}."));
 
     view! {
         <Modal labelled_by="person-token-title" on_close wide=true>
@@ -140,33 +128,10 @@ pub fn PersonTokenDialog(
                     placeholder="What the token is for, e.g. CI deploys"
                     error=Signal::derive(move || errors.with(|e| e.description.clone()))
                 />
-                <fieldset class="field choice-row">
-                    <legend>"Expiration Model"</legend>
-                    <label class="checkbox">
-                        <input
-                            type="radio"
-                            name="expiration-model"
-                            prop:checked=move || expiration.get() == ExpirationModel::HardLimit
-                            on:change=move |_| expiration.set(ExpirationModel::HardLimit)
-                        />
-                        "Hard Limit"
-                    </label>
-                    <label class="checkbox">
-                        <input
-                            type="radio"
-                            name="expiration-model"
-                            prop:checked=move || expiration.get() == ExpirationModel::AutoRefresh
-                            on:change=move |_| expiration.set(ExpirationModel::AutoRefresh)
-                        />
-                        "Auto Refresh"
-                    </label>
-                </fieldset>
-                <TextField
-                    id="person-token-duration"
-                    label="Duration"
-                    value=duration
-                    class="input--short"
-                    hint=move || view! { {model_help}" Write it as 90s, 20m, 12h or 30d."{max_note.clone()} }
+                <ExpiryField
+                    state=expiry
+                    policy=policy.clone()
+                    now
                     error=Signal::derive(move || errors.with(|e| e.expiry.clone()))
                 />
                 <ApiPicker

@@ -1,23 +1,20 @@
-//! The token dialog: Description, Expires At, API (sets or hand-picked methods) and scopes.
+//! The token dialog: Description, Expiration Model, API (sets or hand-picked methods) and
+//! scopes.
 //! The same dialog generates, edits (with a Regenerate link) and copies.
 
 use leptos::prelude::*;
 
 use super::{Pending, TokensState};
 use crate::{
-    calendar::format_dmy,
     components::{
         api_picker::ApiPicker,
-        date_field::DateField,
+        expiry_field::{ExpiryChoice, ExpiryField, ExpiryFieldState},
         field::TextField,
         modal::Modal,
         scopes_field::{ScopesField, scope_entries},
         token_table::expiry_label,
     },
-    token::{
-        ApiInput, Basis, ExpirationModel, ExpiryDate, ExpiryInput, ExpirySpec, TokenInput,
-        TokenInputErrors, TokenRules, TokenView,
-    },
+    token::{ApiInput, Basis, ExpiryInput, TokenInput, TokenInputErrors, TokenRules, TokenView},
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -51,16 +48,6 @@ impl FormMode {
     }
 }
 
-/// The date a token's expiry field starts with: its last valid date for date limits, the day
-/// it ends for the others (left untouched, the token keeps its expiry exactly), empty for none.
-fn initial_date(token: &TokenView) -> String {
-    match (token.expiration, token.expires_at) {
-        (ExpirationModel::HardLimit, Some(at)) if at % 86_400 == 0 => format_dmy(at - 1),
-        (_, Some(at)) => format_dmy(at),
-        (_, None) => String::new(),
-    }
-}
-
 #[component]
 pub fn TokenDialog(mode: FormMode) -> impl IntoView {
     let state = expect_context::<TokensState>();
@@ -71,8 +58,17 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
         FormMode::Edit(token) => token.description.clone(),
         FormMode::Copy(token) => format!("{} (copy)", token.description),
     });
-    let initial_expiry = source.as_ref().map(initial_date).unwrap_or_default();
-    let expires = RwSignal::new(initial_expiry.clone());
+    let expiry = source.as_ref().map_or_else(
+        || {
+            state.policy.with_value(|policy| {
+                ExpiryFieldState::new_token(ExpiryChoice::Date, policy, state.now.get_untracked())
+            })
+        },
+        ExpiryFieldState::of_token,
+    );
+    // Left as it was, an edit or copy keeps the token's expiry exactly (an auto-refresh
+    // token's next end, a duration's end time), rather than restarting it today.
+    let initial_expiry: Option<ExpiryInput> = source.is_some().then(|| expiry.input());
     let api = RwSignal::new(source.as_ref().map_or_else(
         || {
             state
@@ -90,26 +86,13 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
     let tried = RwSignal::new(false);
     state.form_errors.set(None);
 
-    let today = move || ExpiryDate::of_unix(state.now.get());
-    let form = {
-        let initial_expiry = initial_expiry.clone();
-        let keeps_expiry = source.is_some();
-        move || {
-            let typed = expires.get();
-            let typed = typed.trim();
-            TokenInput {
-                description: Some(description.get()),
-                // An untouched expiry keeps the token's own (it may be an auto-refresh window).
-                expiry: (!keeps_expiry || typed != initial_expiry.trim()).then(|| {
-                    if typed.is_empty() {
-                        ExpiryInput::Never
-                    } else {
-                        ExpiryInput::Date(typed.to_owned())
-                    }
-                }),
-                api: Some(ApiInput::from(&api.get())),
-                scopes: Some(scope_entries(&scopes.get())),
-            }
+    let form = move || {
+        let typed = expiry.input();
+        TokenInput {
+            description: Some(description.get()),
+            expiry: (initial_expiry.as_ref() != Some(&typed)).then_some(typed),
+            api: Some(ApiInput::from(&api.get())),
+            scopes: Some(scope_entries(&scopes.get())),
         }
     };
     let local_errors = {
@@ -140,7 +123,7 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
             let shown = |field: Option<String>, typed: bool| field.filter(|_| typed || tried.get());
             TokenInputErrors {
                 description: shown(local.description, false).or(server.description),
-                expiry: shown(local.expiry, !expires.get().trim().is_empty()).or(server.expiry),
+                expiry: shown(local.expiry, expiry.typed()).or(server.expiry),
                 api: shown(local.api, true).or(server.api),
                 scopes: shown(local.scopes, !scopes.get().trim().is_empty()).or(server.scopes),
                 by_policy: false,
@@ -188,13 +171,10 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                     maxlength=120
                     error=Signal::derive(move || errors.with(|e| e.description.clone()))
                 />
-                <DateField
-                    value=expires
-                    today=Signal::derive(today)
-                    latest=Signal::derive(move || {
-                        Some(state.policy.get_value().latest_allowed_date(state.now.get()))
-                    })
-                    never_allowed=state.policy.with_value(|p| p.check_expiry(&ExpirySpec::Never, 0).is_ok())
+                <ExpiryField
+                    state=expiry
+                    policy=state.policy.get_value()
+                    now=state.now
                     error=Signal::derive(move || errors.with(|e| e.expiry.clone()))
                     current=current_expiry
                 />

@@ -1,0 +1,211 @@
+//! Which of a person's tokens need them: expired ones, ones about to expire, ones nobody uses.
+
+use serde::{Deserialize, Serialize};
+
+use super::{ExpirationModel, TokenStatus, TokenView};
+
+/// A hard limit this close is worth a warning (7 days).
+pub const EXPIRES_SOON_SECS: i64 = 7 * 86_400;
+/// A token not used for this long is probably not needed (30 days).
+pub const UNUSED_SECS: i64 = 30 * 86_400;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Attention {
+    /// It stopped working at `at` (unix seconds).
+    Expired { at: i64 },
+    /// A hard limit within [`EXPIRES_SOON_SECS`]. An auto-refresh token is not warned about:
+    /// using it renews it.
+    ExpiresSoon { at: i64 },
+    /// Not used for [`UNUSED_SECS`]; `last_used` is `None` for a token never used.
+    Unused { last_used: Option<i64> },
+}
+
+impl Attention {
+    /// What needs attention about `token` at `now`, the most urgent first; `None` when all is
+    /// well (and for removed tokens, which need nothing more).
+    pub fn of(token: &TokenView, now: i64) -> Option<Self> {
+        let expires_at = token.expires_at;
+        match token.status {
+            TokenStatus::Removed => return None,
+            TokenStatus::Expired => {
+                return Some(Self::Expired {
+                    at: expires_at.unwrap_or(now),
+                });
+            }
+            TokenStatus::Active => {}
+        }
+        if let Some(at) = expires_at {
+            if at <= now {
+                return Some(Self::Expired { at });
+            }
+            if token.expiration == ExpirationModel::HardLimit && at - now <= EXPIRES_SOON_SECS {
+                return Some(Self::ExpiresSoon { at });
+            }
+        }
+        let last_used = token.last_used.as_ref().map(|used| used.at);
+        let idle_since = last_used.unwrap_or(token.created_at);
+        (now - idle_since >= UNUSED_SECS).then_some(Self::Unused { last_used })
+    }
+}
+
+/// A person's tokens at a glance: how many work, and which need attention, the most urgent
+/// first (expired, then ending soonest, then unused).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenOverview {
+    /// Tokens that are not removed and have not expired.
+    pub in_date: usize,
+    pub attention: Vec<(TokenView, Attention)>,
+}
+
+impl TokenOverview {
+    pub fn of(tokens: Vec<TokenView>, now: i64) -> Self {
+        let in_date = tokens
+            .iter()
+            .filter(|token| {
+                token.status == TokenStatus::Active && token.expires_at.is_none_or(|at| at > now)
+            })
+            .count();
+        let mut attention: Vec<(TokenView, Attention)> = tokens
+            .into_iter()
+            .filter_map(|token| Attention::of(&token, now).map(|attention| (token, attention)))
+            .collect();
+        attention.sort_by_key(|(token, attention)| {
+            let urgency = match attention {
+                Attention::Expired { .. } => 0,
+                Attention::ExpiresSoon { .. } => 1,
+                Attention::Unused { .. } => 2,
+            };
+            (urgency, token.expires_at, token.id)
+        });
+        Self { in_date, attention }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        catalog::ApiSelection,
+        token::{LastUse, TokenView},
+    };
+
+    const NOW: i64 = 1_800_000_000;
+    const DAY: i64 = 86_400;
+
+    fn token(expiration: ExpirationModel, expires_at: Option<i64>) -> TokenView {
+        TokenView {
+            id: 1,
+            owner: "ann".into(),
+            description: "CI".into(),
+            hint: "abcd".into(),
+            api: ApiSelection::Set("maven_plugin".into()),
+            api_label: "Maven Plugin".into(),
+            scopes: Vec::new(),
+            expiration,
+            expires_at,
+            refresh_window_secs: None,
+            status: TokenStatus::Active,
+            created_at: NOW - DAY,
+            created_by: "ann".into(),
+            updated_at: NOW - DAY,
+            last_used: Some(LastUse {
+                at: NOW - DAY,
+                ip: None,
+                user_agent: None,
+            }),
+        }
+    }
+
+    #[test]
+    fn a_token_in_date_and_in_use_needs_nothing() {
+        assert_eq!(
+            Attention::of(&token(ExpirationModel::Never, None), NOW),
+            None
+        );
+        let later = token(ExpirationModel::HardLimit, Some(NOW + 8 * DAY));
+        assert_eq!(Attention::of(&later, NOW), None);
+    }
+
+    #[test]
+    fn a_hard_limit_within_seven_days_is_a_warning_from_its_first_second() {
+        let soon = token(ExpirationModel::HardLimit, Some(NOW + 7 * DAY));
+        assert_eq!(
+            Attention::of(&soon, NOW),
+            Some(Attention::ExpiresSoon { at: NOW + 7 * DAY })
+        );
+        let just_outside = token(ExpirationModel::HardLimit, Some(NOW + 7 * DAY + 1));
+        assert_eq!(Attention::of(&just_outside, NOW), None);
+    }
+
+    #[test]
+    fn an_auto_refresh_token_is_not_warned_about_until_it_has_expired() {
+        let sliding = token(ExpirationModel::AutoRefresh, Some(NOW + 3600));
+        assert_eq!(Attention::of(&sliding, NOW), None);
+        assert_eq!(
+            Attention::of(&sliding, NOW + 3600),
+            Some(Attention::Expired { at: NOW + 3600 })
+        );
+    }
+
+    #[test]
+    fn expiry_is_read_from_the_status_or_the_clock() {
+        let mut expired = token(ExpirationModel::HardLimit, Some(NOW - 10));
+        assert_eq!(
+            Attention::of(&expired, NOW),
+            Some(Attention::Expired { at: NOW - 10 })
+        );
+        expired.status = TokenStatus::Expired;
+        assert_eq!(
+            Attention::of(&expired, NOW - 20),
+            Some(Attention::Expired { at: NOW - 10 })
+        );
+        expired.status = TokenStatus::Removed;
+        assert_eq!(Attention::of(&expired, NOW), None);
+    }
+
+    #[test]
+    fn thirty_days_without_a_use_counts_from_the_last_use_or_the_creation() {
+        let mut idle = token(ExpirationModel::Never, None);
+        idle.last_used.as_mut().unwrap().at = NOW - 30 * DAY;
+        assert_eq!(
+            Attention::of(&idle, NOW),
+            Some(Attention::Unused {
+                last_used: Some(NOW - 30 * DAY)
+            })
+        );
+        idle.last_used.as_mut().unwrap().at = NOW - 30 * DAY + 1;
+        assert_eq!(Attention::of(&idle, NOW), None);
+
+        idle.last_used = None;
+        idle.created_at = NOW - 29 * DAY;
+        assert_eq!(Attention::of(&idle, NOW), None);
+        idle.created_at = NOW - 31 * DAY;
+        assert_eq!(
+            Attention::of(&idle, NOW),
+            Some(Attention::Unused { last_used: None })
+        );
+    }
+
+    #[test]
+    fn the_overview_counts_what_works_and_puts_the_most_urgent_first() {
+        let mut idle = token(ExpirationModel::Never, None);
+        idle.id = 1;
+        idle.last_used = None;
+        idle.created_at = NOW - 40 * DAY;
+        let mut later = token(ExpirationModel::HardLimit, Some(NOW + 6 * DAY));
+        later.id = 2;
+        let mut sooner = token(ExpirationModel::HardLimit, Some(NOW + 2 * DAY));
+        sooner.id = 3;
+        let mut expired = token(ExpirationModel::HardLimit, Some(NOW - DAY));
+        expired.id = 4;
+        expired.status = TokenStatus::Expired;
+        let mut fine = token(ExpirationModel::Never, None);
+        fine.id = 5;
+
+        let overview = TokenOverview::of(vec![idle, later, sooner, expired, fine], NOW);
+
+        assert_eq!(overview.in_date, 4);
+        let order: Vec<i64> = overview.attention.iter().map(|(t, _)| t.id).collect();
+        assert_eq!(order, [4, 3, 2, 1]);
+    }
+}
