@@ -1,5 +1,6 @@
 //! Start-up: open the database, migrate, bind, serve until a shutdown signal.
 
+use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
@@ -78,6 +79,10 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     let services = Services::new(database.clone(), catalog);
     create_initial_admin(&services).await?;
     let usage_flusher = tokio::spawn(flush_token_usage(services.tokens.clone()));
+    let change_watcher = tokio::spawn({
+        let tokens = services.tokens.clone();
+        async move { tokens.watch_changes().await }
+    });
     let tokens = services.tokens.clone();
     let state = AppState {
         leptos_options,
@@ -96,11 +101,19 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     // Machine-readable for scripts and tests that start the server on port 0.
     println!("listening on http://{addr}");
 
+    // Headers and body go out in separate writes: with Nagle's algorithm the body waits for
+    // the client's delayed ACK (about 40 ms on Linux) on every static file.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "could not turn off Nagle's algorithm");
+        }
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(StartError::Serve)?;
     usage_flusher.abort();
+    change_watcher.abort();
     if let Err(error) = tokens.flush_usage().await {
         tracing::error!(%error, "could not record the last token uses at shutdown");
     }

@@ -50,7 +50,10 @@ impl Cli {
         runtime.block_on(async {
             let url = self.url.parse().unwrap();
             let database = server::storage::Database::connect(&url).await.unwrap();
-            let accounts = server::services::accounts::AccountService::new(database);
+            let accounts = server::services::accounts::AccountService::new(
+                database,
+                std::sync::Arc::new(server::services::tokens::CheckCache::new()),
+            );
             accounts
                 .sign_in(login, password, None, &Default::default())
                 .await

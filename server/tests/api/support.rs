@@ -285,6 +285,11 @@ impl TestApp {
             .expect(sql);
     }
 
+    /// The database's URL, for servers started as processes of their own.
+    pub fn url(&self) -> String {
+        self.database.url().expose().to_owned()
+    }
+
     pub fn sqlite_dir(&self) -> Option<&Path> {
         match &self.scratch {
             Scratch::Sqlite(dir) => Some(dir.path()),

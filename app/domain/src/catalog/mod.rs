@@ -67,6 +67,17 @@ impl Catalog {
             .filter(move |m| m.name.service() == service)
     }
 
+    /// Whether a selection grants `method` (the check on every call: no allocation). Agrees
+    /// with [`Self::granted`].
+    pub fn grants(&self, selection: &ApiSelection, method: &MethodName) -> bool {
+        match selection {
+            ApiSelection::Set(id) => self.set(id).is_some_and(|set| set.methods.contains(method)),
+            ApiSelection::Custom(names) => {
+                names.contains(method) && self.methods.iter().any(|m| &m.name == method)
+            }
+        }
+    }
+
     /// The method names a selection grants, in catalog order. Names the catalog no longer
     /// has are dropped: an operator who removes a method removes it from every token.
     pub fn granted<'a>(&'a self, selection: &'a ApiSelection) -> Vec<&'a MethodName> {

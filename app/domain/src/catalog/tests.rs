@@ -129,3 +129,34 @@ fn broken_entries_are_named() {
         assert!(error.to_string().contains(entry));
     }
 }
+
+#[test]
+fn the_check_grants_exactly_what_the_lists_show() {
+    let catalog = shipped();
+    let first = catalog.methods()[0].name.clone();
+    let last = catalog.methods().last().unwrap().name.clone();
+    let mut selections: Vec<ApiSelection> = catalog
+        .sets()
+        .iter()
+        .map(|set| ApiSelection::Set(set.id.clone()))
+        .collect();
+    selections.push(ApiSelection::Set("no_such_set".into()));
+    selections.push(ApiSelection::Custom(vec![first.clone()]));
+    selections.push(ApiSelection::Custom(vec![last.clone(), first]));
+    // A name the catalog no longer has grants nothing, even if a token still lists it.
+    let gone = MethodName::parse("environment.control.NoLongerThere").unwrap();
+    selections.push(ApiSelection::Custom(vec![gone.clone(), last]));
+    for selection in &selections {
+        for method in catalog.methods().iter().map(|m| &m.name).chain([&gone]) {
+            assert_eq!(
+                catalog.grants(selection, method),
+                catalog.granted(selection).contains(&method),
+                "{selection:?} {method}"
+            );
+        }
+    }
+    assert!(catalog.grants(
+        &selections[0],
+        &catalog.set(&catalog.sets()[0].id).unwrap().methods[0]
+    ));
+}

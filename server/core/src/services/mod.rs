@@ -24,8 +24,9 @@ pub struct Services {
 
 impl Services {
     pub fn new(database: Database, catalog: Arc<Catalog>) -> Self {
-        let accounts = accounts::AccountService::new(database.clone());
-        let tokens = tokens::TokenService::new(database.clone(), catalog);
+        let token_checks = Arc::new(tokens::CheckCache::new());
+        let accounts = accounts::AccountService::new(database.clone(), token_checks.clone());
+        let tokens = tokens::TokenService::new(database.clone(), catalog, token_checks);
         Self {
             system: system::SystemService::new(database.clone()),
             platform: platform::PlatformService::new(database, tokens.clone(), accounts.clone()),

@@ -69,6 +69,8 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 pub struct Database {
     pool: AnyPool,
     engine: StorageEngine,
+    /// For connections outside the pool (PostgreSQL's LISTEN).
+    url: DatabaseUrl,
 }
 
 impl Database {
@@ -109,7 +111,11 @@ impl Database {
                 .execute(&pool)
                 .await?;
         }
-        Ok(Self { pool, engine })
+        Ok(Self {
+            pool,
+            engine,
+            url: url.clone(),
+        })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -138,6 +144,10 @@ impl Database {
 
     pub fn engine(&self) -> StorageEngine {
         self.engine
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
     }
 
     pub async fn close(&self) {

@@ -209,6 +209,16 @@ pub async fn find_by_digest<'c>(
         .await?)
 }
 
+/// The SQLite counter that moves whenever something a token check reads changes (see the
+/// `token_revision` migration).
+pub async fn revision<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar("select revision from token_revision where revision_id = 1")
+            .fetch_one(executor)
+            .await?,
+    )
+}
+
 /// The token whose earlier value this digest was, if it was regenerated away.
 pub async fn find_retired<'c>(
     executor: impl AnyExecutor<'c>,

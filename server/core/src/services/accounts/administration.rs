@@ -174,8 +174,10 @@ impl AccountService {
         )
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
+        self.token_checks.invalidate();
         Ok(())
     }
+
     /// Sets a password without knowing the old one (the operator's reset).
     pub async fn set_password(
         &self,

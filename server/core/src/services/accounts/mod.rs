@@ -6,7 +6,7 @@ mod signing_in;
 mod throttle;
 mod turns;
 
-use std::fmt;
+use std::{fmt, sync::Arc};
 
 use domain::{
     account::{
@@ -16,7 +16,10 @@ use domain::{
     client::ClientInfo,
 };
 
-use super::audit::{self, Action, Actor, Event};
+use super::{
+    audit::{self, Action, Actor, Event},
+    tokens::CheckCache,
+};
 use crate::{
     auth::{
         password::{HashError, PasswordHasher},
@@ -181,16 +184,19 @@ pub struct AccountService {
     database: Database,
     hasher: PasswordHasher,
     turns: turns::Turns,
+    /// Disabling an owner alters the checks of their tokens.
+    token_checks: Arc<CheckCache>,
 }
 
 impl AccountService {
-    pub fn new(database: Database) -> Self {
+    pub fn new(database: Database, token_checks: Arc<CheckCache>) -> Self {
         let hasher = PasswordHasher::default();
         hasher.warm_up();
         Self {
             database,
             hasher,
             turns: turns::Turns::default(),
+            token_checks,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The check on every API call's path: parse, look up by digest, then owner, expiry, method.
-//! One indexed read; uses are recorded in memory (see `usage`).
+//! The look-up is one indexed read, or none for a token checked recently (see `cache`); uses
+//! are recorded in memory (see `usage`).
 
-use std::fmt;
+use std::{fmt, sync::Arc};
 
 use domain::{
     account::Role,
@@ -93,15 +94,24 @@ impl TokenService {
             }
         };
         let digest = secret::digest(secret.expose());
-        let pool = self.database.pool();
-        let Some(row) = tokens::find_by_digest(pool, &digest).await? else {
-            let retired = tokens::find_retired(pool, &digest).await?;
-            let refusal = if retired.is_some() {
-                Refusal::Regenerated
-            } else {
-                Refusal::Unknown
-            };
-            return Err(self.refuse(refusal, retired.as_ref(), method, client, now));
+        let row = match self.cache.get(&digest) {
+            Some(row) => row,
+            None => {
+                let ticket = self.cache.ticket();
+                let pool = self.database.pool();
+                let Some(row) = tokens::find_by_digest(pool, &digest).await? else {
+                    let retired = tokens::find_retired(pool, &digest).await?;
+                    let refusal = if retired.is_some() {
+                        Refusal::Regenerated
+                    } else {
+                        Refusal::Unknown
+                    };
+                    return Err(self.refuse(refusal, retired.as_ref(), method, client, now));
+                };
+                let row = Arc::new(row);
+                self.cache.insert(ticket, digest, row.clone());
+                row
+            }
         };
         let refuse = |refusal| Err(self.refuse(refusal, Some(&row), method, client, now));
         if let Some(login) = &presented.basic_login
@@ -120,7 +130,7 @@ impl TokenService {
             return refuse(Refusal::Expired);
         }
         if let Some(method) = method
-            && !self.catalog.granted(&row.api).contains(&method)
+            && !self.catalog.grants(&row.api, method)
         {
             return refuse(Refusal::MethodNotAllowed(method.to_string()));
         }
@@ -128,9 +138,9 @@ impl TokenService {
         Ok(TokenGrant {
             token_id: row.token_id,
             user_id: row.user_id,
-            login: row.owner_login,
+            login: row.owner_login.clone(),
             role: row.owner_role,
-            scopes: row.scopes,
+            scopes: row.scopes.clone(),
         })
     }
 

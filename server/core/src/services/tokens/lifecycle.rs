@@ -187,6 +187,7 @@ impl TokenService {
         )
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
+        self.cache.invalidate();
         self.get(owner, token_id).await
     }
 
@@ -246,6 +247,7 @@ impl TokenService {
             .await?;
         }
         tx.commit().await.map_err(StorageError::from)?;
+        self.cache.invalidate();
         Ok(ids.len())
     }
 
@@ -282,6 +284,7 @@ impl TokenService {
         )
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
+        self.cache.invalidate();
         Ok(())
     }
 
@@ -370,6 +373,7 @@ impl TokenService {
             )
             .await?;
             tx.commit().await.map_err(StorageError::from)?;
+            self.cache.invalidate();
             break;
         }
         let token = self.get(owner, token_id).await?;

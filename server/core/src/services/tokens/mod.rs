@@ -1,12 +1,14 @@
 //! Personal access tokens: their lifecycle (generate, edit, regenerate, copy, remove), the
 //! check every API call makes, and the buffered record of their use.
 
+mod cache;
 mod check;
 mod lifecycle;
 mod policy;
 mod refusal;
 mod request;
 mod usage;
+mod watch;
 
 use std::sync::Arc;
 
@@ -18,6 +20,7 @@ use domain::{
     },
 };
 
+pub use cache::{CheckCache, ENTRY_LIFETIME, REVISION_POLL};
 pub use check::{CheckError, Presented, TokenGrant};
 pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
@@ -69,14 +72,17 @@ pub struct TokenService {
     database: Database,
     catalog: Arc<Catalog>,
     usage: UsageRecorder,
+    /// Shared with the account service, whose changes to owners also alter checks.
+    cache: Arc<CheckCache>,
 }
 
 impl TokenService {
-    pub fn new(database: Database, catalog: Arc<Catalog>) -> Self {
+    pub fn new(database: Database, catalog: Arc<Catalog>, cache: Arc<CheckCache>) -> Self {
         Self {
             database,
             catalog,
             usage: UsageRecorder::default(),
+            cache,
         }
     }
 
@@ -84,10 +90,20 @@ impl TokenService {
         &self.catalog
     }
 
+    /// How many checked tokens this process keeps in memory.
+    pub fn kept_checks(&self) -> usize {
+        self.cache.len()
+    }
+
     /// Writes buffered uses and refusals now (the server also does it every few seconds and
     /// at shutdown).
     pub async fn flush_usage(&self) -> Result<(), StorageError> {
-        self.usage.flush(&self.database).await
+        let slid = self.usage.flush(&self.database).await?;
+        if slid {
+            // The written expiries replace the pending uses the cached records relied on.
+            self.cache.invalidate();
+        }
+        Ok(())
     }
 
     /// Decides what `input` makes of `owner`'s token: the one place every surface's input is

@@ -92,13 +92,18 @@ impl UsageRecorder {
     }
 
     /// Writes what is pending in one transaction. On failure it is put back for next time.
-    pub async fn flush(&self, database: &Database) -> Result<()> {
+    /// True when it moved an auto-refresh token's stored expiry.
+    pub async fn flush(&self, database: &Database) -> Result<bool> {
         let taken = std::mem::take(&mut *self.lock());
         if taken.uses.is_empty() && taken.refusals.is_empty() && taken.uncounted_refusals == 0 {
-            return Ok(());
+            return Ok(false);
         }
+        let slid = taken
+            .uses
+            .values()
+            .any(|used| matches!(used.expiry, Expiry::AutoRefresh { .. }));
         match write(database, &taken).await {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(slid),
             Err(error) => {
                 self.put_back(taken);
                 Err(error)
