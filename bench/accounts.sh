@@ -7,12 +7,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tessera/target}
-BIN=$TARGET/release/tessera
+BIN=${TESSERA_BIN:-$TARGET/release/tessera}
 DURATION=${DURATION:-10}
 data=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null; rm -rf "$data"' EXIT
 export DATABASE_URL="sqlite://$data/bench.db" TESSERA_LOG=warn TESSERA_ADMIN_PASSWORD="bench admin password"
 
+"$BIN" migrate >/dev/null 2>&1
 printf 'bench password 1\n' | "$BIN" admin user create --login bench --password-stdin >/dev/null
 "$BIN" serve --addr 127.0.0.1:0 --site-root "$TARGET/site" >"$data/out" 2>"$data/err" &
 server=$!
@@ -20,7 +21,7 @@ for _ in $(seq 50); do grep -q listening "$data/out" 2>/dev/null && break; sleep
 url=$(sed -n 's/^listening on //p' "$data/out")
 
 echo "== sign-ins per second (right password, 8 connections, ${DURATION}s)"
-wrk -t2 -c8 -d"${DURATION}s" --latency -s bench/sign_in.lua "$url/login" | grep -E 'Requests/sec|50%|99%|Non-2xx'
+wrk -t2 -c8 -d"${DURATION}s" --latency -s bench/sign_in.lua "$url/login" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
 
 echo "== /healthz, idle (2 connections, ${DURATION}s)"
 wrk -t1 -c2 -d"${DURATION}s" --latency "$url/healthz" | grep -E 'Requests/sec|50%|99%'

@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tessera/target}
-BIN=$TARGET/release/tessera
+BIN=${TESSERA_BIN:-$TARGET/release/tessera}
 PKG=$TARGET/site/pkg
 
 echo "== WASM bundle (bytes): raw, gzip, brotli"
@@ -21,6 +21,7 @@ server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$data"; }
 trap cleanup EXIT
 export DATABASE_URL="sqlite://$data/bench.db" TESSERA_LOG=warn TESSERA_ADMIN_PASSWORD="bench admin password"
+"$BIN" migrate >/dev/null 2>&1
 echo "bench user password" | "$BIN" admin user create --login bench --password-stdin >/dev/null
 for i in $(seq 100); do
     "$BIN" admin user token -u bench --api marketplace -e 30d --description "Token number $i" -q >/dev/null

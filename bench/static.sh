@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tessera/target}
-BIN=$TARGET/release/tessera
+BIN=${TESSERA_BIN:-$TARGET/release/tessera}
 DURATION=${DURATION:-5}
 command -v wrk >/dev/null || { apt-get install -y -qq wrk >/dev/null || sudo apt-get install -y -qq wrk >/dev/null; }
 
@@ -24,5 +24,5 @@ base=$(sed -n 's/^listening on //p' "$data/out")
 for path in /pkg/tessera.css /pkg/frontend.js /pkg/frontend_bg.wasm /; do
     echo "== GET $path (1 connection, ${DURATION}s, Accept-Encoding: br)"
     wrk -t1 -c1 -d"${DURATION}s" --latency -H 'Accept-Encoding: br' "$base$path" \
-        | grep -E 'Requests/sec|50%|99%|Non-2xx'
+        | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
 done
