@@ -33,8 +33,17 @@ fn code(response: &TestResponse) -> String {
     response.json()["code"].as_str().unwrap_or("ok").to_owned()
 }
 
-/// A fresh token for `login`, used twice so that the check keeps it.
+/// A fresh token for `login`, used twice so that the check keeps it and answers the second
+/// use from memory.
 async fn kept_token(app: &TestApp, login: &str) -> (String, i64) {
+    let started = std::time::Instant::now();
+    while !app.services.tokens.answers_from_memory() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the change watcher never showed it works"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
     let (value, id) = app.token_for(login, spec("extended_access")).await;
     for _ in 0..2 {
         let answer = info(app, &value).await;

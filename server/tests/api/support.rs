@@ -144,6 +144,11 @@ impl TestApp {
             .site_pkg_dir("pkg")
             .build();
         let services = Services::new(database.clone(), server::catalog::shipped());
+        // As the server does: kept tokens are answered only while this watcher works.
+        tokio::spawn({
+            let tokens = services.tokens.clone();
+            async move { tokens.watch_changes().await }
+        });
         let state = AppState {
             leptos_options,
             services: services.clone(),

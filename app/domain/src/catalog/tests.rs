@@ -160,3 +160,49 @@ fn the_check_grants_exactly_what_the_lists_show() {
         &catalog.set(&catalog.sets()[0].id).unwrap().methods[0]
     ));
 }
+
+#[test]
+fn services_and_their_methods_in_catalog_order() {
+    let catalog = shipped();
+    let ids: Vec<&str> = catalog.services().iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["environment", "marketplace", "users"]);
+    let marketplace: Vec<&str> = catalog
+        .methods_of("marketplace")
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(
+        marketplace,
+        [
+            "marketplace.app.GetList",
+            "marketplace.app.GetAppInfo",
+            "marketplace.app.Install"
+        ]
+    );
+}
+
+#[test]
+fn names_accesses_and_selections_read_back() {
+    let name = MethodName::parse("environment.control.StopEnv").unwrap();
+    assert_eq!(name.to_string(), "environment.control.StopEnv");
+    assert_eq!(String::from(name), "environment.control.StopEnv");
+    assert_eq!(Access::Read.as_str(), "read");
+    assert_eq!(Access::Write.as_str(), "write");
+    assert_eq!(
+        ApiSelection::Set("ide_plugins".into()).set_id(),
+        Some("ide_plugins")
+    );
+    assert_eq!(ApiSelection::Custom(Vec::new()).set_id(), None);
+}
+
+#[test]
+fn a_service_id_is_lower_case_letters_and_not_empty() {
+    for id in ["", "Environment", "env-2"] {
+        let mut raw = shipped_raw();
+        raw.services[0].id = id.into();
+        let error = raw.validate().unwrap_err();
+        assert!(
+            error.to_string().contains("lower-case letters"),
+            "{id:?}: {error}"
+        );
+    }
+}

@@ -202,10 +202,20 @@ mod tests {
         let mut fine = token(ExpirationModel::Never, None);
         fine.id = 5;
 
-        let overview = TokenOverview::of(vec![idle, later, sooner, expired, fine], NOW);
+        // Neither a removed token nor one ending this very second is in date.
+        let mut removed = token(ExpirationModel::Never, None);
+        removed.id = 6;
+        removed.status = TokenStatus::Removed;
+        let mut ending = token(ExpirationModel::HardLimit, Some(NOW));
+        ending.id = 7;
+
+        let overview = TokenOverview::of(
+            vec![idle, later, sooner, expired, fine, removed, ending],
+            NOW,
+        );
 
         assert_eq!(overview.in_date, 4);
         let order: Vec<i64> = overview.attention.iter().map(|(t, _)| t.id).collect();
-        assert_eq!(order, [4, 3, 2, 1]);
+        assert_eq!(order, [4, 7, 3, 2, 1]);
     }
 }

@@ -225,4 +225,39 @@ mod tests {
         assert!(Description::parse("a\u{200D}b").is_err());
         assert!(Description::parse("e\u{0301}\u{0302}").is_ok());
     }
+
+    #[test]
+    fn emoji_joiners_and_selectors_pass_only_between_symbols() {
+        // A joiner needs a symbol on both sides; after a symbol, before a letter, it hides.
+        assert!(Description::parse("👨\u{200D}b").is_err());
+        assert!(Description::parse("a\u{200D}👩").is_err());
+        // Only non-ASCII symbols take a selector: not letters (ASCII or not), not ASCII marks.
+        assert!(Description::parse("é\u{FE0F}").is_err());
+        assert!(Description::parse("-\u{FE0F}").is_err());
+        assert!(Description::parse("-\u{200D}-").is_err());
+        assert!(Description::parse("★\u{FE0E} star").is_ok());
+    }
+
+    #[test]
+    fn four_stacked_marks_pass_and_five_do_not() {
+        assert!(Description::parse("e\u{0301}\u{0302}\u{0303}\u{0304}").is_ok());
+        assert_eq!(
+            Description::parse("e\u{0301}\u{0302}\u{0303}\u{0304}\u{0305}"),
+            Err(DescriptionError::StackedMarks)
+        );
+        // A run is per character: four, a letter, four again.
+        assert!(
+            Description::parse(
+                "e\u{0301}\u{0302}\u{0303}\u{0304}a\u{0301}\u{0302}\u{0303}\u{0304}"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_description_turns_back_into_the_text_it_holds() {
+        let description = Description::parse(" CI deploy ").unwrap();
+        assert_eq!(description.to_string(), "CI deploy");
+        assert_eq!(String::from(description), "CI deploy");
+    }
 }

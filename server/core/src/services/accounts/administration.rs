@@ -173,8 +173,9 @@ impl AccountService {
             },
         )
         .await?;
+        let invalidate = self.token_checks.invalidate_on_drop();
         tx.commit().await.map_err(StorageError::from)?;
-        self.token_checks.invalidate();
+        drop(invalidate);
         Ok(())
     }
 

@@ -1,11 +1,14 @@
 //! Checked tokens kept in memory, so that a call with a known token costs no database read.
 //!
 //! Staleness is bounded three ways:
-//! - a change this process makes drops the whole cache before it is acknowledged
-//!   ([`CheckCache::invalidate`]), so the very next request reads the database;
-//! - a change made elsewhere (another replica, the CLI) moves the database's token revision,
-//!   which a background task polls every [`REVISION_POLL`] ([`CheckCache::observe_revision`]);
-//! - no entry is used after [`ENTRY_LIFETIME`], in case the poll fails.
+//! - a change this process makes drops the whole cache before it is acknowledged, even when
+//!   the request is cancelled mid-commit ([`CheckCache::invalidate_on_drop`]), so the very
+//!   next request reads the database;
+//! - a change made elsewhere (another replica, the CLI) reaches the watcher (`watch`), which
+//!   drops the cache; and the cache answers only while the watcher has shown, within
+//!   [`WATCH_FRESHNESS`], that it is working ([`CheckCache::confirm_watching`]): a stalled
+//!   poll or a half-open LISTEN connection means database reads, not stale answers;
+//! - no entry is used after [`ENTRY_LIFETIME`].
 //!
 //! Only tokens found in the database are kept (values that match nothing are not), and at most
 //! [`MAX_ENTRIES`] of them, so presenting made-up values cannot grow memory.
@@ -21,24 +24,36 @@ use std::{
 
 use crate::storage::tokens::TokenRecord;
 
-/// How often the database's token revision is read.
+/// How often the watcher reads SQLite's token revision, or pings itself through PostgreSQL.
 pub const REVISION_POLL: Duration = Duration::from_millis(250);
+/// The cache answers only if the watcher has shown it works within this long.
+pub const WATCH_FRESHNESS: Duration = Duration::from_secs(1);
 /// The longest an entry is trusted without the revision having been read.
 pub const ENTRY_LIFETIME: Duration = Duration::from_secs(10);
 /// Beyond this many tokens the cache starts over (a server with more live tokens than this
 /// reads the database for some of them).
 pub const MAX_ENTRIES: usize = 100_000;
 
-#[derive(Debug, Default)]
 pub struct CheckCache {
     entries: RwLock<HashMap<String, Entry>>,
     /// Moves on every invalidation: a record read from the database before it is not kept.
     generation: AtomicU64,
     /// The database's token revision last seen; `i64::MIN` before the first poll.
     revision: AtomicI64,
+    started: Instant,
+    /// Milliseconds after `started` when the watcher last showed it works; 0: never.
+    watched_at_ms: AtomicU64,
 }
 
-#[derive(Debug)]
+/// Only the size: the entries hold owners' logins and addresses.
+impl std::fmt::Debug for CheckCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CheckCache")
+            .field("entries", &self.len())
+            .finish_non_exhaustive()
+    }
+}
+
 struct Entry {
     record: Arc<TokenRecord>,
     stored: Instant,
@@ -49,15 +64,37 @@ struct Entry {
 #[derive(Debug, Clone, Copy)]
 pub struct ReadTicket(u64);
 
+impl Default for CheckCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Drops the cache when it goes out of scope: see [`CheckCache::invalidate_on_drop`].
+pub struct InvalidateOnDrop<'a>(&'a CheckCache);
+
+impl Drop for InvalidateOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.invalidate();
+    }
+}
+
 impl CheckCache {
     pub fn new() -> Self {
         Self {
+            entries: RwLock::default(),
+            generation: AtomicU64::new(0),
             revision: AtomicI64::new(i64::MIN),
-            ..Self::default()
+            started: Instant::now(),
+            watched_at_ms: AtomicU64::new(0),
         }
     }
 
+    /// A kept record, if the watcher is working and the record is young enough.
     pub fn get(&self, digest: &str) -> Option<Arc<TokenRecord>> {
+        if !self.watched() {
+            return None;
+        }
         let entries = self.entries.read().unwrap_or_else(|e| e.into_inner());
         entries
             .get(digest)
@@ -91,8 +128,13 @@ impl CheckCache {
         );
     }
 
-    /// Forgets every entry: called after any change that can alter a token check has been
-    /// committed, and before it is acknowledged.
+    /// Taken by a change before it commits: whatever happens next (an answer, an error, the
+    /// request cancelled while the commit was in flight), the cache is dropped.
+    pub fn invalidate_on_drop(&self) -> InvalidateOnDrop<'_> {
+        InvalidateOnDrop(self)
+    }
+
+    /// Forgets every entry.
     pub fn invalidate(&self) {
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
@@ -109,6 +151,19 @@ impl CheckCache {
         }
     }
 
+    /// The watcher has just shown that it would hear of changes made elsewhere.
+    pub fn confirm_watching(&self) {
+        let now_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.watched_at_ms.store(now_ms.max(1), Ordering::Release);
+    }
+
+    /// Whether kept records are answered now (the watcher has shown it works).
+    pub fn watched(&self) -> bool {
+        let at = self.watched_at_ms.load(Ordering::Acquire);
+        at != 0
+            && self.started.elapsed() < Duration::from_millis(at).saturating_add(WATCH_FRESHNESS)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.read().unwrap_or_else(|e| e.into_inner()).len()
     }
@@ -121,6 +176,8 @@ impl CheckCache {
 #[cfg(test)]
 mod tests {
     use domain::{account::Role, catalog::ApiSelection, token::Expiry};
+
+    use std::future::Future as _;
 
     use super::*;
 
@@ -146,9 +203,42 @@ mod tests {
         })
     }
 
+    fn watched_cache() -> CheckCache {
+        let cache = CheckCache::new();
+        cache.confirm_watching();
+        cache
+    }
+
+    #[test]
+    fn nothing_is_answered_until_the_watcher_shows_it_works() {
+        let cache = CheckCache::new();
+        cache.insert(cache.ticket(), "digest".into(), record());
+        assert!(cache.get("digest").is_none());
+        cache.confirm_watching();
+        assert!(cache.get("digest").is_some());
+    }
+
+    #[test]
+    fn a_change_that_is_cancelled_mid_commit_still_drops_the_cache() {
+        let cache = watched_cache();
+        cache.insert(cache.ticket(), "digest".into(), record());
+        let change = async {
+            let _invalidate = cache.invalidate_on_drop();
+            std::future::pending::<()>().await;
+        };
+        // Polled once (the commit in flight), then dropped, as a cancelled request is.
+        let mut change = Box::pin(change);
+        let waker = std::task::Waker::noop();
+        let _ = change
+            .as_mut()
+            .poll(&mut std::task::Context::from_waker(waker));
+        drop(change);
+        assert!(cache.get("digest").is_none());
+    }
+
     #[test]
     fn a_read_that_began_before_an_invalidation_is_not_kept() {
-        let cache = CheckCache::new();
+        let cache = watched_cache();
         let before = cache.ticket();
         cache.invalidate();
         cache.insert(before, "digest".into(), record());
@@ -163,7 +253,7 @@ mod tests {
 
     #[test]
     fn a_moved_revision_drops_everything_and_an_unmoved_one_nothing() {
-        let cache = CheckCache::new();
+        let cache = watched_cache();
         cache.observe_revision(7);
         cache.insert(cache.ticket(), "digest".into(), record());
         cache.observe_revision(7);
@@ -174,7 +264,7 @@ mod tests {
 
     #[test]
     fn it_never_holds_more_than_its_bound() {
-        let cache = CheckCache::new();
+        let cache = watched_cache();
         let shared = record();
         for n in 0..=MAX_ENTRIES {
             cache.insert(cache.ticket(), n.to_string(), shared.clone());

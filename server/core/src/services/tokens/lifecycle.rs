@@ -186,8 +186,9 @@ impl TokenService {
             client,
         )
         .await?;
+        let invalidate = self.cache.invalidate_on_drop();
         tx.commit().await.map_err(StorageError::from)?;
-        self.cache.invalidate();
+        drop(invalidate);
         self.get(owner, token_id).await
     }
 
@@ -246,8 +247,9 @@ impl TokenService {
             )
             .await?;
         }
+        let invalidate = self.cache.invalidate_on_drop();
         tx.commit().await.map_err(StorageError::from)?;
-        self.cache.invalidate();
+        drop(invalidate);
         Ok(ids.len())
     }
 
@@ -283,8 +285,9 @@ impl TokenService {
             client,
         )
         .await?;
+        let invalidate = self.cache.invalidate_on_drop();
         tx.commit().await.map_err(StorageError::from)?;
-        self.cache.invalidate();
+        drop(invalidate);
         Ok(())
     }
 
@@ -372,8 +375,9 @@ impl TokenService {
                 client,
             )
             .await?;
+            let invalidate = self.cache.invalidate_on_drop();
             tx.commit().await.map_err(StorageError::from)?;
-            self.cache.invalidate();
+            drop(invalidate);
             break;
         }
         let token = self.get(owner, token_id).await?;

@@ -20,7 +20,7 @@ use domain::{
     },
 };
 
-pub use cache::{CheckCache, ENTRY_LIFETIME, REVISION_POLL};
+pub use cache::{CheckCache, ENTRY_LIFETIME, REVISION_POLL, WATCH_FRESHNESS};
 pub use check::{CheckError, Presented, TokenGrant};
 pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
@@ -93,6 +93,12 @@ impl TokenService {
     /// How many checked tokens this process keeps in memory.
     pub fn kept_checks(&self) -> usize {
         self.cache.len()
+    }
+
+    /// Whether kept tokens are answered from memory now: only while the change watcher
+    /// ([`Self::watch_changes`]) shows it works.
+    pub fn answers_from_memory(&self) -> bool {
+        self.cache.watched()
     }
 
     /// Writes buffered uses and refusals now (the server also does it every few seconds and
