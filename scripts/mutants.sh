@@ -26,6 +26,9 @@ if [ "${1:-}" = "--list" ]; then
 fi
 
 mkdir -p "$OUT"
+# A target directory of its own: a build elsewhere in the shared one (./dev.sh, an editor)
+# would overwrite the mutated test binary and turn caught mutants into "missed" ones.
+export CARGO_TARGET_DIR="$OUT/target"
 # cargo-mutants exits non-zero when a mutant survives: that is the figure, not a failure.
 cargo mutants "${scope[@]}" --output "$OUT" --timeout 300 "$@" || true
 results=$OUT/mutants.out

@@ -84,35 +84,23 @@ impl TokenOverview {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{
-        catalog::ApiSelection,
-        token::{LastUse, TokenView},
-    };
+    use crate::token::{LastUse, TokenView};
 
     const NOW: i64 = 1_800_000_000;
     const DAY: i64 = 86_400;
 
     fn token(expiration: ExpirationModel, expires_at: Option<i64>) -> TokenView {
         TokenView {
-            id: 1,
-            owner: "ann".into(),
-            description: "CI".into(),
-            hint: "abcd".into(),
-            api: ApiSelection::Set("maven_plugin".into()),
-            api_label: "Maven Plugin".into(),
-            scopes: Vec::new(),
             expiration,
             expires_at,
-            refresh_window_secs: None,
-            status: TokenStatus::Active,
             created_at: NOW - DAY,
-            created_by: "ann".into(),
             updated_at: NOW - DAY,
             last_used: Some(LastUse {
                 at: NOW - DAY,
                 ip: None,
                 user_agent: None,
             }),
+            ..TokenView::sample()
         }
     }
 

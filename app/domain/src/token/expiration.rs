@@ -166,4 +166,27 @@ mod tests {
         assert!(hard.has_passed(10));
         assert!(!Expiry::Never.has_passed(i64::MAX));
     }
+
+    #[test]
+    fn models_read_back_as_stored() {
+        for model in [
+            ExpirationModel::Never,
+            ExpirationModel::HardLimit,
+            ExpirationModel::AutoRefresh,
+        ] {
+            assert_eq!(ExpirationModel::parse(model.as_str()), Some(model));
+        }
+        assert_eq!(ExpirationModel::HardLimit.as_str(), "hard_limit");
+        assert_eq!(
+            Expiry::from_columns("hard_limit", Some(5), None),
+            Some(Expiry::HardLimit { at: 5 })
+        );
+        let sliding = Expiry::AutoRefresh {
+            at: 5,
+            window_secs: 60,
+        };
+        assert_eq!(sliding.window_secs(), Some(60));
+        assert_eq!(Expiry::HardLimit { at: 5 }.window_secs(), None);
+        assert_eq!(Expiry::Never.window_secs(), None);
+    }
 }

@@ -273,4 +273,10 @@ mod tests {
             let _ = ExpiryDate::parse_iso(&raw);
         }
     }
+
+    #[test]
+    fn a_date_tells_its_year_and_month() {
+        let date = ExpiryDate::parse_dmy("31-12-2027").unwrap();
+        assert_eq!((date.year(), date.month()), (2027, 12));
+    }
 }

@@ -204,8 +204,9 @@ impl TokenInput {
         let api = match (&self.api, rules.basis.source()) {
             (Some(input), _) => resolve_api(input, rules.catalog).map_err(Refused::Invalid)?,
             (None, Some(token)) => token.api.clone(),
+            // The default is a set, or (when the policy allows none) an empty list.
             (None, None) => match rules.policy.default_api(rules.catalog) {
-                ApiSelection::Custom(names) if names.is_empty() => {
+                ApiSelection::Custom(_) => {
                     return Err(Refused::Policy(
                         "Choose the API methods the token may call: this server's policy \
                          allows no predefined API set."

@@ -148,4 +148,14 @@ mod tests {
             let _ = Lifetime::parse(&raw);
         }
     }
+
+    #[test]
+    fn the_longest_lifetime_is_allowed_and_a_second_more_is_not() {
+        let longest = Lifetime::MAX_DAYS * 86_400;
+        assert_eq!(Lifetime::from_secs(longest).unwrap().as_secs(), longest);
+        assert_eq!(
+            Lifetime::from_secs(longest + 1),
+            Err(LifetimeError::TooLong)
+        );
+    }
 }

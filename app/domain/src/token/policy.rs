@@ -290,4 +290,70 @@ mod tests {
             Err(PolicyViolation::CustomNotAllowed)
         );
     }
+
+    #[test]
+    fn a_custom_selection_is_allowed_where_custom_is_open() {
+        let catalog = crate::catalog::tests::shipped();
+        let open = TokenPolicy::default();
+        assert_eq!(
+            open.check_api(&ApiSelection::Custom(Vec::new()), &catalog),
+            Ok(())
+        );
+        assert_eq!(
+            open.check_api(&ApiSelection::Set("marketplace".into()), &catalog),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn some_api_is_allowed_unless_every_set_and_custom_are_closed() {
+        let policy = |api_sets: Option<Vec<String>>, custom_allowed| TokenPolicy {
+            api_sets,
+            custom_allowed,
+            ..TokenPolicy::default()
+        };
+        assert!(policy(None, false).allows_some_api());
+        assert!(policy(Some(vec!["marketplace".into()]), false).allows_some_api());
+        assert!(policy(Some(Vec::new()), true).allows_some_api());
+        assert!(!policy(Some(Vec::new()), false).allows_some_api());
+    }
+
+    #[test]
+    fn the_summary_has_a_line_per_rule() {
+        let catalog = crate::catalog::tests::shipped();
+        assert_eq!(
+            TokenPolicy::default().summary(&catalog),
+            [
+                "Tokens may live without an expiry.",
+                "Every predefined API set may be chosen.",
+                "Hand-picked methods (Custom) are allowed.",
+            ]
+        );
+        let strict = TokenPolicy {
+            max_lifetime_secs: Some(30 * 86_400),
+            api_sets: Some(vec!["marketplace".into(), "maven_plugin".into()]),
+            custom_allowed: false,
+            ..TokenPolicy::default()
+        };
+        assert_eq!(
+            strict.summary(&catalog),
+            [
+                "Tokens live at most 30d.",
+                "API sets allowed: Marketplace, Maven Plugin.",
+                "Hand-picked methods (Custom) are not allowed.",
+            ]
+        );
+        let closed = TokenPolicy {
+            expiry_required: true,
+            api_sets: Some(Vec::new()),
+            ..TokenPolicy::default()
+        };
+        assert_eq!(
+            closed.summary(&catalog)[..2],
+            [
+                "Tokens must have an expiry.",
+                "No predefined API set may be chosen.",
+            ]
+        );
+    }
 }

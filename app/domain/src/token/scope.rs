@@ -239,4 +239,13 @@ mod tests {
             let _ = Scope::parse_entries(&[raw]);
         }
     }
+
+    #[test]
+    fn names_and_scopes_read_back_as_typed() {
+        let env = EnvName::parse("my-project").unwrap();
+        assert_eq!(env.as_str(), "my-project");
+        assert_eq!(String::from(env), "my-project");
+        let scope = Scope::parse("env:my-project:rw").unwrap();
+        assert_eq!(String::from(scope), "env:my-project:rw");
+    }
 }

@@ -192,4 +192,12 @@ mod tests {
             let _ = TokenSecret::parse(&raw);
         }
     }
+
+    #[test]
+    fn the_hint_is_the_last_four_characters() {
+        let secret = TokenSecret::from_random_chars(&"a".repeat(RANDOM_CHARS));
+        let value = secret.expose().to_owned();
+        assert_eq!(secret.hint(), &value[value.len() - 4..]);
+        assert_eq!(secret.hint().len(), 4);
+    }
 }

@@ -122,3 +122,55 @@ impl std::fmt::Debug for IssuedTokenView {
             .finish()
     }
 }
+
+/// A live token for tests: Maven Plugin, no scopes, never expiring, made at 0 by its owner
+/// "ann", never used.
+#[cfg(test)]
+impl TokenView {
+    pub(crate) fn sample() -> Self {
+        Self {
+            id: 1,
+            owner: "ann".into(),
+            description: "CI".into(),
+            hint: "WXYZ".into(),
+            api: ApiSelection::Set("maven_plugin".into()),
+            api_label: "Maven Plugin".into(),
+            scopes: Vec::new(),
+            expiration: ExpirationModel::Never,
+            expires_at: None,
+            refresh_window_secs: None,
+            status: TokenStatus::Active,
+            created_at: 0,
+            created_by: "ann".into(),
+            updated_at: 0,
+            last_used: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_travel_as_iso() {
+        let date = ExpiryDate::parse_dmy("31-12-2027").unwrap();
+        assert_eq!(String::from(ExpiryDateWire(date)), "2027-12-31");
+        assert_eq!(
+            ExpiryDateWire::try_from("2027-12-31".to_owned()),
+            Ok(ExpiryDateWire(date))
+        );
+    }
+
+    #[test]
+    fn an_issued_token_never_shows_its_value_in_debug() {
+        let issued = IssuedTokenView {
+            token: TokenView::sample(),
+            value: "tsr_secretvaluesecretvaluesecretvalueWXYZ".into(),
+        };
+        let shown = format!("{issued:?}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+        assert!(shown.contains("description: \"CI\""), "{shown}");
+        assert!(!shown.contains("secretvalue"), "{shown}");
+    }
+}

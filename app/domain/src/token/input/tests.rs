@@ -1,5 +1,5 @@
 use super::*;
-use crate::{catalog::tests::shipped, token::TokenStatus};
+use crate::catalog::tests::shipped;
 
 const NOON_1_MARCH_2027: i64 = 1_803_902_400;
 
@@ -28,7 +28,6 @@ fn marketplace() -> Option<ApiInput> {
 fn existing(api: ApiSelection) -> TokenView {
     TokenView {
         id: 7,
-        owner: "ann".into(),
         description: "old\u{200B}name".into(),
         hint: "abcd".into(),
         api,
@@ -36,12 +35,7 @@ fn existing(api: ApiSelection) -> TokenView {
         scopes: vec!["env:a:r".into()],
         expiration: ExpirationModel::HardLimit,
         expires_at: Some(NOON_1_MARCH_2027 + 3600),
-        refresh_window_secs: None,
-        status: TokenStatus::Active,
-        created_at: 0,
-        created_by: "ann".into(),
-        updated_at: 0,
-        last_used: None,
+        ..TokenView::sample()
     }
 }
 
@@ -274,4 +268,32 @@ fn every_field_is_explained_at_once() {
     assert!(errors.api.unwrap().contains("at least one API method"));
     assert!(errors.scopes.unwrap().contains("is not a scope"));
     assert!(errors.expiry.unwrap().contains("is not a date"));
+}
+
+#[test]
+fn errors_are_empty_only_without_a_message_and_sum_up_in_field_order() {
+    assert!(TokenInputErrors::default().is_empty());
+    let one = |field: usize| {
+        let mut errors = TokenInputErrors::default();
+        let message = Some(format!("field {field}"));
+        match field {
+            0 => errors.description = message,
+            1 => errors.expiry = message,
+            2 => errors.api = message,
+            _ => errors.scopes = message,
+        }
+        errors
+    };
+    for field in 0..4 {
+        assert!(!one(field).is_empty(), "field {field}");
+    }
+    let all = TokenInputErrors {
+        description: Some("D.".into()),
+        expiry: Some("E.".into()),
+        api: Some("A.".into()),
+        scopes: Some("S.".into()),
+        by_policy: false,
+    };
+    assert_eq!(all.summary(), "D. E. A. S.");
+    assert_eq!(TokenInputErrors::default().summary(), "");
 }
