@@ -151,7 +151,10 @@ async fn create_initial_admin(services: &Services) -> Result<(), StartError> {
 
 /// Writes buffered token uses every few seconds; a failed write is retried on the next tick.
 async fn flush_token_usage(tokens: TokenService) {
-    let mut ticks = tokio::time::interval(FLUSH_INTERVAL);
+    // The first flush one interval after the start, not at once: nothing is pending then, and
+    // a first flush late under load would hide a wrong interval from the tests.
+    let mut ticks =
+        tokio::time::interval_at(tokio::time::Instant::now() + FLUSH_INTERVAL, FLUSH_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
