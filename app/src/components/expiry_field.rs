@@ -187,31 +187,25 @@ pub fn ExpiryField(
                 }
                 .into_any()
             }
-            ExpiryChoice::Duration => {
-                let hint = format!("{now_note}Hard Limit: the token stops this long after it is saved, used or not. {DURATION_FORMAT}{max_note}");
+            choice @ (ExpiryChoice::Duration | ExpiryChoice::AutoRefresh) => {
+                let (id, label, value, rule) = if choice == ExpiryChoice::Duration {
+                    (
+                        "token-duration",
+                        "Expires after",
+                        state.duration,
+                        "Hard Limit: the token stops this long after it is saved, used or not.",
+                    )
+                } else {
+                    (
+                        "token-window",
+                        "Renews for",
+                        state.window,
+                        "Auto Refresh: every use before it expires renews it for this long again.",
+                    )
+                };
+                let hint = format!("{now_note}{rule} {DURATION_FORMAT}{max_note}");
                 view! {
-                    <TextField
-                        id="token-duration"
-                        label="Expires after"
-                        value=state.duration
-                        class="input--short"
-                        hint=move || hint.clone()
-                        error
-                    />
-                }
-                .into_any()
-            }
-            ExpiryChoice::AutoRefresh => {
-                let hint = format!("{now_note}Auto Refresh: every use before it expires renews it for this long again. {DURATION_FORMAT}{max_note}");
-                view! {
-                    <TextField
-                        id="token-window"
-                        label="Renews for"
-                        value=state.window
-                        class="input--short"
-                        hint=move || hint.clone()
-                        error
-                    />
+                    <TextField id label value class="input--short" hint=move || hint.clone() error />
                 }
                 .into_any()
             }

@@ -409,6 +409,40 @@ fn http_get(addr: &str, path: &str) -> String {
     send(addr, &format!("GET {path} HTTP/1.1\r\n\r\n"))
 }
 
+/// A migrated SQLite database in a temporary directory, holding the user `login`; its URL.
+fn sqlite_with_user(login: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/tessera.db", dir.path().display());
+    let env = [("DATABASE_URL", url.as_str())];
+    assert!(tessera(&["migrate"], &env).status.success());
+    assert!(
+        tessera(&["admin", "user", "create", "--login", login], &env)
+            .status
+            .success()
+    );
+    (dir, url)
+}
+
+/// An Extended Access token for `login`, made with the CLI.
+fn cli_token(url: &str, login: &str) -> String {
+    let made = tessera(
+        &[
+            "admin",
+            "user",
+            "token",
+            "-u",
+            login,
+            "-q",
+            "--api",
+            "extended_access",
+        ],
+        &[("DATABASE_URL", url)],
+    );
+    let value = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    assert!(value.starts_with("tsr_"), "{value}");
+    value
+}
+
 fn last_used_at(url: &str, token_id: i64) -> Option<i64> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -432,40 +466,13 @@ fn last_used_at(url: &str, token_id: i64) -> Option<i64> {
 /// server is told to stop is written before it exits.
 #[test]
 fn last_use_is_written_within_seconds_and_at_shutdown() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/tessera.db", dir.path().display());
+    let (_dir, url) = sqlite_with_user("dora");
     let site = site_dir();
-    let env = [("DATABASE_URL", url.as_str())];
-    assert!(tessera(&["migrate"], &env).status.success());
-    assert!(
-        tessera(&["admin", "user", "create", "--login", "dora"], &env)
-            .status
-            .success()
-    );
-    let token = |n: i64| {
-        let made = tessera(
-            &[
-                "admin",
-                "user",
-                "token",
-                "-u",
-                "dora",
-                "-q",
-                "--api",
-                "extended_access",
-            ],
-            &env,
-        );
-        let value = String::from_utf8(made.stdout).unwrap().trim().to_owned();
-        assert!(value.starts_with("tsr_"));
-        (value, n)
-    };
-    let (first, first_id) = token(1);
-    let (second, second_id) = token(2);
+    let (first, first_id) = (cli_token(&url, "dora"), 1);
+    let (second, second_id) = (cli_token(&url, "dora"), 2);
     let mut served = serve(&url, site.path(), Logs::Discarded);
-    let info = |value: &str| format!("/1.0/users/account/rest/getuserinfo?session={value}");
 
-    assert!(http_get(&served.addr, &info(&first)).starts_with("HTTP/1.1 200"));
+    assert!(http_get(&served.addr, &info_path(&first)).starts_with("HTTP/1.1 200"));
     let used = std::time::Instant::now();
     while last_used_at(&url, first_id).is_none() {
         assert!(
@@ -475,7 +482,7 @@ fn last_use_is_written_within_seconds_and_at_shutdown() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 
-    assert!(http_get(&served.addr, &info(&second)).starts_with("HTTP/1.1 200"));
+    assert!(http_get(&served.addr, &info_path(&second)).starts_with("HTTP/1.1 200"));
     let _ = Command::new("kill")
         .args(["-TERM", &served.child.id().to_string()])
         .status();
@@ -512,30 +519,10 @@ fn info_path(value: &str) -> String {
 /// CLI here) reaches it within a second, through the database's token revision.
 #[test]
 fn a_change_from_the_cli_reaches_a_running_server_within_a_second() {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/tessera.db", dir.path().display());
+    let (_dir, url) = sqlite_with_user("erin");
     let site = site_dir();
     let env = [("DATABASE_URL", url.as_str())];
-    assert!(tessera(&["migrate"], &env).status.success());
-    assert!(
-        tessera(&["admin", "user", "create", "--login", "erin"], &env)
-            .status
-            .success()
-    );
-    let made = tessera(
-        &[
-            "admin",
-            "user",
-            "token",
-            "-u",
-            "erin",
-            "-q",
-            "--api",
-            "extended_access",
-        ],
-        &env,
-    );
-    let value = String::from_utf8(made.stdout).unwrap().trim().to_owned();
+    let value = cli_token(&url, "erin");
     let mut served = serve(&url, site.path(), Logs::Discarded);
     for _ in 0..3 {
         assert!(http_get(&served.addr, &info_path(&value)).contains(r#""result":0"#));

@@ -12,7 +12,7 @@ mod scope;
 mod secret;
 mod view;
 
-pub use attention::{Attention, EXPIRES_SOON_SECS, TokenOverview, UNUSED_SECS};
+pub use attention::{Attention, TokenOverview, UNUSED_SECS};
 pub use description::{Description, DescriptionError};
 pub use expiration::{ExpirationModel, Expiry};
 pub use expiry::{DateError, ExpiryDate};

@@ -20,7 +20,7 @@ use domain::{
     },
 };
 
-pub use cache::{CheckCache, ENTRY_LIFETIME, REVISION_POLL, WATCH_FRESHNESS};
+pub use cache::{CheckCache, REVISION_POLL};
 pub use check::{CheckError, Presented, TokenGrant};
 pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
