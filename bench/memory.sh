@@ -36,7 +36,7 @@ peak_mb() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$server/status"; 
 
 echo "== at start: $(rss_mb) MB resident"
 started=$(date +%s.%N)
-seq "$SIGN_INS" | xargs -P "$CONCURRENCY" -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+seq "$SIGN_INS" | xargs -P "$CONCURRENCY" -I{} curl -s -o /dev/null -w '%{http_code} to %{redirect_url}\n' \
     -d 'login=bench&password=bench+password+1' "$base/login" | sort | uniq -c | sed 's/^/   HTTP answers: /'
 elapsed=$(echo "$(date +%s.%N) - $started" | bc)
 echo "== after $SIGN_INS sign-ins at $CONCURRENCY parallel clients (${elapsed%.*} s): $(rss_mb) MB resident, peak $(peak_mb) MB"

@@ -1,9 +1,9 @@
 //! `cargo bench -p server --bench token_check`: the cost of the token check on an API call's
 //! path, per call: parsing alone (shape and checksum), parse + SHA-256, and the whole check
 //! (parse, digest, owner, expiry, method; the use buffered in memory) for a token the server
-//! keeps in memory and for a token's first use (one indexed read), against a SQLite file and,
-//! when one answers, PostgreSQL (TESSERA_TEST_POSTGRES_URL or
-//! postgres://postgres@127.0.0.1:5432/postgres).
+//! keeps in memory and for a token's first use (one indexed read), with 1,000 and with
+//! 1,000,000 tokens stored, against a SQLite file and, when one answers, PostgreSQL
+//! (TESSERA_TEST_POSTGRES_URL or postgres://postgres@127.0.0.1:5432/postgres).
 
 use std::time::{Duration, Instant};
 
@@ -27,8 +27,11 @@ use sqlx::{Connection as _, Executor as _};
 
 const PURE_CALLS: usize = 200_000;
 const CHECKS: usize = 20_000;
-/// Tokens each checked once: the first use reads the database.
-const FIRST_USES: usize = 2_000;
+/// Tokens each checked once: the first use reads the database. Twice as many are made (one
+/// half measured before the table grows, the other after), plus one.
+const FIRST_USES: usize = 500;
+/// Rows in the token table for the second measure of first uses.
+const MANY_STORED: i64 = 1_000_000;
 
 fn main() {
     let token = secret::new_access_token();
@@ -104,10 +107,11 @@ async fn full_check(engine: &str, url: &str) {
         .unwrap();
     let (user_id, login) = services.accounts.find_user(&login).await.unwrap();
     let owner = TokenOwner::by_operator(user_id, login);
-    // Other tokens in the table, so the look-up is an index seek among many.
-    let mut fresh = Vec::with_capacity(FIRST_USES);
+    let mut before = Vec::with_capacity(FIRST_USES);
+    let mut after = Vec::with_capacity(FIRST_USES);
     for _ in 0..FIRST_USES {
-        fresh.push(issue(&services, &owner, "marketplace").await);
+        before.push(issue(&services, &owner, "marketplace").await);
+        after.push(issue(&services, &owner, "marketplace").await);
     }
     let value = issue(&services, &owner, "extended_access").await;
     let method = MethodName::parse("marketplace.app.GetList").unwrap();
@@ -121,14 +125,19 @@ async fn full_check(engine: &str, url: &str) {
             .unwrap();
         started.elapsed()
     };
-    let mut samples = Vec::with_capacity(FIRST_USES);
-    for value in &fresh {
-        samples.push(check(value).await);
-    }
-    report(
-        &format!("first use (database read), {engine}"),
-        &mut samples,
-    );
+    let first_uses = async |values: &[String], stored: i64| {
+        let mut samples = Vec::with_capacity(values.len());
+        for value in values {
+            samples.push(check(value).await);
+        }
+        report(
+            &format!("first use (database read), {engine}, {stored} tokens stored"),
+            &mut samples,
+        );
+    };
+    first_uses(&before, 2 * FIRST_USES as i64 + 1).await;
+    fill_to(&database, engine, user_id, MANY_STORED).await;
+    first_uses(&after, MANY_STORED).await;
     while !services.tokens.answers_from_memory() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -139,6 +148,46 @@ async fn full_check(engine: &str, url: &str) {
     report(&format!("kept in memory, {engine}"), &mut samples);
     watcher.abort();
     database.close().await;
+}
+
+/// Adds rows until the token table holds `rows`, with digests no value has.
+async fn fill_to(database: &Database, engine: &str, user_id: i64, rows: i64) {
+    let (series, digest) = if engine == "SQLite" {
+        (
+            "(with recursive n(i) as (select 1 union all select i + 1 from n where i < $2) \
+             select i from n)",
+            "printf('%064x', i)",
+        )
+    } else {
+        ("generate_series(1, $2) as i", "lpad(to_hex(i), 64, '0')")
+    };
+    let present: i64 = sqlx::query_scalar("select count(*) from access_tokens")
+        .fetch_one(database.pool())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    sqlx::query(&format!(
+        "insert into access_tokens (user_id, token_digest, hint, description, api_set, \
+         methods, scopes, expiration, created_at, created_by_login, updated_at) \
+         select $1, {digest}, 'FILL', 'filler', 'marketplace', '', '', 'never', 0, 'bench', 0 \
+         from {series}"
+    ))
+    .bind(user_id)
+    .bind(rows - present)
+    .execute(database.pool())
+    .await
+    .unwrap();
+    if engine != "SQLite" {
+        sqlx::query("analyze access_tokens")
+            .execute(database.pool())
+            .await
+            .unwrap();
+    }
+    println!(
+        "({engine}: {} rows added in {:.1} s)",
+        rows - present,
+        started.elapsed().as_secs_f64()
+    );
 }
 
 async fn issue(services: &Services, owner: &TokenOwner, set: &str) -> String {

@@ -6,5 +6,6 @@ pub mod account;
 pub mod calendar;
 pub mod catalog;
 pub mod client;
+pub mod paging;
 pub mod status;
 pub mod token;

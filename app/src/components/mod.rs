@@ -5,6 +5,7 @@ pub mod date_field;
 pub mod expiry_field;
 pub mod field;
 pub mod modal;
+pub mod pager;
 pub mod password_prompt;
 pub mod reveal;
 pub mod scopes_field;

@@ -91,7 +91,12 @@ fn Welcome() -> impl IntoView {
 fn SignedInHome(home: HomeView) -> impl IntoView {
     let HomeView {
         user,
-        overview: TokenOverview { in_date, attention },
+        overview:
+            TokenOverview {
+                in_date,
+                attention,
+                more,
+            },
         now,
     } = home;
     let name = user.display_name.clone();
@@ -113,6 +118,12 @@ fn SignedInHome(home: HomeView) -> impl IntoView {
                         .map(|(token, attention)| view! { <AttentionItem token attention now /> })
                         .collect::<Vec<_>>()}
                 </ul>
+                {(more > 0).then(|| view! {
+                    <p class="muted attention__more">
+                        {format!("And {more} more: see ")}
+                        <a href="/settings/tokens">"Access Tokens"</a>"."
+                    </p>
+                })}
             </section>
         }
     });

@@ -70,18 +70,25 @@ pub async fn set_person_disabled(
         .1)
 }
 
+/// The person with a page (from 1) of their tokens, removed ones too.
 #[server(prefix = "/_fn", endpoint = "admin_person", input = Json)]
-pub async fn load_person(login: String) -> Result<PersonPage, ServerError> {
+pub async fn load_person(login: String, page: u32) -> Result<PersonPage, ServerError> {
     use super::call::{Call, server_error};
+    use crate::token::TOKENS_PER_PAGE;
     use tessera_core::clock;
 
     let call = Call::current()?;
     let (_, proof) = call.admin().await?;
     let (owner, person) = call.owner_for_admin(&proof, &login).await?;
     let tokens = &call.services.tokens;
+    let (list, paging) = tokens
+        .list_page(&owner, true, page, TOKENS_PER_PAGE)
+        .await
+        .map_err(server_error)?;
     Ok(PersonPage {
         person,
-        tokens: tokens.list(&owner, true).await.map_err(server_error)?,
+        tokens: list,
+        paging,
         catalog: tokens.catalog().clone(),
         policy: tokens.policy().await.map_err(server_error)?,
         now: clock::now(),

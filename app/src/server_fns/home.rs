@@ -23,16 +23,15 @@ pub async fn load_home() -> Result<Option<HomeView>, ServerError> {
     let Some(session) = call.signed_in().await? else {
         return Ok(None);
     };
-    let tokens = call
+    let overview = call
         .services
         .tokens
-        .list(&TokenOwner::of_session(&session), false)
+        .overview(&TokenOwner::of_session(&session))
         .await
         .map_err(server_error)?;
-    let now = clock::now();
     Ok(Some(HomeView {
         user: session.user,
-        overview: TokenOverview::of(tokens, now),
-        now,
+        overview,
+        now: clock::now(),
     }))
 }

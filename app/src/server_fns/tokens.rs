@@ -9,19 +9,28 @@ use crate::{
     token::{IssuedTokenView, TokenInput, TokenPage, TokenView},
 };
 
+/// A page (from 1; past the end, the last) of the session's tokens, newest first.
 #[server(prefix = "/_fn", endpoint = "token_page", input = Json)]
-pub async fn load_token_page() -> Result<TokenPage, ServerError> {
+pub async fn load_token_page(page: u32) -> Result<TokenPage, ServerError> {
     use super::call::{Call, server_error};
+    use crate::token::TOKENS_PER_PAGE;
     use tessera_core::{clock, services::tokens::TokenOwner};
 
     let call = Call::current()?;
     let session = call.session().await?;
     let tokens = &call.services.tokens;
+    let (list, paging) = tokens
+        .list_page(
+            &TokenOwner::of_session(&session),
+            false,
+            page,
+            TOKENS_PER_PAGE,
+        )
+        .await
+        .map_err(server_error)?;
     Ok(TokenPage {
-        tokens: tokens
-            .list(&TokenOwner::of_session(&session), false)
-            .await
-            .map_err(server_error)?,
+        tokens: list,
+        paging,
         catalog: tokens.catalog().clone(),
         policy: tokens.policy().await.map_err(server_error)?,
         now: clock::now(),

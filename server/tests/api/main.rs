@@ -11,6 +11,7 @@ mod cli;
 mod csrf;
 mod health;
 mod pages;
+mod paging;
 mod platform;
 mod security;
 mod startup;

@@ -5,6 +5,7 @@ use crate::{on_both_engines, support::TestApp};
 on_both_engines!(
     home_page_is_rendered_on_the_server,
     home_page_shows_a_signed_in_person_what_needs_attention,
+    home_page_lists_the_ten_most_urgent_and_counts_the_rest,
     unknown_page_is_an_html_404,
     check_database_server_function_reads_the_database,
 );
@@ -96,6 +97,55 @@ async fn home_page_shows_a_signed_in_person_what_needs_attention(app: &TestApp) 
     assert!(html.contains("3 access tokens in date."), "{html}");
     assert!(html.contains("Check database"), "{html}");
     assert!(!html.contains(&soon_value), "a token value on the page");
+}
+
+async fn home_page_lists_the_ten_most_urgent_and_counts_the_rest(app: &TestApp) {
+    use app::token::{ExpiryInput, TokenInput};
+
+    app.create_user(
+        "alice",
+        "correct horse battery staple",
+        app::account::Role::User,
+    )
+    .await;
+    for n in 1..=12 {
+        let input = TokenInput {
+            description: Some(format!("Soon {n}")),
+            expiry: Some(ExpiryInput::Lasting("3d".into())),
+            ..TokenInput::default()
+        };
+        app.token_for("alice", input).await;
+    }
+    let (_, ended) = app
+        .token_for(
+            "alice",
+            TokenInput {
+                description: Some("Ended".into()),
+                expiry: Some(ExpiryInput::Lasting("3d".into())),
+                ..TokenInput::default()
+            },
+        )
+        .await;
+    app.exec(&format!(
+        "update access_tokens set expires_at = expires_at - 4 * 86400 where token_id = {ended}"
+    ))
+    .await;
+    let cookie = app.sign_in("alice", "correct horse battery staple").await;
+
+    let html = app.get_with_session("/", &cookie).await.text().to_owned();
+
+    assert!(html.contains("12 access tokens in date."), "{html}");
+    let attention = &html[html.find("Needs attention").unwrap()..];
+    assert_eq!(
+        attention.matches("attention__item").count(),
+        10,
+        "{attention}"
+    );
+    assert!(
+        attention.find("Ended").unwrap() < attention.find("Soon ").unwrap(),
+        "the expired one first: {attention}"
+    );
+    assert!(attention.contains("And 3 more: see"), "{attention}");
 }
 
 async fn unknown_page_is_an_html_404(app: &TestApp) {

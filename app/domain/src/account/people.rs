@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::Role;
 use crate::{
     catalog::Catalog,
+    paging::Paging,
     token::{TokenPolicy, TokenView},
 };
 
@@ -33,27 +34,18 @@ pub struct PeopleQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PeoplePage {
     pub people: Vec<PersonSummary>,
-    /// People matching the search, on all pages.
-    pub total: i64,
-    pub page: u32,
-    pub per_page: u32,
+    /// `total` counts the people matching the search.
+    #[serde(flatten)]
+    pub paging: Paging,
 }
 
-impl PeoplePage {
-    pub fn page_count(&self) -> u32 {
-        let per_page = i64::from(self.per_page.max(1));
-        u32::try_from((self.total + per_page - 1) / per_page)
-            .unwrap_or(u32::MAX)
-            .max(1)
-    }
-}
-
-/// One person, for the admin's edit page: their tokens (removed ones too), and what a new
-/// token for them may be.
+/// One person, for the admin's edit page: a page of their tokens (removed ones too), and
+/// what a new token for them may be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PersonPage {
     pub person: PersonSummary,
     pub tokens: Vec<TokenView>,
+    pub paging: Paging,
     pub catalog: Catalog,
     pub policy: TokenPolicy,
     /// Unix seconds.
@@ -96,19 +88,5 @@ mod tests {
             role: Role::User,
         };
         assert!(!format!("{form:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn page_count_rounds_up_and_is_at_least_one() {
-        let page = |total| PeoplePage {
-            people: Vec::new(),
-            total,
-            page: 1,
-            per_page: 25,
-        };
-        assert_eq!(page(0).page_count(), 1);
-        assert_eq!(page(25).page_count(), 1);
-        assert_eq!(page(26).page_count(), 2);
-        assert_eq!(page(251).page_count(), 11);
     }
 }

@@ -48,27 +48,34 @@ impl Attention {
     }
 }
 
+/// At most this many tokens are listed as needing attention; the rest are counted.
+pub const ATTENTION_SHOWN: usize = 10;
+
 /// A person's tokens at a glance: how many work, and which need attention, the most urgent
 /// first (expired, then ending soonest, then unused).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenOverview {
     /// Tokens that are not removed and have not expired.
     pub in_date: usize,
+    /// The [`ATTENTION_SHOWN`] most urgent.
     pub attention: Vec<(TokenView, Attention)>,
+    /// How many more need attention.
+    pub more: usize,
 }
 
 impl TokenOverview {
-    pub fn of(tokens: Vec<TokenView>, now: i64) -> Self {
-        let in_date = tokens
-            .iter()
-            .filter(|token| {
-                token.status == TokenStatus::Active && token.expires_at.is_none_or(|at| at > now)
-            })
-            .count();
-        let mut attention: Vec<(TokenView, Attention)> = tokens
+    /// `live` counts the person's tokens not removed; `candidates` holds every one of them
+    /// that may need attention (at least all that do; others are left out here), so that a
+    /// person with thousands of tokens in good order costs a few rows, not thousands.
+    pub fn of(live: usize, candidates: Vec<TokenView>, now: i64) -> Self {
+        let mut attention: Vec<(TokenView, Attention)> = candidates
             .into_iter()
             .filter_map(|token| Attention::of(&token, now).map(|attention| (token, attention)))
             .collect();
+        let expired = attention
+            .iter()
+            .filter(|(_, attention)| matches!(attention, Attention::Expired { .. }))
+            .count();
         attention.sort_by_key(|(token, attention)| {
             let urgency = match attention {
                 Attention::Expired { .. } => 0,
@@ -77,7 +84,13 @@ impl TokenOverview {
             };
             (urgency, token.expires_at, token.id)
         });
-        Self { in_date, attention }
+        let more = attention.len().saturating_sub(ATTENTION_SHOWN);
+        attention.truncate(ATTENTION_SHOWN);
+        Self {
+            in_date: live.saturating_sub(expired),
+            attention,
+            more,
+        }
     }
 }
 
@@ -197,7 +210,9 @@ mod tests {
         let mut ending = token(ExpirationModel::HardLimit, Some(NOW));
         ending.id = 7;
 
+        // Six are live (not removed).
         let overview = TokenOverview::of(
+            6,
             vec![idle, later, sooner, expired, fine, removed, ending],
             NOW,
         );
@@ -205,5 +220,32 @@ mod tests {
         assert_eq!(overview.in_date, 4);
         let order: Vec<i64> = overview.attention.iter().map(|(t, _)| t.id).collect();
         assert_eq!(order, [4, 7, 3, 2, 1]);
+        assert_eq!(overview.more, 0);
+    }
+
+    #[test]
+    fn the_overview_lists_the_most_urgent_and_counts_the_rest() {
+        let mut candidates: Vec<TokenView> = (1..=14)
+            .map(|id| {
+                let mut idle = token(ExpirationModel::Never, None);
+                idle.id = id;
+                idle.last_used = None;
+                idle.created_at = NOW - 40 * DAY;
+                idle
+            })
+            .collect();
+        let mut expired = token(ExpirationModel::HardLimit, Some(NOW - DAY));
+        expired.id = 99;
+        candidates.push(expired);
+
+        let overview = TokenOverview::of(100, candidates, NOW);
+
+        assert_eq!(overview.attention.len(), ATTENTION_SHOWN);
+        assert_eq!(
+            overview.attention[0].0.id, 99,
+            "the expired one comes first"
+        );
+        assert_eq!(overview.more, 15 - ATTENTION_SHOWN);
+        assert_eq!(overview.in_date, 99);
     }
 }

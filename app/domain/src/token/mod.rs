@@ -12,7 +12,7 @@ mod scope;
 mod secret;
 mod view;
 
-pub use attention::{Attention, TokenOverview, UNUSED_SECS};
+pub use attention::{ATTENTION_SHOWN, Attention, EXPIRES_SOON_SECS, TokenOverview, UNUSED_SECS};
 pub use description::{Description, DescriptionError};
 pub use expiration::{ExpirationModel, Expiry};
 pub use expiry::{DateError, ExpiryDate};
@@ -25,5 +25,6 @@ pub use policy::{PolicyPage, PolicyViolation, TokenPolicy};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};
 pub use secret::{RANDOM_CHARS, TOKEN_PREFIX, TOKEN_REGEX, TokenFormatError, TokenSecret};
 pub use view::{
-    ExpiryDateWire, ExpirySpec, IssuedTokenView, LastUse, TokenPage, TokenStatus, TokenView,
+    ExpiryDateWire, ExpirySpec, IssuedTokenView, LastUse, TOKENS_PER_PAGE, TokenPage, TokenStatus,
+    TokenView,
 };

@@ -96,11 +96,15 @@ pub struct TokenView {
     pub last_used: Option<LastUse>,
 }
 
-/// What the Access Tokens tab shows: the caller's tokens, the catalog to pick methods from,
-/// and the server's clock (dates are checked against the server's today, UTC).
+/// Rows per page in the Access Tokens list and an admin's person page.
+pub const TOKENS_PER_PAGE: u32 = 50;
+
+/// What the Access Tokens tab shows: a page of the caller's tokens, the catalog to pick
+/// methods from, and the server's clock (dates are checked against the server's today, UTC).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenPage {
     pub tokens: Vec<TokenView>,
+    pub paging: crate::paging::Paging,
     pub catalog: crate::catalog::Catalog,
     pub policy: super::TokenPolicy,
     /// Unix seconds.

@@ -11,7 +11,11 @@ use leptos_router::{
 use crate::{
     account::{NewPersonForm, PeoplePage, PeopleQuery, PersonSummary, Role},
     calendar::format_dmy,
-    components::{modal::Modal, password_prompt::PasswordPrompt},
+    components::{
+        modal::Modal,
+        pager::{Pager, thousands},
+        password_prompt::PasswordPrompt,
+    },
     server_fns::admin::{create_person, load_people},
 };
 
@@ -110,15 +114,11 @@ pub fn PeopleTab() -> impl IntoView {
 
 #[component]
 fn PeopleTable(page: PeoplePage, search: String) -> impl IntoView {
-    let pages = page.page_count();
-    let current = page.page;
-    let summary = match (page.total, search.is_empty()) {
+    let summary = match (page.paging.total, search.is_empty()) {
         (0, false) => format!("Nobody matches “{search}”."),
         (1, _) => "1 person".to_owned(),
-        (n, _) => format!("{n} people"),
+        (n, _) => format!("{} people", thousands(n)),
     };
-    let previous = (current > 1).then(|| people_href(&search, current - 1));
-    let next = (current < pages).then(|| people_href(&search, current + 1));
     view! {
         <div class="table-scroll">
             <table class="data-table" aria-label="People">
@@ -149,19 +149,7 @@ fn PeopleTable(page: PeoplePage, search: String) -> impl IntoView {
                 </tbody>
             </table>
         </div>
-        <nav class="pager" aria-label="Pages">
-            <span class="muted">{summary}</span>
-            <span class="toolbar__spacer"></span>
-            {match previous {
-                Some(href) => view! { <a class="button button--small" href=href rel="prev">"Previous"</a> }.into_any(),
-                None => view! { <span class="button button--small" aria-disabled="true">"Previous"</span> }.into_any(),
-            }}
-            <span class="pager__position">{format!("Page {current} of {pages}")}</span>
-            {match next {
-                Some(href) => view! { <a class="button button--small" href=href rel="next">"Next"</a> }.into_any(),
-                None => view! { <span class="button button--small" aria-disabled="true">"Next"</span> }.into_any(),
-            }}
-        </nav>
+        <Pager paging=page.paging summary href=move |n| people_href(&search, n) />
     }
 }
 

@@ -5,13 +5,21 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{people::status_badge, person_token_form::PersonTokenDialog};
+use super::{
+    people::{person_href, status_badge},
+    person_token_form::PersonTokenDialog,
+};
 use crate::{
     account::{PersonPage, Role},
     calendar::format_dmy,
-    components::{password_prompt::PasswordPrompt, reveal::RevealDialog, token_table::TokenTable},
+    components::{
+        pager::{Pager, rows_shown},
+        password_prompt::PasswordPrompt,
+        reveal::RevealDialog,
+        token_table::TokenTable,
+    },
     error::ServerError,
     server_fns::admin::{load_person, remove_tokens_of, set_person_disabled},
     token::IssuedTokenView,
@@ -27,8 +35,14 @@ enum PersonChange {
 #[component]
 pub fn PersonTab() -> impl IntoView {
     let params = use_params_map();
-    let login = move || params.with(|p| p.get("login").unwrap_or_default());
-    let page = Resource::new_blocking(login, load_person);
+    let query = use_query_map();
+    let wanted = move || {
+        (
+            params.with(|p| p.get("login").unwrap_or_default()),
+            query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)),
+        )
+    };
+    let page = Resource::new_blocking(wanted, |(login, page)| load_person(login, page));
     // Outlives the reload a change triggers, so its message stays.
     let notice = RwSignal::new(None::<String>);
     view! {
@@ -59,6 +73,7 @@ fn PersonView(
     let policy = Arc::new(loaded.policy.clone());
     let now = loaded.now;
     let tokens = loaded.tokens.clone();
+    let paging = loaded.paging;
     let checked = RwSignal::new(Vec::<i64>::new());
     let creating = RwSignal::new(false);
     let pending = RwSignal::new(None::<PersonChange>);
@@ -190,6 +205,12 @@ fn PersonView(
                         now=Signal::stored(now)
                         on_remove=remove
                     />
+                    {(paging.page_count() > 1).then(|| {
+                        let summary = rows_shown("Tokens", &paging);
+                        let base = person_href(&person.login);
+                        let href = move |n: u32| if n > 1 { format!("{base}?page={n}") } else { base.clone() };
+                        view! { <Pager paging summary href /> }
+                    })}
                 }.into_any()
             }}
         </section>

@@ -148,7 +148,11 @@ fn hash_in(password: &Password, blocks: &mut Vec<Block>) -> Result<String, HashE
 }
 
 /// The stored hash's own algorithm and parameters decide, so older hashes keep verifying.
-fn verify_in(password: &Password, stored: &str, blocks: &mut Vec<Block>) -> Result<bool, HashError> {
+fn verify_in(
+    password: &Password,
+    stored: &str,
+    blocks: &mut Vec<Block>,
+) -> Result<bool, HashError> {
     let parsed = PasswordHash::new(stored)?;
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
         return Err(password_hash::Error::PhcStringField.into());
@@ -248,7 +252,11 @@ mod tests {
 
         let ours = hasher.hash(&password).await.unwrap();
         let parsed = PasswordHash::new(&ours).unwrap();
-        assert!(argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok());
+        assert!(
+            argon2()
+                .verify_password(password.expose().as_bytes(), &parsed)
+                .is_ok()
+        );
 
         // A hash made elsewhere, with other parameters (an older configuration), verifies.
         let older = Argon2::new(
@@ -256,7 +264,10 @@ mod tests {
             Version::V0x13,
             Params::new(8 * 1024, 3, 1, None).unwrap(),
         )
-        .hash_password(password.expose().as_bytes(), &SaltString::generate(&mut OsRng))
+        .hash_password(
+            password.expose().as_bytes(),
+            &SaltString::generate(&mut OsRng),
+        )
         .unwrap()
         .to_string();
         assert!(hasher.verify(&password, Some(&older)).await.unwrap());
@@ -280,6 +291,10 @@ mod tests {
 
         let free = hasher.memory.free.lock().unwrap();
         assert_eq!(free.len(), 1, "one hash at a time needs one buffer");
-        assert_eq!(free[0].as_ptr(), address, "the same buffer served every hash");
+        assert_eq!(
+            free[0].as_ptr(),
+            address,
+            "the same buffer served every hash"
+        );
     }
 }

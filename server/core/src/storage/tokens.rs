@@ -247,20 +247,67 @@ pub async fn find<'c>(
         .await?)
 }
 
-/// A user's tokens, newest first; removed ones only when asked (admins see history).
+/// Which of a user's tokens a list shows: removed ones only when asked (admins see history).
+fn owned_by(include_removed: bool) -> &'static str {
+    if include_removed {
+        "t.user_id = $1"
+    } else {
+        "t.user_id = $1 and t.removed_at is null"
+    }
+}
+
+/// `limit` of a user's tokens, newest first, after skipping `offset`.
 pub async fn list_for_user<'c>(
     executor: impl AnyExecutor<'c>,
     user_id: i64,
     include_removed: bool,
+    limit: i64,
+    offset: i64,
 ) -> Result<Vec<TokenRecord>> {
-    let removed = if include_removed {
-        ""
-    } else {
-        " and t.removed_at is null"
-    };
-    let sql = format!("{SELECT} where t.user_id = $1{removed} order by t.token_id desc");
+    let sql = format!(
+        "{SELECT} where {} order by t.token_id desc limit $2 offset $3",
+        owned_by(include_removed)
+    );
     Ok(sqlx::query_as(&sql)
         .bind(user_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(executor)
+        .await?)
+}
+
+pub async fn count_for_user<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    include_removed: bool,
+) -> Result<i64> {
+    let sql = format!(
+        "select count(*) from access_tokens t where {}",
+        owned_by(include_removed)
+    );
+    Ok(sqlx::query_scalar(&sql)
+        .bind(user_id)
+        .fetch_one(executor)
+        .await?)
+}
+
+/// A user's live tokens that may need attention: ending by `ends_by` (or ended), or neither
+/// used nor made since `idle_since`. A superset of those that do: a use still in memory may
+/// show one of them to be in use or renewed.
+pub async fn attention_candidates<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    ends_by: i64,
+    idle_since: i64,
+) -> Result<Vec<TokenRecord>> {
+    let sql = format!(
+        "{SELECT} where t.user_id = $1 and t.removed_at is null \
+         and (t.expires_at <= $2 or coalesce(t.last_used_at, t.created_at) <= $3)"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(ends_by)
+        .bind(idle_since)
         .fetch_all(executor)
         .await?)
 }

@@ -150,11 +150,12 @@ pub struct PersonRow {
     pub tokens: i64,
 }
 
-const PERSON_SELECT: &str = "select u.user_id, u.login, u.display_name, u.email, u.role, \
+/// Columns of `u`, a page of users, with the number of their tokens not removed: counted for
+/// that page only (PostgreSQL would count for every row an offset skips).
+const PERSON_COLUMNS: &str = "u.user_id, u.login, u.display_name, u.email, u.role, \
      u.disabled_at, u.created_at, \
      (select count(*) from access_tokens t where t.user_id = u.user_id \
-      and t.removed_at is null) as tokens \
-     from users u";
+      and t.removed_at is null) as tokens";
 
 /// `search` matches login, name or email anywhere, ignoring case; empty matches everyone.
 const PERSON_FILTER: &str = "where $1 = '' or u.login_key like $2 escape '\\' \
@@ -178,7 +179,10 @@ pub async fn people<'c>(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<PersonRow>> {
-    let sql = format!("{PERSON_SELECT} {PERSON_FILTER} order by u.login_key limit $3 offset $4");
+    let sql = format!(
+        "select {PERSON_COLUMNS} from (select * from users u {PERSON_FILTER} \
+         order by u.login_key limit $3 offset $4) u order by u.login_key"
+    );
     Ok(sqlx::query_as(&sql)
         .bind(search)
         .bind(like_pattern(search))
@@ -201,7 +205,7 @@ pub async fn person<'c>(
     executor: impl AnyExecutor<'c>,
     login_key: &str,
 ) -> Result<Option<PersonRow>> {
-    let sql = format!("{PERSON_SELECT} where u.login_key = $1");
+    let sql = format!("select {PERSON_COLUMNS} from users u where u.login_key = $1");
     Ok(sqlx::query_as(&sql)
         .bind(login_key)
         .fetch_optional(executor)

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::{
     ApiError,
     extract::{Admin, Change, CreateToken, DeleteTokens, GetTokens, NoFields},
-    tokens::issued,
+    tokens::{PageParams, issued, token_page},
 };
 use crate::{
     services::{
@@ -74,10 +74,15 @@ async fn tokens_of(
     State(services): State<Services>,
     Path(login): Path<String>,
     admin: Admin<GetTokens>,
+    Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
+    let (page, per_page) = params.decide()?;
     let owner = admin.owner_of(&services, &login).await?;
-    let tokens = services.tokens.list(&owner, true).await?;
-    Ok(Json(json!({ "tokens": tokens })).into_response())
+    let (tokens, paging) = services
+        .tokens
+        .list_page(&owner, true, page, per_page)
+        .await?;
+    Ok(token_page(tokens, paging))
 }
 
 async fn create_for(

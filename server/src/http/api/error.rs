@@ -24,6 +24,8 @@ pub enum ApiError {
     PasswordRequired,
     #[error("The request body is not valid JSON: {0}")]
     InvalidJson(String),
+    #[error("{0}")]
+    InvalidQuery(String),
     #[error(transparent)]
     Refused(Refusal),
     #[error(transparent)]
@@ -52,6 +54,7 @@ impl ApiError {
                 return Some((StatusCode::UNPROCESSABLE_ENTITY, "password_required"));
             }
             Self::InvalidJson(_) => return Some((StatusCode::BAD_REQUEST, "invalid_json")),
+            Self::InvalidQuery(_) => return Some((StatusCode::BAD_REQUEST, "invalid_query")),
             Self::Refused(refusal) => ErrorKind::Refused(refusal),
             Self::Token(error) => error.kind(),
             Self::Account(error) => error.kind(),

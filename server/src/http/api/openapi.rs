@@ -124,7 +124,9 @@ fn rest_paths() -> Map<String, Value> {
     paths.insert(
         "/api/v1/tokens".into(),
         json!({
-            "get": op("The caller's tokens (never their values)", Some(list)),
+            "get": op("A page of the caller's tokens, newest first (never their values). \
+                       Query: page (from 1), per_page (1 to 1000, default 100); the answer \
+                       has tokens, page, per_page and total", Some(list)),
             "post": op(&format!("Generate a token; the value is in the answer, once. {changes}"),
                        Some("users.authentication.CreateToken")),
         }),
@@ -181,7 +183,8 @@ fn rest_paths() -> Map<String, Value> {
     paths.insert(
         "/api/v1/admin/users/{login}/tokens".into(),
         json!({
-            "get": admin("A user's tokens, removed ones too", list),
+            "get": admin("A page of a user's tokens, removed ones too. Query: page, per_page \
+                           (as for /api/v1/tokens)", list),
             "post": admin(&format!("Make a token for the user. {changes}"),
                           "users.authentication.CreateToken"),
         }),

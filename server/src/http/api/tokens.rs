@@ -3,7 +3,7 @@
 
 use axum::{
     Json, Router,
-    extract::{Path, State},
+    extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -18,6 +18,8 @@ use super::{
         SelfToken,
     },
 };
+use app::{paging::Paging, token::TokenView};
+
 use crate::{
     services::{
         Services,
@@ -51,12 +53,58 @@ pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
         .into_response()
 }
 
+/// `?page=` (from 1; past the end, the last) and `?per_page=` (1 to [`MAX_PER_PAGE`],
+/// default [`DEFAULT_PER_PAGE`]); taken as text so that a wrong one gets the API's own error.
+#[derive(Deserialize)]
+pub(super) struct PageParams {
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+pub(super) const DEFAULT_PER_PAGE: u32 = 100;
+pub(super) const MAX_PER_PAGE: u32 = 1000;
+
+impl PageParams {
+    /// The page and rows per page asked for.
+    pub(super) fn decide(&self) -> Result<(u32, u32), ApiError> {
+        let number = |name: &str, text: &Option<String>, default: u32, max: u32| match text {
+            None => Ok(default),
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(ApiError::InvalidQuery(format!(
+                    "{name} must be a whole number from 1 to {max}, not “{text}”."
+                ))),
+            },
+        };
+        Ok((
+            number("page", &self.page, 1, u32::MAX)?,
+            number("per_page", &self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
+        ))
+    }
+}
+
+/// A page of tokens with where it stands: `{"tokens", "page", "per_page", "total"}`.
+pub(super) fn token_page(tokens: Vec<TokenView>, paging: Paging) -> Response {
+    Json(json!({
+        "tokens": tokens,
+        "page": paging.page,
+        "per_page": paging.per_page,
+        "total": paging.total,
+    }))
+    .into_response()
+}
+
 async fn list(
     State(services): State<Services>,
     caller: Caller<GetTokens>,
+    Query(params): Query<PageParams>,
 ) -> Result<Response, ApiError> {
-    let tokens = services.tokens.list(&caller.owner(), false).await?;
-    Ok(Json(json!({ "tokens": tokens })).into_response())
+    let (page, per_page) = params.decide()?;
+    let (tokens, paging) = services
+        .tokens
+        .list_page(&caller.owner(), false, page, per_page)
+        .await?;
+    Ok(token_page(tokens, paging))
 }
 
 async fn get_one(

@@ -3,8 +3,11 @@
 
 use leptos::prelude::*;
 
-use super::{Pending, TokensState, form::FormMode};
-use crate::components::token_table::TokenTable;
+use super::{Pending, TokensState, form::FormMode, tokens_href};
+use crate::components::{
+    pager::{Pager, rows_shown, thousands},
+    token_table::TokenTable,
+};
 
 #[component]
 pub fn TokenList() -> impl IntoView {
@@ -48,12 +51,20 @@ pub fn TokenList() -> impl IntoView {
             />
             <p class="muted token-count" aria-live="polite">
                 {move || {
-                    let total = state.tokens.with(Vec::len);
+                    let total = state.paging.with(|p| p.total);
                     let chosen = state.selected.with(Vec::len);
                     let noun = if total == 1 { "token" } else { "tokens" };
+                    let total = thousands(total);
                     if chosen == 0 { format!("{total} {noun}") } else { format!("{total} {noun}, {chosen} selected") }
                 }}
             </p>
+            {move || {
+                let paging = state.paging.get();
+                (paging.page_count() > 1).then(|| {
+                    let summary = rows_shown("Tokens", &paging);
+                    view! { <Pager paging summary href=tokens_href /> }
+                })
+            }}
         </Show>
     }
 }

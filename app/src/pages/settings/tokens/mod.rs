@@ -9,10 +9,12 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::{
     catalog::Catalog,
     components::reveal::RevealDialog,
+    paging::Paging,
     server_fns::tokens::load_token_page,
     token::{IssuedTokenView, TokenInput, TokenInputErrors, TokenPage, TokenPolicy, TokenView},
 };
@@ -37,6 +39,8 @@ pub enum Pending {
 #[derive(Clone, Copy)]
 pub struct TokensState {
     pub tokens: RwSignal<Vec<TokenView>>,
+    /// Which page of the list `tokens` is.
+    pub paging: RwSignal<Paging>,
     pub catalog: StoredValue<Arc<Catalog>>,
     pub policy: StoredValue<Arc<TokenPolicy>>,
     /// Server time when the list was loaded (unix seconds).
@@ -55,6 +59,7 @@ impl TokensState {
     fn new(page: TokenPage) -> Self {
         Self {
             tokens: RwSignal::new(page.tokens),
+            paging: RwSignal::new(page.paging),
             catalog: StoredValue::new(Arc::new(page.catalog)),
             policy: StoredValue::new(Arc::new(page.policy)),
             now: RwSignal::new(page.now),
@@ -76,16 +81,17 @@ impl TokensState {
         self.tokens.get().into_iter().find(|t| t.id == *id)
     }
 
-    /// Reloads the list from the server; selection keeps the tokens that still exist.
+    /// Reloads the page shown from the server; selection keeps the tokens that still exist.
     pub fn refresh(&self) {
         let state = *self;
         state.refreshing.set(true);
         leptos::task::spawn_local(async move {
-            match load_token_page().await {
+            match load_token_page(state.paging.get_untracked().page).await {
                 Ok(page) => {
                     let ids: Vec<i64> = page.tokens.iter().map(|t| t.id).collect();
                     state.selected.update(|s| s.retain(|id| ids.contains(id)));
                     state.now.set(page.now);
+                    state.paging.set(page.paging);
                     state.policy.set_value(Arc::new(page.policy));
                     state.tokens.set(page.tokens);
                 }
@@ -98,9 +104,21 @@ impl TokensState {
     }
 }
 
+/// `/settings/tokens?page=N`; the first page has no query.
+pub fn tokens_href(page: u32) -> String {
+    if page > 1 {
+        format!("/settings/tokens?page={page}")
+    } else {
+        "/settings/tokens".to_owned()
+    }
+}
+
 #[component]
 pub fn TokensTab() -> impl IntoView {
-    let page = Resource::new_blocking(|| (), |()| load_token_page());
+    let query = use_query_map();
+    let page_number =
+        move || query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1));
+    let page = Resource::new_blocking(page_number, load_token_page);
     view! {
         <Title text="Access Tokens" />
         <Suspense fallback=|| view! { <p class="muted">"Loading your tokens…"</p> }>

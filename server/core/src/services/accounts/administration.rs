@@ -108,18 +108,12 @@ impl AccountService {
         let search = query.search.trim();
         let pool = self.database.pool();
         let total = users::count_people(pool, search).await?;
-        let per_page = PEOPLE_PER_PAGE;
-        let mut page = PeoplePage {
-            people: Vec::new(),
-            total,
-            page: query.page.max(1),
-            per_page,
-        };
-        page.page = page.page.min(page.page_count());
-        let offset = i64::from(page.page - 1) * i64::from(per_page);
-        let rows = users::people(pool, search, i64::from(per_page), offset).await?;
-        page.people = rows.into_iter().map(person_summary).collect();
-        Ok(page)
+        let paging = Paging::new(query.page, PEOPLE_PER_PAGE, total);
+        let rows = users::people(pool, search, i64::from(paging.per_page), paging.offset()).await?;
+        Ok(PeoplePage {
+            people: rows.into_iter().map(person_summary).collect(),
+            paging,
+        })
     }
 
     /// The user with this login (any case), with their id.

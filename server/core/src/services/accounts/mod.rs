@@ -14,6 +14,7 @@ use domain::{
         PeoplePage, PeopleQuery, PersonSummary, Role, UserView,
     },
     client::ClientInfo,
+    paging::Paging,
 };
 
 use super::{

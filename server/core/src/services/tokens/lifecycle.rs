@@ -3,7 +3,8 @@
 
 use domain::{
     client::ClientInfo,
-    token::{DecidedToken, Expiry, TokenView},
+    paging::Paging,
+    token::{DecidedToken, EXPIRES_SOON_SECS, Expiry, TokenOverview, TokenView, UNUSED_SECS},
 };
 
 use super::{IssuedToken, Result, TokenError, TokenGrant, TokenService};
@@ -94,11 +95,61 @@ fn stored_settings<'a>(
 }
 
 impl TokenService {
+    /// Every one of the owner's tokens (the command line and the platform API list them all).
     pub async fn list(&self, owner: &TokenOwner, include_removed: bool) -> Result<Vec<TokenView>> {
-        let rows =
-            tokens::list_for_user(self.database.pool(), owner.user_id(), include_removed).await?;
+        let rows = tokens::list_for_user(
+            self.database.pool(),
+            owner.user_id(),
+            include_removed,
+            i64::MAX,
+            0,
+        )
+        .await?;
         let now = clock::now();
         Ok(rows.iter().map(|row| self.view(row, now)).collect())
+    }
+
+    /// One page of the owner's tokens, newest first; a page past the end is the last one.
+    pub async fn list_page(
+        &self,
+        owner: &TokenOwner,
+        include_removed: bool,
+        page: u32,
+        per_page: u32,
+    ) -> Result<(Vec<TokenView>, Paging)> {
+        let pool = self.database.pool();
+        let total = tokens::count_for_user(pool, owner.user_id(), include_removed).await?;
+        let paging = Paging::new(page, per_page, total);
+        let rows = tokens::list_for_user(
+            pool,
+            owner.user_id(),
+            include_removed,
+            i64::from(paging.per_page),
+            paging.offset(),
+        )
+        .await?;
+        let now = clock::now();
+        Ok((rows.iter().map(|row| self.view(row, now)).collect(), paging))
+    }
+
+    /// The owner's tokens at a glance (the landing page), read without loading every token.
+    pub async fn overview(&self, owner: &TokenOwner) -> Result<TokenOverview> {
+        let pool = self.database.pool();
+        let now = clock::now();
+        let live = tokens::count_for_user(pool, owner.user_id(), false).await?;
+        let candidates = tokens::attention_candidates(
+            pool,
+            owner.user_id(),
+            now + EXPIRES_SOON_SECS,
+            now - UNUSED_SECS,
+        )
+        .await?;
+        let views = candidates.iter().map(|row| self.view(row, now)).collect();
+        Ok(TokenOverview::of(
+            usize::try_from(live).unwrap_or_default(),
+            views,
+            now,
+        ))
     }
 
     pub async fn get(&self, owner: &TokenOwner, token_id: i64) -> Result<TokenView> {

@@ -1,0 +1,71 @@
+//! Previous / Next links under a long list, with where the page stands. Plain links, so
+//! paging works before the page hydrates and a page's address can be shared.
+
+use leptos::prelude::*;
+
+use crate::paging::Paging;
+
+/// `summary` says what the list holds ("10,000 tokens"); `href` makes a page's address.
+#[component]
+pub fn Pager(paging: Paging, summary: String, href: impl Fn(u32) -> String) -> impl IntoView {
+    let link = |page: Option<u32>, label: &'static str, rel: &'static str| match page {
+        Some(page) => {
+            view! { <a class="button button--small" href=href(page) rel=rel>{label}</a> }.into_any()
+        }
+        None => view! { <span class="button button--small" aria-disabled="true">{label}</span> }
+            .into_any(),
+    };
+    view! {
+        <nav class="pager" aria-label="Pages">
+            <span class="muted">{summary}</span>
+            <span class="toolbar__spacer"></span>
+            {link(paging.previous(), "Previous", "prev")}
+            <span class="pager__position">
+                {format!("Page {} of {}", thousands(paging.page.into()), thousands(paging.page_count().into()))}
+            </span>
+            {link(paging.next(), "Next", "next")}
+        </nav>
+    }
+}
+
+/// "Tokens 51–100 of 10,000".
+pub fn rows_shown(what: &str, paging: &Paging) -> String {
+    let (first, last) = paging.shown();
+    format!(
+        "{what} {}–{} of {}",
+        thousands(first),
+        thousands(last),
+        thousands(paging.total)
+    )
+}
+
+/// `12345` as `12,345`.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousands;
+
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(-1_000), "-1,000");
+    }
+}
