@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The dashboard's weight and speed, against the release build: the WASM bundle's size (raw,
 # gzip, brotli), and in headless Chromium the time from navigation to Settings → Access Tokens
-# with 100 tokens painted (server-rendered) and interactive (hydrated, and a click selects a
-# row). Median of 7 runs after a first, cold one.
+# with 100 tokens (its first page of 50) painted (server-rendered) and interactive (hydrated,
+# and a click selects a row). Median of 7 runs after a first, cold one.
 # Needs a built server (./dev.sh build) and the end2end packages (./dev.sh test installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,5 +31,5 @@ server=$!
 for _ in $(seq 50); do grep -q listening "$data/out" 2>/dev/null && break; sleep 0.1; done
 base=$(sed -n 's/^listening on //p' "$data/out")
 
-echo "== Access Tokens with 100 tokens (ms from navigation)"
+echo "== Access Tokens with 100 tokens, 50 a page (ms from navigation)"
 BASE=$base node bench/dashboard.js bench "bench user password"

@@ -1,7 +1,7 @@
 //! The HTML document and the root component with its routes.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{ParentRoute, Redirect, Route, Router, Routes},
@@ -23,9 +23,12 @@ const FAVICON: &str = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/s
     rx='1' fill='%232454c5'/%3E%3C/svg%3E";
 
 /// The document the server renders around [`App`]; `HydrationScripts` loads the WASM bundle.
+/// The stylesheet is named here, not in [`App`], so that its address can carry the bundle's
+/// version (`site_pkg_dir`), which only the server knows.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     crate::security::send_content_security_policy();
+    let stylesheet = format!("/{}/tessera.css", options.site_pkg_dir);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -34,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href=FAVICON />
+                <link rel="stylesheet" id="tessera-style" href=stylesheet />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -55,7 +59,6 @@ pub fn App() -> impl IntoView {
         }
     });
     view! {
-        <Stylesheet id="tessera-style" href="/pkg/tessera.css" />
         <Title formatter=|page: String| format!("{page} · Tessera") />
         <Router>
             <Routes fallback=NotFound>

@@ -293,3 +293,32 @@ test('the list works from the keyboard: arrows, Shift, Space, Ctrl+A, Enter and 
   await expect(remove).toBeHidden();
   await expect(page.getByRole('row')).toHaveCount(4);
 });
+
+test('a long list comes in pages: Next, a token on page 2 opens for editing, Previous', async ({ page }) => {
+  const user = createUser('pages');
+  for (let n = 1; n <= 55; n++) {
+    cliToken(user, '--api', 'marketplace', '--description', `Build agent ${n}`, '-e', '30d');
+  }
+  await openTokens(page, user);
+  const rows = page.locator('tr[data-token-id]');
+  const pager = page.getByRole('navigation', { name: 'Pages' });
+  await expect(pager).toContainText('Tokens 1–50 of 55');
+  await expect(rows).toHaveCount(50);
+  await expect(rows.first()).toContainText('Build agent 55');
+
+  await pager.getByRole('link', { name: 'Next' }).click();
+  await expect(page).toHaveURL(/\/settings\/tokens\?page=2$/);
+  await expect(pager).toContainText('Tokens 51–55 of 55');
+  await expect(rows).toHaveCount(5);
+  await expect(page.locator('.tokens')).toHaveAttribute('data-hydrated', 'true');
+  await row(page, 'Build agent 1').click();
+  await expect(pager).toContainText('Tokens 51–55 of 55, 1 selected');
+  await page.getByRole('button', { name: 'Edit', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Edit access token' });
+  await expect(dialog.getByLabel('Description', { exact: true })).toHaveValue('Build agent 1');
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+
+  await pager.getByRole('link', { name: 'Previous' }).click();
+  await expect(page).toHaveURL(/\/settings\/tokens$/);
+  await expect(rows).toHaveCount(50);
+});

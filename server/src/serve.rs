@@ -37,6 +37,11 @@ pub enum StartError {
     AdminPassword(app::account::PasswordError),
     #[error(transparent)]
     Catalog(#[from] crate::catalog::CatalogLoadError),
+    #[error("cannot read the bundle in {dir}: {source}")]
+    Bundle {
+        dir: std::path::PathBuf,
+        source: std::io::Error,
+    },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -53,6 +58,12 @@ pub async fn migrate(args: DatabaseArgs) -> Result<(), StartError> {
 pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     let url = args.database.url()?;
     let site_root = config::resolve_site_root(args.site_root.as_deref())?;
+    let pkg_dir = crate::http::assets::versioned_pkg_dir(&site_root).map_err(|source| {
+        StartError::Bundle {
+            dir: site_root.join(PKG_DIR),
+            source,
+        }
+    })?;
     let catalog = crate::catalog::load(args.catalog.catalog.as_deref())?;
     let database = Database::connect(&url).await?;
     database.migrate().await?;
@@ -73,7 +84,7 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     let leptos_options = LeptosOptions::builder()
         .output_name(BUNDLE_NAME)
         .site_root(site_root.to_string_lossy().as_ref())
-        .site_pkg_dir(PKG_DIR)
+        .site_pkg_dir(pkg_dir)
         .site_addr(addr)
         .build();
     let services = Services::new(database.clone(), catalog);

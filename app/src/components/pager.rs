@@ -5,9 +5,14 @@ use leptos::prelude::*;
 
 use crate::paging::Paging;
 
-/// `summary` says what the list holds ("10,000 tokens"); `href` makes a page's address.
+/// `summary` says what the list holds ("10,000 tokens"), announced when it changes; `href`
+/// makes a page's address.
 #[component]
-pub fn Pager(paging: Paging, summary: String, href: impl Fn(u32) -> String) -> impl IntoView {
+pub fn Pager(
+    paging: Paging,
+    #[prop(into)] summary: Signal<String>,
+    href: impl Fn(u32) -> String,
+) -> impl IntoView {
     let link = |page: Option<u32>, label: &'static str, rel: &'static str| match page {
         Some(page) => {
             view! { <a class="button button--small" href=href(page) rel=rel>{label}</a> }.into_any()
@@ -17,7 +22,7 @@ pub fn Pager(paging: Paging, summary: String, href: impl Fn(u32) -> String) -> i
     };
     view! {
         <nav class="pager" aria-label="Pages">
-            <span class="muted">{summary}</span>
+            <span class="muted" aria-live="polite">{summary}</span>
             <span class="toolbar__spacer"></span>
             {link(paging.previous(), "Previous", "prev")}
             <span class="pager__position">

@@ -2,7 +2,7 @@
 
 mod access_log;
 mod api;
-mod assets;
+pub mod assets;
 pub mod auth;
 pub mod client_address;
 pub mod credentials;
@@ -32,7 +32,10 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         .merge(platform::router())
         .merge(api::router())
         .merge(docs::router())
-        .nest_service("/pkg", assets::service(site_root))
+        .merge(assets::routes(
+            site_root,
+            &state.leptos_options.site_pkg_dir,
+        ))
         .merge(pages::router(&state))
         .layer(middleware::from_fn(server_fns::error_statuses))
         .layer(middleware::from_fn(csrf::reject_cross_site))

@@ -101,7 +101,7 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
             "/_fn/admin_people",
             json!({ "query": { "search": "", "page": 1 } }),
         ),
-        ("/_fn/admin_person", json!({ "login": "root" })),
+        ("/_fn/admin_person", json!({ "login": "root", "page": 1 })),
         ("/_fn/admin_policy", json!({})),
         (
             "/_fn/admin_remove_tokens",
@@ -269,7 +269,7 @@ async fn an_admin_makes_and_removes_a_users_tokens_with_their_own_password(app: 
         app,
         "/_fn/admin_person",
         &signed.admin,
-        json!({ "login": "ALICE" }),
+        json!({ "login": "ALICE", "page": 1 }),
     )
     .await;
     assert_eq!(page.status, 200, "{}", page.text());
@@ -326,7 +326,7 @@ async fn an_admin_makes_and_removes_a_users_tokens_with_their_own_password(app: 
         app,
         "/_fn/admin_person",
         &signed.admin,
-        json!({ "login": "nobody" }),
+        json!({ "login": "nobody", "page": 1 }),
     )
     .await;
     assert_eq!(unknown.status, 404);
@@ -556,7 +556,7 @@ async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp
         "{platform}"
     );
 
-    let page = server_fn(app, "/_fn/token_page", &signed.alice, json!({})).await;
+    let page = server_fn(app, "/_fn/token_page", &signed.alice, json!({ "page": 1 })).await;
     assert_eq!(page.json()["policy"]["api_sets"], json!(["ide_plugins"]));
 }
 

@@ -38,3 +38,46 @@ async fn missing_bundle_file_is_404() {
     assert_eq!(app.get("/pkg/nope.js").await.status, 404);
     app.teardown().await;
 }
+
+#[tokio::test]
+async fn pages_name_the_bundle_by_version_and_that_address_is_kept_for_a_year() {
+    let app = TestApp::sqlite().await;
+    let html = app.get("/login").await.text().to_owned();
+    let link = html
+        .split('"')
+        .find(|part| part.ends_with("/tessera.css"))
+        .expect("the page links the stylesheet");
+    let dir = link.strip_suffix("/tessera.css").unwrap();
+    assert_ne!(dir, "/pkg", "the page names a version: {link}");
+
+    let kept = app.get(&format!("{dir}/tessera.css")).await;
+    assert_eq!(kept.status, 200);
+    assert_eq!(kept.text(), "body { margin: 0 }\n");
+    assert_eq!(
+        kept.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    // Another version is not this bundle: no answer to keep.
+    assert_eq!(
+        app.get("/pkg/0123456789abcdef/tessera.css").await.status,
+        404
+    );
+    app.teardown().await;
+}
+
+#[test]
+fn the_version_follows_the_files() {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    std::fs::write(pkg.join("frontend.js"), "one").unwrap();
+    let version = || server::http::assets::versioned_pkg_dir(site.path()).unwrap();
+    let first = version();
+
+    assert_eq!(version(), first, "the same files, the same version");
+    std::fs::write(pkg.join("frontend.js"), "two").unwrap();
+    let changed = version();
+    assert_ne!(changed, first, "a changed file is a new version");
+    std::fs::write(pkg.join("tessera.css"), "").unwrap();
+    assert_ne!(version(), changed, "a new file is a new version");
+}

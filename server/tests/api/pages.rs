@@ -28,14 +28,33 @@ async fn home_page_is_rendered_on_the_server(app: &TestApp) {
     );
     // The database check is for signed-in people only.
     assert!(!html.contains("Check database"), "{html}");
+    let versioned = bundle_dir(html);
     assert!(
-        html.contains("/pkg/frontend.js"),
+        html.contains(&format!("{versioned}/frontend.js")),
         "hydration script missing: {html}"
     );
     assert!(
-        html.contains("/pkg/tessera.css"),
+        html.contains(&format!(
+            r#"<link rel="stylesheet" id="tessera-style" href="{versioned}/tessera.css">"#
+        )),
         "stylesheet missing: {html}"
     );
+}
+
+/// `/pkg/VERSION`, where the page loads the bundle from.
+fn bundle_dir(html: &str) -> String {
+    let start = html.find("/pkg/").expect("the page names the bundle");
+    let version: String = html[start + 5..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(
+        version.len(),
+        16,
+        "a 16-digit version: {}",
+        &html[start..start + 40]
+    );
+    format!("/pkg/{version}")
 }
 
 async fn home_page_shows_a_signed_in_person_what_needs_attention(app: &TestApp) {

@@ -144,7 +144,6 @@ async fn access_tokens_page_is_paged_on_the_server(app: &TestApp) {
     let first = app.get_with_session("/settings/tokens", &cookie).await;
     let html = first.text();
     assert_eq!(first.status, 200);
-    assert!(html.contains("55 tokens"), "{html}");
     assert!(html.contains("Tokens 1–50 of 55"), "{html}");
     assert!(
         html.contains(r#"href="/settings/tokens?page=2" rel="next""#),

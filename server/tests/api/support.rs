@@ -141,7 +141,7 @@ impl TestApp {
         let leptos_options = LeptosOptions::builder()
             .output_name("frontend")
             .site_root(site.path().to_string_lossy().as_ref())
-            .site_pkg_dir("pkg")
+            .site_pkg_dir(server::http::assets::versioned_pkg_dir(site.path()).unwrap())
             .build();
         let services = Services::new(database.clone(), server::catalog::shipped());
         // As the server does: kept tokens are answered only while this watcher works.

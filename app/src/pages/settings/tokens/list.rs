@@ -18,6 +18,20 @@ pub fn TokenList() -> impl IntoView {
         }
     });
     let remove = Callback::new(move |ids: Vec<i64>| state.pending.set(Some(Pending::Remove(ids))));
+    // "100 tokens", or on one of several pages "Tokens 51–100 of 10,000"; then what is selected.
+    let count = move || {
+        let paging = state.paging.get();
+        let listed = if paging.page_count() > 1 {
+            rows_shown("Tokens", &paging)
+        } else {
+            let noun = if paging.total == 1 { "token" } else { "tokens" };
+            format!("{} {noun}", thousands(paging.total))
+        };
+        match state.selected.with(Vec::len) {
+            0 => listed,
+            chosen => format!("{listed}, {chosen} selected"),
+        }
+    };
 
     view! {
         <Show
@@ -49,21 +63,13 @@ pub fn TokenList() -> impl IntoView {
                 on_open=open
                 on_remove=remove
             />
-            <p class="muted token-count" aria-live="polite">
-                {move || {
-                    let total = state.paging.with(|p| p.total);
-                    let chosen = state.selected.with(Vec::len);
-                    let noun = if total == 1 { "token" } else { "tokens" };
-                    let total = thousands(total);
-                    if chosen == 0 { format!("{total} {noun}") } else { format!("{total} {noun}, {chosen} selected") }
-                }}
-            </p>
             {move || {
                 let paging = state.paging.get();
-                (paging.page_count() > 1).then(|| {
-                    let summary = rows_shown("Tokens", &paging);
-                    view! { <Pager paging summary href=tokens_href /> }
-                })
+                if paging.page_count() > 1 {
+                    view! { <Pager paging summary=Signal::derive(count) href=tokens_href /> }.into_any()
+                } else {
+                    view! { <p class="muted token-count" aria-live="polite">{count}</p> }.into_any()
+                }
             }}
         </Show>
     }
