@@ -341,10 +341,34 @@ fn a_broken_catalog_stops_the_start_naming_the_entry() {
 /// A running `tessera serve` on a free port, what it printed up to "listening on", and the
 /// rest of its standard output.
 struct Served {
-    child: std::process::Child,
+    child: Running,
     addr: String,
     printed: String,
     stdout: std::io::BufReader<std::process::ChildStdout>,
+}
+
+/// A server process, killed when the test lets go of it, so that a failing test leaves no
+/// server running.
+struct Running(std::process::Child);
+
+impl std::ops::Deref for Running {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Running {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 enum Logs {
@@ -382,7 +406,7 @@ fn serve(url: &str, site: &std::path::Path, logs: Logs) -> Served {
         }
     };
     Served {
-        child,
+        child: Running(child),
         addr,
         printed,
         stdout,
