@@ -23,15 +23,16 @@ pub async fn load_home() -> Result<Option<HomeView>, ServerError> {
     let Some(session) = call.signed_in().await? else {
         return Ok(None);
     };
+    let now = clock::now();
     let overview = call
         .services
         .tokens
-        .overview(&TokenOwner::of_session(&session))
+        .overview(&TokenOwner::of_session(&session), now)
         .await
         .map_err(server_error)?;
     Ok(Some(HomeView {
         user: session.user,
         overview,
-        now: clock::now(),
+        now,
     }))
 }

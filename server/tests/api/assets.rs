@@ -27,6 +27,7 @@ async fn bundle_files_are_served_precompressed_and_revalidated() {
             response.header("cache-control"),
             Some("public, max-age=0, must-revalidate")
         );
+        assert_eq!(response.header("vary"), Some("accept-encoding"));
         assert!(response.header("last-modified").is_some());
     }
     app.teardown().await;
@@ -57,10 +58,17 @@ async fn pages_name_the_bundle_by_version_and_that_address_is_kept_for_a_year() 
         kept.header("cache-control"),
         Some("public, max-age=31536000, immutable")
     );
+    assert_eq!(kept.header("vary"), Some("accept-encoding"));
     // Another version is not this bundle: no answer to keep.
+    let other = app.get("/pkg/0123456789abcdef/tessera.css").await;
+    assert_eq!(other.status, 404);
+    assert_eq!(other.header("cache-control"), Some("no-store"));
+    let missing = app.get(&format!("{dir}/nope.js")).await;
+    assert_eq!(missing.status, 404);
     assert_eq!(
-        app.get("/pkg/0123456789abcdef/tessera.css").await.status,
-        404
+        missing.header("cache-control"),
+        Some("no-store"),
+        "a miss is not kept"
     );
     app.teardown().await;
 }
@@ -79,5 +87,9 @@ fn the_version_follows_the_files() {
     let changed = version();
     assert_ne!(changed, first, "a changed file is a new version");
     std::fs::write(pkg.join("tessera.css"), "").unwrap();
-    assert_ne!(version(), changed, "a new file is a new version");
+    let added = version();
+    assert_ne!(added, changed, "a new file is a new version");
+    std::fs::create_dir(pkg.join("snippets")).unwrap();
+    std::fs::write(pkg.join("snippets").join("inline0.js"), "x").unwrap();
+    assert_ne!(version(), added, "files in folders count too");
 }

@@ -42,7 +42,16 @@ fn ids_of(page: &Value) -> Vec<i64> {
 
 async fn rest_token_list_pages_newest_first(app: &TestApp) {
     app.create_user("alice", PASSWORD, Role::User).await;
-    let mut ids = tokens_for(app, "alice", 20).await;
+    app.create_user("bob", PASSWORD, Role::User).await;
+    // Bob's tokens between Alice's, and one of hers removed: neither is listed or counted.
+    let mut ids = tokens_for(app, "alice", 10).await;
+    tokens_for(app, "bob", 3).await;
+    ids.extend(tokens_for(app, "alice", 11).await);
+    let removed = ids.pop().unwrap();
+    app.exec(&format!(
+        "update access_tokens set removed_at = 1 where token_id = {removed}"
+    ))
+    .await;
     ids.reverse();
     let cookie = app.sign_in("alice", PASSWORD).await;
     let page = |query: &'static str| {
@@ -114,7 +123,15 @@ async fn rest_token_list_refuses_bad_page_numbers(app: &TestApp) {
 async fn admin_rest_pages_a_persons_tokens(app: &TestApp) {
     app.create_user("root", PASSWORD, Role::Admin).await;
     app.create_user("alice", PASSWORD, Role::User).await;
-    let mut ids = tokens_for(app, "alice", 5).await;
+    let mut ids = tokens_for(app, "alice", 2).await;
+    tokens_for(app, "root", 2).await;
+    ids.extend(tokens_for(app, "alice", 3).await);
+    // Admins see removed tokens too.
+    app.exec(&format!(
+        "update access_tokens set removed_at = 1 where token_id = {}",
+        ids[0]
+    ))
+    .await;
     ids.reverse();
     let cookie = app.sign_in("root", PASSWORD).await;
 

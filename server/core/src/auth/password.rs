@@ -49,7 +49,10 @@ impl Default for PasswordHasher {
         let cores = std::thread::available_parallelism().map_or(2, usize::from);
         Self {
             permits: Arc::new(Semaphore::new(cores)),
-            memory: Arc::default(),
+            memory: Arc::new(BlockPool {
+                free: Mutex::default(),
+                keep: cores,
+            }),
         }
     }
 }
@@ -57,9 +60,10 @@ impl Default for PasswordHasher {
 /// argon2's working memory, one buffer per hash running, returned after each hash. A fresh
 /// 19 MiB per hash is freed into whichever allocator arena the blocking thread used, where
 /// glibc keeps it: a server grew past 500 MB over 1,000 sign-ins that way.
-#[derive(Default)]
 struct BlockPool {
     free: Mutex<Vec<Vec<Block>>>,
+    /// Buffers kept at most: one per hash that may run at once.
+    keep: usize,
 }
 
 impl std::fmt::Debug for BlockPool {
@@ -78,8 +82,15 @@ impl BlockPool {
             .unwrap_or_default()
     }
 
+    /// Keeps `blocks` for the next hash, unless enough are kept already or they were grown
+    /// for a stored hash that asked for more memory than ours (those are freed).
     fn give_back(&self, blocks: Vec<Block>) {
-        if let Ok(mut free) = self.free.lock() {
+        if blocks.len() > params().block_count() {
+            return;
+        }
+        if let Ok(mut free) = self.free.lock()
+            && free.len() < self.keep
+        {
             free.push(blocks);
         }
     }
@@ -206,9 +217,10 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce(&mut Vec<Block>) -> Result<T, HashError> + Send + 'static,
     ) -> Result<T, HashError> {
-        let _permit = self
-            .permits
-            .acquire()
+        // The permit goes with the hash, not with the request: a request dropped mid-hash
+        // (its client gone) must not let another hash start beside the one still running.
+        let permit = Arc::clone(&self.permits)
+            .acquire_owned()
             .await
             .map_err(|_| HashError::Closed)?;
         let memory = Arc::clone(&self.memory);
@@ -216,6 +228,7 @@ impl PasswordHasher {
             let mut blocks = memory.take();
             let result = work(&mut blocks);
             memory.give_back(blocks);
+            drop(permit);
             result
         })
         .await?
@@ -295,6 +308,28 @@ mod tests {
             free[0].as_ptr(),
             address,
             "the same buffer served every hash"
+        );
+    }
+
+    #[test]
+    fn the_pool_keeps_one_buffer_per_concurrent_hash_and_none_oversized() {
+        let pool = || BlockPool {
+            free: Mutex::default(),
+            keep: 2,
+        };
+        let ours = || vec![Block::default(); params().block_count()];
+
+        let full = pool();
+        for _ in 0..4 {
+            full.give_back(ours());
+        }
+        assert_eq!(full.free.lock().unwrap().len(), 2);
+
+        let grown = pool();
+        grown.give_back(vec![Block::default(); params().block_count() + 1]);
+        assert!(
+            grown.free.lock().unwrap().is_empty(),
+            "grown buffers are freed"
         );
     }
 }

@@ -132,10 +132,10 @@ impl TokenService {
         Ok((rows.iter().map(|row| self.view(row, now)).collect(), paging))
     }
 
-    /// The owner's tokens at a glance (the landing page), read without loading every token.
-    pub async fn overview(&self, owner: &TokenOwner) -> Result<TokenOverview> {
+    /// The owner's tokens at a glance at `now` (the landing page), read without loading
+    /// every token.
+    pub async fn overview(&self, owner: &TokenOwner, now: i64) -> Result<TokenOverview> {
         let pool = self.database.pool();
-        let now = clock::now();
         let live = tokens::count_for_user(pool, owner.user_id(), false).await?;
         let candidates = tokens::attention_candidates(
             pool,
