@@ -81,7 +81,7 @@ run() {
     last_people=$(( (PEOPLE + 2 + 24) / 25 ))
     measure "Access Tokens, page 1" -H "Cookie: $heavy" "$base/settings/tokens"
     measure "Access Tokens, page $last_tokens (last)" -H "Cookie: $heavy" "$base/settings/tokens?page=$last_tokens"
-    measure "landing page (overview of every token)" -H "Cookie: $heavy" "$base/"
+    measure "landing page (the overview)" -H "Cookie: $heavy" "$base/"
     measure "GET /api/v1/tokens (first 100)" -H "Cookie: $heavy" "$base/api/v1/tokens"
     measure "People, page 1" -H "Cookie: $boss" "$base/admin/people"
     measure "People, page $last_people (last)" -H "Cookie: $boss" "$base/admin/people?page=$last_people"
