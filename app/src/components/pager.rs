@@ -2,8 +2,24 @@
 //! paging works before the page hydrates and a page's address can be shared.
 
 use leptos::prelude::*;
+use leptos_router::params::ParamsMap;
 
 use crate::paging::Paging;
+
+/// The page an address asks for (`?page=N`); the first when it names none or nonsense (the
+/// server then shows the nearest page).
+pub fn page_asked(query: &ParamsMap) -> u32 {
+    query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
+}
+
+/// `base?page=N`; the first page is `base` itself.
+pub fn page_href(base: &str, page: u32) -> String {
+    if page > 1 {
+        format!("{base}?page={page}")
+    } else {
+        base.to_owned()
+    }
+}
 
 /// `summary` says what the list holds ("10,000 tokens"), announced when it changes; `href`
 /// makes a page's address.

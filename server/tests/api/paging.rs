@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::{
     on_both_engines,
-    support::{Auth, TestApp, json_request, spec},
+    support::{Auth, TestApp, TestResponse, json_request, spec},
 };
 
 on_both_engines!(
@@ -31,6 +31,19 @@ async fn tokens_for(app: &TestApp, login: &str, count: usize) -> Vec<i64> {
     ids
 }
 
+/// Marks a token removed, as its owner's Remove would.
+async fn mark_removed(app: &TestApp, token_id: i64) {
+    app.exec(&format!(
+        "update access_tokens set removed_at = 1 where token_id = {token_id}"
+    ))
+    .await;
+}
+
+/// `GET uri` with the session `cookie`.
+async fn get_json(app: &TestApp, uri: &str, cookie: &str) -> TestResponse {
+    json_request(app, "GET", uri, Auth::Session(cookie), None).await
+}
+
 fn ids_of(page: &Value) -> Vec<i64> {
     page["tokens"]
         .as_array()
@@ -47,36 +60,18 @@ async fn rest_token_list_pages_newest_first(app: &TestApp) {
     let mut ids = tokens_for(app, "alice", 10).await;
     tokens_for(app, "bob", 3).await;
     ids.extend(tokens_for(app, "alice", 11).await);
-    let removed = ids.pop().unwrap();
-    app.exec(&format!(
-        "update access_tokens set removed_at = 1 where token_id = {removed}"
-    ))
-    .await;
+    mark_removed(app, ids.pop().unwrap()).await;
     ids.reverse();
     let cookie = app.sign_in("alice", PASSWORD).await;
-    let page = |query: &'static str| {
-        let cookie = cookie.clone();
-        async move {
-            let response = json_request(
-                app,
-                "GET",
-                &format!("/api/v1/tokens{query}"),
-                Auth::Session(&cookie),
-                None,
-            )
-            .await;
-            assert_eq!(response.status, 200, "{}", response.text());
-            response.json()
-        }
+    let page = async |query: &str| {
+        let response = get_json(app, &format!("/api/v1/tokens{query}"), &cookie).await;
+        assert_eq!(response.status, 200, "{}", response.text());
+        response.json()
     };
 
     let mut seen = Vec::new();
     for number in 1..=3 {
-        let body = match number {
-            1 => page("?per_page=7").await,
-            2 => page("?per_page=7&page=2").await,
-            _ => page("?per_page=7&page=3").await,
-        };
+        let body = page(&format!("?per_page=7&page={number}")).await;
         assert_eq!(body["page"], number);
         assert_eq!(body["per_page"], 7);
         assert_eq!(body["total"], 20);
@@ -104,14 +99,7 @@ async fn rest_token_list_refuses_bad_page_numbers(app: &TestApp) {
         ("?per_page=1001", "per_page"),
         ("?per_page=", "per_page"),
     ] {
-        let response = json_request(
-            app,
-            "GET",
-            &format!("/api/v1/tokens{query}"),
-            Auth::Session(&cookie),
-            None,
-        )
-        .await;
+        let response = get_json(app, &format!("/api/v1/tokens{query}"), &cookie).await;
         assert_eq!(response.status, 400, "{query}: {}", response.text());
         let error = &response.json()["error"];
         assert_eq!(error["code"], "invalid_query", "{query}");
@@ -127,20 +115,14 @@ async fn admin_rest_pages_a_persons_tokens(app: &TestApp) {
     tokens_for(app, "root", 2).await;
     ids.extend(tokens_for(app, "alice", 3).await);
     // Admins see removed tokens too.
-    app.exec(&format!(
-        "update access_tokens set removed_at = 1 where token_id = {}",
-        ids[0]
-    ))
-    .await;
+    mark_removed(app, ids[0]).await;
     ids.reverse();
     let cookie = app.sign_in("root", PASSWORD).await;
 
-    let response = json_request(
+    let response = get_json(
         app,
-        "GET",
         "/api/v1/admin/users/alice/tokens?per_page=2&page=3",
-        Auth::Session(&cookie),
-        None,
+        &cookie,
     )
     .await;
 

@@ -142,25 +142,10 @@ fn missing_site_files_are_a_clear_error() {
 #[test]
 fn secrets_never_reach_the_logs() {
     use std::io::Read as _;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/tessera.db", dir.path().display());
+    let password = "carol's canary password";
+    let (_dir, url) = sqlite_with_password("carol", password);
     let site = site_dir();
     let env = [("DATABASE_URL", url.as_str())];
-    assert!(tessera(&["migrate"], &env).status.success());
-    let password = "carol's canary password";
-    let created = tessera_with_stdin(
-        &[
-            "admin",
-            "user",
-            "create",
-            "--login",
-            "carol",
-            "--password-stdin",
-        ],
-        &env,
-        password,
-    );
-    assert!(created.status.success(), "{}", stderr(&created));
     let token = tessera(
         &[
             "admin",
@@ -433,17 +418,47 @@ fn http_get(addr: &str, path: &str) -> String {
     send(addr, &format!("GET {path} HTTP/1.1\r\n\r\n"))
 }
 
-/// A migrated SQLite database in a temporary directory, holding the user `login`; its URL.
-fn sqlite_with_user(login: &str) -> (tempfile::TempDir, String) {
+/// A migrated SQLite database in a temporary directory, and its URL.
+fn migrated_sqlite() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/tessera.db", dir.path().display());
+    assert!(
+        tessera(&["migrate"], &[("DATABASE_URL", url.as_str())])
+            .status
+            .success()
+    );
+    (dir, url)
+}
+
+/// A migrated SQLite database holding the user `login`; its URL.
+fn sqlite_with_user(login: &str) -> (tempfile::TempDir, String) {
+    let (dir, url) = migrated_sqlite();
     let env = [("DATABASE_URL", url.as_str())];
-    assert!(tessera(&["migrate"], &env).status.success());
     assert!(
         tessera(&["admin", "user", "create", "--login", login], &env)
             .status
             .success()
     );
+    (dir, url)
+}
+
+/// As [`sqlite_with_user`], the user signing in with `password`.
+fn sqlite_with_password(login: &str, password: &str) -> (tempfile::TempDir, String) {
+    let (dir, url) = migrated_sqlite();
+    let env = [("DATABASE_URL", url.as_str())];
+    let created = tessera_with_stdin(
+        &[
+            "admin",
+            "user",
+            "create",
+            "--login",
+            login,
+            "--password-stdin",
+        ],
+        &env,
+        password,
+    );
+    assert!(created.status.success(), "{}", stderr(&created));
     (dir, url)
 }
 
@@ -629,23 +644,7 @@ fn a_token_removed_on_one_replica_is_refused_by_the_others_within_a_second() {
 fn memory_stays_small_after_concurrent_sign_ins() {
     const CLIENTS: usize = 32;
     const SIGN_INS_EACH: usize = 10;
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}/tessera.db", dir.path().display());
-    let env = [("DATABASE_URL", url.as_str())];
-    assert!(tessera(&["migrate"], &env).status.success());
-    let created = tessera_with_stdin(
-        &[
-            "admin",
-            "user",
-            "create",
-            "--login",
-            "carol",
-            "--password-stdin",
-        ],
-        &env,
-        "carol's password 1",
-    );
-    assert!(created.status.success(), "{}", stderr(&created));
+    let (_dir, url) = sqlite_with_password("carol", "carol's password 1");
     let site = site_dir();
     let mut served = serve(&url, site.path(), Logs::Discarded);
 

@@ -13,7 +13,7 @@ use crate::{
     calendar::format_dmy,
     components::{
         modal::Modal,
-        pager::{Pager, thousands},
+        pager::{Pager, page_asked, thousands},
         password_prompt::PasswordPrompt,
     },
     server_fns::admin::{create_person, load_people},
@@ -65,7 +65,7 @@ pub fn PeopleTab() -> impl IntoView {
     let query = move || {
         query_map.with(|q| PeopleQuery {
             search: q.get("q").unwrap_or_default(),
-            page: q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1),
+            page: page_asked(q),
         })
     };
     let people = Resource::new_blocking(query, load_people);

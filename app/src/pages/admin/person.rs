@@ -15,7 +15,7 @@ use crate::{
     account::{PersonPage, Role},
     calendar::format_dmy,
     components::{
-        pager::{Pager, rows_shown},
+        pager::{Pager, page_asked, page_href, rows_shown},
         password_prompt::PasswordPrompt,
         reveal::RevealDialog,
         token_table::TokenTable,
@@ -39,7 +39,7 @@ pub fn PersonTab() -> impl IntoView {
     let wanted = move || {
         (
             params.with(|p| p.get("login").unwrap_or_default()),
-            query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)),
+            query.with(page_asked),
         )
     };
     let page = Resource::new_blocking(wanted, |(login, page)| load_person(login, page));
@@ -208,8 +208,7 @@ fn PersonView(
                     {(paging.page_count() > 1).then(|| {
                         let summary = rows_shown("Tokens", &paging);
                         let base = person_href(&person.login);
-                        let href = move |n: u32| if n > 1 { format!("{base}?page={n}") } else { base.clone() };
-                        view! { <Pager paging summary href /> }
+                        view! { <Pager paging summary href=move |n| page_href(&base, n) /> }
                     })}
                 }.into_any()
             }}

@@ -121,14 +121,14 @@ fn dummy_hash() -> &'static str {
 /// the parameters ask for more memory than they hold).
 fn compute(
     argon2: &Argon2<'_>,
-    params: &Params,
     password: &[u8],
     salt: &password_hash::Salt<'_>,
     len: usize,
     blocks: &mut Vec<Block>,
 ) -> Result<Output, HashError> {
-    if blocks.len() < params.block_count() {
-        blocks.resize(params.block_count(), Block::default());
+    let needed = argon2.params().block_count();
+    if blocks.len() < needed {
+        blocks.resize(needed, Block::default());
     }
     let mut salt_buffer = [0u8; password_hash::Salt::MAX_LENGTH];
     let salt = salt.decode_b64(&mut salt_buffer)?;
@@ -139,10 +139,9 @@ fn compute(
 
 fn hash_in(password: &Password, blocks: &mut Vec<Block>) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
-    let params = params();
+    let argon2 = argon2();
     let output = compute(
-        &argon2(),
-        &params,
+        &argon2,
         password.expose().as_bytes(),
         &salt.as_salt(),
         Params::DEFAULT_OUTPUT_LEN,
@@ -151,7 +150,7 @@ fn hash_in(password: &Password, blocks: &mut Vec<Block>) -> Result<String, HashE
     let hash = PasswordHash {
         algorithm: Algorithm::Argon2id.ident(),
         version: Some(Version::V0x13.into()),
-        params: ParamsString::try_from(&params)?,
+        params: ParamsString::try_from(argon2.params())?,
         salt: Some(salt.as_salt()),
         hash: Some(output),
     };
@@ -168,17 +167,15 @@ fn verify_in(
     let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
         return Err(password_hash::Error::PhcStringField.into());
     };
-    let params = Params::try_from(&parsed)?;
     let algorithm = Algorithm::try_from(parsed.algorithm)?;
     let version = parsed
         .version
         .map(Version::try_from)
         .transpose()?
         .unwrap_or_default();
-    let argon2 = Argon2::new(algorithm, version, params.clone());
+    let argon2 = Argon2::new(algorithm, version, Params::try_from(&parsed)?);
     let computed = compute(
         &argon2,
-        &params,
         password.expose().as_bytes(),
         &salt,
         expected.len(),

@@ -13,7 +13,10 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     catalog::Catalog,
-    components::reveal::RevealDialog,
+    components::{
+        pager::{page_asked, page_href},
+        reveal::RevealDialog,
+    },
     paging::Paging,
     server_fns::tokens::load_token_page,
     token::{IssuedTokenView, TokenInput, TokenInputErrors, TokenPage, TokenPolicy, TokenView},
@@ -106,19 +109,13 @@ impl TokensState {
 
 /// `/settings/tokens?page=N`; the first page has no query.
 pub fn tokens_href(page: u32) -> String {
-    if page > 1 {
-        format!("/settings/tokens?page={page}")
-    } else {
-        "/settings/tokens".to_owned()
-    }
+    page_href("/settings/tokens", page)
 }
 
 #[component]
 pub fn TokensTab() -> impl IntoView {
     let query = use_query_map();
-    let page_number =
-        move || query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1));
-    let page = Resource::new_blocking(page_number, load_token_page);
+    let page = Resource::new_blocking(move || query.with(page_asked), load_token_page);
     view! {
         <Title text="Access Tokens" />
         <Suspense fallback=|| view! { <p class="muted">"Loading your tokens…"</p> }>
