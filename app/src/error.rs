@@ -1,9 +1,6 @@
 //! The error every server function returns: typed, serializable, and free of internals.
 
-use leptos::server_fn::{
-    codec::JsonEncoding,
-    error::{FromServerFnError, ServerFnErrorErr},
-};
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -42,7 +39,7 @@ pub enum ServerError {
 }
 
 impl FromServerFnError for ServerError {
-    type Encoder = JsonEncoding;
+    type Encoder = crate::server_fns::codec::JsonText;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {

@@ -3,7 +3,9 @@
 //! services record the admin as actor, the person as subject. Every endpoint's name starts with
 //! `admin_`: the test that walks them as a non-admin finds them by that prefix.
 
-use leptos::{prelude::*, server_fn::codec::Json};
+use leptos::prelude::*;
+
+use super::codec::Json;
 
 use crate::{
     account::{NewPersonForm, PeoplePage, PeopleQuery, PersonPage, PersonSummary},
@@ -11,7 +13,7 @@ use crate::{
     token::{IssuedTokenView, PolicyPage, TokenInput, TokenPolicy},
 };
 
-#[server(prefix = "/_fn", endpoint = "admin_people", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_people", input = Json, output = Json)]
 pub async fn load_people(query: PeopleQuery) -> Result<PeoplePage, ServerError> {
     use super::call::{Call, server_error};
 
@@ -24,7 +26,7 @@ pub async fn load_people(query: PeopleQuery) -> Result<PeoplePage, ServerError> 
         .map_err(server_error)
 }
 
-#[server(prefix = "/_fn", endpoint = "admin_create_person", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_create_person", input = Json, output = Json)]
 pub async fn create_person(
     form: NewPersonForm,
     password: String,
@@ -45,7 +47,7 @@ pub async fn create_person(
     Ok(accounts.person(&login).await.map_err(server_error)?.1)
 }
 
-#[server(prefix = "/_fn", endpoint = "admin_set_person_disabled", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_set_person_disabled", input = Json, output = Json)]
 pub async fn set_person_disabled(
     login: String,
     disabled: bool,
@@ -71,7 +73,7 @@ pub async fn set_person_disabled(
 }
 
 /// The person with a page (from 1) of their tokens, removed ones too.
-#[server(prefix = "/_fn", endpoint = "admin_person", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_person", input = Json, output = Json)]
 pub async fn load_person(login: String, page: u32) -> Result<PersonPage, ServerError> {
     use super::call::{Call, server_error};
     use crate::token::TOKENS_PER_PAGE;
@@ -95,7 +97,7 @@ pub async fn load_person(login: String, page: u32) -> Result<PersonPage, ServerE
     })
 }
 
-#[server(prefix = "/_fn", endpoint = "admin_create_token", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_create_token", input = Json, output = Json)]
 pub async fn create_token_for(
     login: String,
     input: TokenInput,
@@ -118,7 +120,7 @@ pub async fn create_token_for(
         .map_err(server_error)
 }
 
-#[server(prefix = "/_fn", endpoint = "admin_remove_tokens", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_remove_tokens", input = Json, output = Json)]
 pub async fn remove_tokens_of(
     login: String,
     ids: Vec<i64>,
@@ -137,7 +139,7 @@ pub async fn remove_tokens_of(
         .map_err(server_error)
 }
 
-#[server(prefix = "/_fn", endpoint = "admin_policy", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_policy", input = Json, output = Json)]
 pub async fn load_policy() -> Result<PolicyPage, ServerError> {
     use super::call::{Call, server_error};
 
@@ -150,7 +152,7 @@ pub async fn load_policy() -> Result<PolicyPage, ServerError> {
     })
 }
 
-#[server(prefix = "/_fn", endpoint = "admin_set_policy", input = Json)]
+#[server(prefix = "/_fn", endpoint = "admin_set_policy", input = Json, output = Json)]
 pub async fn set_policy(policy: TokenPolicy, password: String) -> Result<TokenPolicy, ServerError> {
     use super::call::{Call, server_error};
 

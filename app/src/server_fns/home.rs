@@ -1,4 +1,6 @@
-use leptos::{prelude::*, server_fn::codec::Json};
+use leptos::prelude::*;
+
+use super::codec::Json;
 use serde::{Deserialize, Serialize};
 
 use crate::{account::UserView, error::ServerError, token::TokenOverview};
@@ -14,7 +16,7 @@ pub struct HomeView {
 }
 
 /// `None` for nobody signed in: the landing page then only introduces Tessera.
-#[server(prefix = "/_fn", endpoint = "home", input = Json)]
+#[server(prefix = "/_fn", endpoint = "home", input = Json, output = Json)]
 pub async fn load_home() -> Result<Option<HomeView>, ServerError> {
     use super::call::{Call, server_error};
     use tessera_core::{clock, services::tokens::TokenOwner};

@@ -7,6 +7,7 @@ pub mod admin;
 #[cfg(feature = "ssr")]
 mod call;
 pub mod check_database;
+pub mod codec;
 pub mod home;
 pub mod session;
 pub mod tokens;

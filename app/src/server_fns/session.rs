@@ -1,9 +1,11 @@
-use leptos::{prelude::*, server_fn::codec::Json};
+use leptos::prelude::*;
+
+use super::codec::Json;
 
 use crate::{account::UserView, error::ServerError};
 
 /// The signed-in user, or `None`.
-#[server(prefix = "/_fn", endpoint = "current_user", input = Json)]
+#[server(prefix = "/_fn", endpoint = "current_user", input = Json, output = Json)]
 pub async fn current_user() -> Result<Option<UserView>, ServerError> {
     let session = super::call::Call::current()?.signed_in().await?;
     Ok(session.map(|session| session.user))
@@ -11,7 +13,7 @@ pub async fn current_user() -> Result<Option<UserView>, ServerError> {
 
 /// Signs in and sets the session cookie (the hydrated login form's path; `POST /login`
 /// serves the same form before hydration).
-#[server(prefix = "/_fn", endpoint = "sign_in", input = Json)]
+#[server(prefix = "/_fn", endpoint = "sign_in", input = Json, output = Json)]
 pub async fn sign_in(login: String, password: String) -> Result<UserView, ServerError> {
     use super::call::{Call, server_error};
     use crate::request::session_cookie;
@@ -38,7 +40,7 @@ pub async fn sign_in(login: String, password: String) -> Result<UserView, Server
 
 /// Changes the signed-in user's password after checking the current one. The one server
 /// function that takes a form body: the Account page posts it natively before hydration.
-#[server(prefix = "/_fn", endpoint = "change_password")]
+#[server(prefix = "/_fn", endpoint = "change_password", output = Json)]
 pub async fn change_password(
     current_password: String,
     new_password: String,

@@ -2,7 +2,9 @@
 //! the account password, checked on the server in the same request, after the input has been
 //! decided (so a form with mistakes costs no password attempt).
 
-use leptos::{prelude::*, server_fn::codec::Json};
+use leptos::prelude::*;
+
+use super::codec::Json;
 
 use crate::{
     error::ServerError,
@@ -10,7 +12,7 @@ use crate::{
 };
 
 /// A page (from 1; past the end, the last) of the session's tokens, newest first.
-#[server(prefix = "/_fn", endpoint = "token_page", input = Json)]
+#[server(prefix = "/_fn", endpoint = "token_page", input = Json, output = Json)]
 pub async fn load_token_page(page: u32) -> Result<TokenPage, ServerError> {
     use super::call::{Call, server_error};
     use crate::token::TOKENS_PER_PAGE;
@@ -37,7 +39,7 @@ pub async fn load_token_page(page: u32) -> Result<TokenPage, ServerError> {
     })
 }
 
-#[server(prefix = "/_fn", endpoint = "generate_token", input = Json)]
+#[server(prefix = "/_fn", endpoint = "generate_token", input = Json, output = Json)]
 pub async fn generate_token(
     input: TokenInput,
     password: String,
@@ -59,7 +61,7 @@ pub async fn generate_token(
         .map_err(server_error)
 }
 
-#[server(prefix = "/_fn", endpoint = "edit_token", input = Json)]
+#[server(prefix = "/_fn", endpoint = "edit_token", input = Json, output = Json)]
 pub async fn edit_token(
     id: i64,
     input: TokenInput,
@@ -81,7 +83,7 @@ pub async fn edit_token(
         .map_err(server_error)
 }
 
-#[server(prefix = "/_fn", endpoint = "regenerate_token", input = Json)]
+#[server(prefix = "/_fn", endpoint = "regenerate_token", input = Json, output = Json)]
 pub async fn regenerate_token(id: i64, password: String) -> Result<IssuedTokenView, ServerError> {
     use super::call::{Call, issued, server_error};
     use tessera_core::services::tokens::TokenOwner;
@@ -102,7 +104,7 @@ pub async fn regenerate_token(id: i64, password: String) -> Result<IssuedTokenVi
         .map_err(server_error)
 }
 
-#[server(prefix = "/_fn", endpoint = "copy_token", input = Json)]
+#[server(prefix = "/_fn", endpoint = "copy_token", input = Json, output = Json)]
 pub async fn copy_token(
     id: i64,
     input: TokenInput,
@@ -125,7 +127,7 @@ pub async fn copy_token(
         .map_err(server_error)
 }
 
-#[server(prefix = "/_fn", endpoint = "remove_tokens", input = Json)]
+#[server(prefix = "/_fn", endpoint = "remove_tokens", input = Json, output = Json)]
 pub async fn remove_tokens(ids: Vec<i64>, password: String) -> Result<usize, ServerError> {
     use super::call::{Call, server_error};
     use tessera_core::services::tokens::TokenOwner;
