@@ -19,6 +19,7 @@ use crate::{
         error::{Classify, ErrorKind},
         tokens::{TokenOwner, TokenTarget},
     },
+    settings::Settings,
     storage::Database,
 };
 
@@ -86,8 +87,8 @@ impl From<crate::storage::StorageError> for AdminError {
     }
 }
 
-pub async fn run(args: AdminArgs) -> Result<(), AdminError> {
-    let url = args.database.url().map_err(StartError::from)?;
+pub async fn run(args: AdminArgs, settings: &Settings) -> Result<(), AdminError> {
+    let url = &settings.database_url.value;
     // An admin command on a mistyped path would otherwise create an empty database and report
     // that it holds nobody.
     if let Some(path) = url.sqlite_path()
@@ -95,10 +96,10 @@ pub async fn run(args: AdminArgs) -> Result<(), AdminError> {
     {
         return Err(AdminError::NoDatabase(path));
     }
-    let database = Database::connect(&url).await?;
+    let database = Database::connect(url).await?;
     database.migrate().await?;
     let catalog =
-        crate::catalog::load(args.catalog.catalog.as_deref()).map_err(StartError::from)?;
+        crate::catalog::load(settings.catalog.value.as_deref()).map_err(StartError::from)?;
     let services = Services::new(database.clone(), catalog);
     let outcome = match args.command {
         AdminCommand::User(command) => user(&services, command).await,

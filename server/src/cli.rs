@@ -1,10 +1,9 @@
-//! The command line: `tessera serve`, `tessera migrate`.
+//! The command line. Settings shared with the environment and the config file are optional
+//! here, without defaults: `settings` decides between flag, environment, file and default.
 
 use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Args, Parser, Subcommand};
-
-use crate::storage::{DatabaseUrl, DatabaseUrlError};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -15,6 +14,25 @@ use crate::storage::{DatabaseUrl, DatabaseUrlError};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// A TOML file with settings (keys named like the long flags: addr, database_url, ...).
+    /// Flags and environment variables take precedence over it.
+    #[arg(long, env = "TESSERA_CONFIG", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Log filter, such as `info` or `info,tessera=debug` [default: info,sqlx=warn].
+    #[arg(long, env = "TESSERA_LOG", global = true)]
+    pub log: Option<String>,
+
+    /// `text` (for people) or `json` (one object per line, for log collectors) [default: text].
+    #[arg(long, env = "TESSERA_LOG_FORMAT", global = true)]
+    pub log_format: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -25,6 +43,40 @@ pub enum Command {
     Migrate(DatabaseArgs),
     /// Administer users.
     Admin(AdminArgs),
+    /// Inspect the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Copy a SQLite database to a file while the server runs (PostgreSQL: use pg_dump).
+    Backup(BackupArgs),
+    /// Replace a SQLite database with a backup; refused while a server uses the database.
+    Restore(RestoreArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print the settings `tessera serve` would use with these flags, environment and file,
+    /// each with where it came from; secrets are redacted.
+    Check(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    #[arg(long, value_name = "FILE")]
+    pub to: PathBuf,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `tessera backup`.
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -151,27 +203,17 @@ pub struct DatabaseArgs {
     // Parsed by `url()`, not by clap: clap would echo a rejected value, password and all.
     // Global: `tessera admin user create --login x --database-url URL` works as well as
     // `tessera admin --database-url URL user create --login x`.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = DatabaseUrl::DEFAULT,
-        hide_env_values = true,
-        global = true
-    )]
-    pub database_url: String,
-}
-
-impl DatabaseArgs {
-    pub fn url(&self) -> Result<DatabaseUrl, DatabaseUrlError> {
-        self.database_url.parse()
-    }
+    /// [default: sqlite://data/tessera.db]
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true, global = true)]
+    pub database_url: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; port 0 picks a free port (the chosen one is printed).
-    #[arg(long, env = "TESSERA_ADDR", default_value = "127.0.0.1:3000")]
-    pub addr: SocketAddr,
+    /// Address to listen on; port 0 picks a free port (the chosen one is printed)
+    /// [default: 127.0.0.1:3000].
+    #[arg(long, env = "TESSERA_ADDR")]
+    pub addr: Option<SocketAddr>,
 
     /// Directory holding `pkg/` with the WASM bundle and CSS. Default: `site/` beside the
     /// binary or beside its parent directory (where the build puts it).
@@ -187,5 +229,9 @@ pub struct ServeArgs {
     /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (comma-separated).
     /// Without them, the peer address is the client.
     #[arg(long, env = "TESSERA_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+
+    /// Serve Prometheus metrics at /metrics on this address (keep it private) [default: off].
+    #[arg(long, env = "TESSERA_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }

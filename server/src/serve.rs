@@ -5,7 +5,6 @@ use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 
 use crate::{
-    cli::{DatabaseArgs, ServeArgs},
     config::{self, BUNDLE_NAME, PKG_DIR},
     http::{self, client_address::TrustedProxies},
     services::{
@@ -13,6 +12,7 @@ use crate::{
         accounts::AccountError,
         tokens::{FLUSH_INTERVAL, TokenService},
     },
+    settings::Settings,
     state::AppState,
     storage::{Database, DatabaseUrlError, StorageError},
 };
@@ -46,32 +46,32 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
-pub async fn migrate(args: DatabaseArgs) -> Result<(), StartError> {
-    let url = args.url()?;
-    let database = Database::connect(&url).await?;
+pub async fn migrate(settings: &Settings) -> Result<(), StartError> {
+    let url = &settings.database_url.value;
+    let database = Database::connect(url).await?;
     database.migrate().await?;
     tracing::info!(database = %url, "migrations applied");
     database.close().await;
     Ok(())
 }
 
-pub async fn run(args: ServeArgs) -> Result<(), StartError> {
-    let url = args.database.url()?;
-    let site_root = config::resolve_site_root(args.site_root.as_deref())?;
+pub async fn run(settings: Settings) -> Result<(), StartError> {
+    let url = &settings.database_url.value;
+    let site_root = config::resolve_site_root(settings.site_root.value.as_deref())?;
     let pkg_dir = crate::http::assets::versioned_pkg_dir(&site_root).map_err(|source| {
         StartError::Bundle {
             dir: site_root.join(PKG_DIR),
             source,
         }
     })?;
-    let catalog = crate::catalog::load(args.catalog.catalog.as_deref())?;
-    let database = Database::connect(&url).await?;
+    let catalog = crate::catalog::load(settings.catalog.value.as_deref())?;
+    let database = Database::connect(url).await?;
     database.migrate().await?;
 
-    let listener = TcpListener::bind(args.addr)
+    let listener = TcpListener::bind(settings.addr.value)
         .await
         .map_err(|source| StartError::Bind {
-            addr: args.addr,
+            addr: settings.addr.value,
             hint: if source.kind() == std::io::ErrorKind::AddrInUse {
                 " (another process uses this port; choose one with --addr or TESSERA_ADDR)"
             } else {
@@ -98,7 +98,7 @@ pub async fn run(args: ServeArgs) -> Result<(), StartError> {
     let state = AppState {
         leptos_options,
         services,
-        trusted_proxies: TrustedProxies::new(args.trusted_proxies.clone()),
+        trusted_proxies: TrustedProxies::new(settings.trusted_proxies.value.clone()),
     };
     let app = http::router(state, &site_root)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();

@@ -1,4 +1,4 @@
-//! One log line per request with method, path, status and latency. The query string and
+//! One log line per request with its id, method, path, status and latency. The query string and
 //! headers are left out on purpose: they can carry credentials.
 
 use std::time::Duration;
@@ -9,6 +9,8 @@ use tower_http::{
     trace::TraceLayer,
 };
 use tracing::Span;
+
+use super::request_id::RequestId;
 
 type MakeSpan = fn(&Request<Body>) -> Span;
 type OnResponse = fn(&Response, Duration, &Span);
@@ -21,7 +23,17 @@ pub fn layer() -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, MakeSpan,
 }
 
 fn request_span(request: &Request<Body>) -> Span {
-    tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+    let id = request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.0.to_str().ok())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %request.method(),
+        path = %request.uri().path()
+    )
 }
 
 fn log_response(response: &Response, latency: Duration, _span: &Span) {

@@ -12,6 +12,7 @@ pub mod error;
 mod health;
 mod pages;
 mod platform;
+mod request_id;
 mod security_headers;
 mod server_fns;
 pub mod session;
@@ -45,5 +46,6 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
             client_address::resolve_client,
         ))
         .layer(access_log::layer())
+        .layer(middleware::from_fn(request_id::assign))
         .with_state(state)
 }

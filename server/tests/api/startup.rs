@@ -5,7 +5,7 @@ use std::{
     process::{Command, Output},
 };
 
-fn tessera(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn tessera(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
     command
         .args(args)
@@ -17,7 +17,7 @@ fn tessera(args: &[&str], env: &[(&str, &str)]) -> Output {
     command.output().expect("run tessera")
 }
 
-fn tessera_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
+pub(crate) fn tessera_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Output {
     use std::io::Write as _;
     let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
     command
@@ -34,11 +34,11 @@ fn tessera_with_stdin(args: &[&str], env: &[(&str, &str)], stdin: &str) -> Outpu
     child.wait_with_output().expect("run tessera")
 }
 
-fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-fn site_dir() -> tempfile::TempDir {
+pub(crate) fn site_dir() -> tempfile::TempDir {
     let site = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(site.path().join("pkg")).unwrap();
     std::fs::write(site.path().join("pkg/frontend.js"), "").unwrap();
@@ -46,7 +46,7 @@ fn site_dir() -> tempfile::TempDir {
 }
 
 /// The last line (the logger may have written before it) names the problem; no panic.
-fn assert_clear_failure(output: &Output, expected: &str) {
+pub(crate) fn assert_clear_failure(output: &Output, expected: &str) {
     let err = stderr(output);
     assert!(!output.status.success(), "should fail: {err}");
     let last = err.lines().last().unwrap_or_default();
@@ -325,16 +325,16 @@ fn a_broken_catalog_stops_the_start_naming_the_entry() {
 
 /// A running `tessera serve` on a free port, what it printed up to "listening on", and the
 /// rest of its standard output.
-struct Served {
-    child: Running,
-    addr: String,
-    printed: String,
-    stdout: std::io::BufReader<std::process::ChildStdout>,
+pub(crate) struct Served {
+    pub(crate) child: Running,
+    pub(crate) addr: String,
+    pub(crate) printed: String,
+    pub(crate) stdout: std::io::BufReader<std::process::ChildStdout>,
 }
 
 /// A server process, killed when the test lets go of it, so that a failing test leaves no
 /// server running.
-struct Running(std::process::Child);
+pub(crate) struct Running(std::process::Child);
 
 impl std::ops::Deref for Running {
     type Target = std::process::Child;
@@ -356,17 +356,23 @@ impl Drop for Running {
     }
 }
 
-enum Logs {
+pub(crate) enum Logs {
     /// At debug level, on a pipe the test reads; no admin password given, so one is printed.
     Captured,
     Discarded,
 }
 
-fn serve(url: &str, site: &std::path::Path, logs: Logs) -> Served {
+pub(crate) fn serve(url: &str, site: &std::path::Path, logs: Logs) -> Served {
+    serve_with(url, site, logs, &[])
+}
+
+/// As [`serve`], with more arguments for `tessera serve`.
+pub(crate) fn serve_with(url: &str, site: &std::path::Path, logs: Logs, args: &[&str]) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_tessera"));
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--site-root"])
         .arg(site)
+        .args(args)
         .env("DATABASE_URL", url)
         .stdout(std::process::Stdio::piped());
     match logs {
@@ -400,7 +406,7 @@ fn serve(url: &str, site: &std::path::Path, logs: Logs) -> Served {
 
 /// Sends a raw HTTP/1.1 request (its first line ending in `HTTP/1.1\r\n`) on a connection of
 /// its own; the whole answer.
-fn send(addr: &str, request: &str) -> String {
+pub(crate) fn send(addr: &str, request: &str) -> String {
     use std::io::{Read as _, Write as _};
     let request = request.replacen(
         "HTTP/1.1\r\n",
@@ -414,12 +420,12 @@ fn send(addr: &str, request: &str) -> String {
     answer
 }
 
-fn http_get(addr: &str, path: &str) -> String {
+pub(crate) fn http_get(addr: &str, path: &str) -> String {
     send(addr, &format!("GET {path} HTTP/1.1\r\n\r\n"))
 }
 
 /// A migrated SQLite database in a temporary directory, and its URL.
-fn migrated_sqlite() -> (tempfile::TempDir, String) {
+pub(crate) fn migrated_sqlite() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/tessera.db", dir.path().display());
     assert!(
@@ -431,7 +437,7 @@ fn migrated_sqlite() -> (tempfile::TempDir, String) {
 }
 
 /// A migrated SQLite database holding the user `login`; its URL.
-fn sqlite_with_user(login: &str) -> (tempfile::TempDir, String) {
+pub(crate) fn sqlite_with_user(login: &str) -> (tempfile::TempDir, String) {
     let (dir, url) = migrated_sqlite();
     let env = [("DATABASE_URL", url.as_str())];
     assert!(
@@ -443,7 +449,7 @@ fn sqlite_with_user(login: &str) -> (tempfile::TempDir, String) {
 }
 
 /// As [`sqlite_with_user`], the user signing in with `password`.
-fn sqlite_with_password(login: &str, password: &str) -> (tempfile::TempDir, String) {
+pub(crate) fn sqlite_with_password(login: &str, password: &str) -> (tempfile::TempDir, String) {
     let (dir, url) = migrated_sqlite();
     let env = [("DATABASE_URL", url.as_str())];
     let created = tessera_with_stdin(
@@ -463,7 +469,7 @@ fn sqlite_with_password(login: &str, password: &str) -> (tempfile::TempDir, Stri
 }
 
 /// An Extended Access token for `login`, made with the CLI.
-fn cli_token(url: &str, login: &str) -> String {
+pub(crate) fn cli_token(url: &str, login: &str) -> String {
     let made = tessera(
         &[
             "admin",
@@ -550,7 +556,7 @@ fn refused_within_a_second(addr: &str, path: &str, refusal: &str) -> std::time::
     }
 }
 
-fn info_path(value: &str) -> String {
+pub(crate) fn info_path(value: &str) -> String {
     format!("/1.0/users/account/rest/getuserinfo?session={value}")
 }
 

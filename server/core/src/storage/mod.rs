@@ -4,6 +4,7 @@
 //! both. Engine-specific DDL lives in `migrations/sqlite` and `migrations/postgres`.
 
 pub mod audit;
+pub mod backup;
 pub mod platform;
 pub mod policy;
 pub mod sessions;
@@ -35,6 +36,13 @@ pub enum StorageError {
         path: String,
         source: std::io::Error,
     },
+    #[error("cannot open {path}, which marks the database as in use: {source}")]
+    LockFile {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{0} is being restored from a backup (tessera restore); start when it has finished")]
+    BeingRestored(String),
     #[error("cannot connect to the database at {url}: {reason}")]
     Connect { url: String, reason: String },
     #[error("database migration failed: {0}")]
@@ -71,6 +79,8 @@ pub struct Database {
     engine: StorageEngine,
     /// For connections outside the pool (PostgreSQL's LISTEN).
     url: DatabaseUrl,
+    /// SQLite: held while the pool lives, so that `tessera restore` cannot replace the file.
+    _in_use: Option<std::sync::Arc<backup::UseLock>>,
 }
 
 impl Database {
@@ -82,6 +92,17 @@ impl Database {
         let connect_url = match engine {
             StorageEngine::Sqlite => prepare_sqlite_file(url)?,
             StorageEngine::Postgres => url.expose().to_owned(),
+        };
+        let in_use = match url.sqlite_path() {
+            Some(path) => Some(std::sync::Arc::new(
+                backup::UseLock::shared(&path)
+                    .map_err(|source| StorageError::LockFile {
+                        path: backup::lock_path(&path).display().to_string(),
+                        source,
+                    })?
+                    .ok_or_else(|| StorageError::BeingRestored(path.display().to_string()))?,
+            )),
+            None => None,
         };
         let pool = AnyPoolOptions::new()
             .max_connections(match engine {
@@ -115,6 +136,7 @@ impl Database {
             pool,
             engine,
             url: url.clone(),
+            _in_use: in_use,
         })
     }
 
