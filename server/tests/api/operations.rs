@@ -313,3 +313,16 @@ fn backup_of_a_postgres_database_points_to_pg_dump() {
     assert_clear_failure(&output, "pg_dump");
     assert!(!stderr(&output).contains("hunter2"));
 }
+
+/// The sample in `deploy/` stays a file the binary accepts, and names every key.
+#[test]
+fn the_sample_config_file_is_accepted_and_names_every_setting() {
+    let sample = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/tessera.toml");
+    let checked = tessera(&["config", "check", "--config", sample], &[]);
+    assert!(checked.status.success(), "{}", stderr(&checked));
+    let text = std::fs::read_to_string(sample).unwrap();
+    for line in stdout(&checked).lines() {
+        let key = line.split_whitespace().next().unwrap();
+        assert!(text.contains(&format!("{key} = ")), "the sample lacks {key}");
+    }
+}
