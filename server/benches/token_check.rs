@@ -19,7 +19,7 @@ use server::{
         Services,
         accounts::{Confirmed, NewAccount},
         audit::Actor,
-        tokens::{Presented, TokenOwner, TokenTarget},
+        tokens::{Presented, TokenOwner, TokenTarget, Transport},
     },
     storage::{Database, DatabaseUrl},
 };
@@ -116,7 +116,7 @@ async fn full_check(engine: &str, url: &str) {
     let value = issue(&services, &owner, "extended_access").await;
     let method = MethodName::parse("marketplace.app.GetList").unwrap();
     let check = async |value: &str| {
-        let presented = Presented::new(value.to_owned(), None);
+        let presented = Presented::new(value.to_owned(), None, Transport::Bearer);
         let started = Instant::now();
         services
             .tokens

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod metrics;
 pub mod serve;
 pub mod settings;
 pub mod state;

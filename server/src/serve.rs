@@ -42,6 +42,8 @@ pub enum StartError {
         dir: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Metrics(#[from] crate::metrics::MetricsError),
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
 }
@@ -95,6 +97,15 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         async move { tokens.watch_changes().await }
     });
     let tokens = services.tokens.clone();
+    let metrics_server = match settings.metrics_addr.value {
+        Some(addr) => {
+            let (bound, serving) = crate::metrics::start(addr, services.clone()).await?;
+            tracing::info!("metrics at http://{bound}/metrics");
+            println!("metrics on http://{bound}/metrics");
+            Some(tokio::spawn(serving))
+        }
+        None => None,
+    };
     let state = AppState {
         leptos_options,
         services,
@@ -125,6 +136,9 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         .map_err(StartError::Serve)?;
     usage_flusher.abort();
     change_watcher.abort();
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.abort();
+    }
     if let Err(error) = tokens.flush_usage().await {
         tracing::error!(%error, "could not record the last token uses at shutdown");
     }

@@ -4,5 +4,6 @@
 
 pub mod auth;
 pub mod clock;
+pub mod metrics;
 pub mod services;
 pub mod storage;

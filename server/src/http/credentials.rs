@@ -5,7 +5,7 @@
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use http::{HeaderMap, header::AUTHORIZATION};
 
-use crate::services::tokens::{Presented, Refusal};
+use crate::services::tokens::{Presented, Refusal, Transport};
 
 pub const SESSION_PARAM: &str = "session";
 const AUTH_TOKEN_HEADER: &str = "x-auth-token";
@@ -16,22 +16,22 @@ pub fn presented_token(
     headers: &HeaderMap,
     session_params: Vec<String>,
 ) -> Result<Option<Presented>, Refusal> {
-    let mut found: Vec<(String, Option<String>)> = session_params
+    let mut found: Vec<(String, Option<String>, Transport)> = session_params
         .into_iter()
         .filter(|v| !v.is_empty())
-        .map(|v| (v, None))
+        .map(|v| (v, None, Transport::SessionParameter))
         .collect();
     for value in headers.get_all(AUTH_TOKEN_HEADER) {
         let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
         if !value.is_empty() {
-            found.push((value.to_owned(), None));
+            found.push((value.to_owned(), None, Transport::XAuthToken));
         }
     }
     for value in headers.get_all(AUTHORIZATION) {
         let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
         let (scheme, rest) = value.split_once(' ').unwrap_or((value, ""));
         if scheme.eq_ignore_ascii_case("bearer") {
-            found.push((rest.trim().to_owned(), None));
+            found.push((rest.trim().to_owned(), None, Transport::Bearer));
         } else if scheme.eq_ignore_ascii_case("basic") {
             let decoded = STANDARD
                 .decode(rest.trim())
@@ -39,17 +39,17 @@ pub fn presented_token(
                 .and_then(|bytes| String::from_utf8(bytes).ok())
                 .ok_or(Refusal::Unknown)?;
             let (login, token) = decoded.split_once(':').ok_or(Refusal::Unknown)?;
-            found.push((token.to_owned(), Some(login.to_owned())));
+            found.push((token.to_owned(), Some(login.to_owned()), Transport::Basic));
         }
     }
-    let Some((value, login)) = found.pop() else {
+    let Some((value, login, transport)) = found.pop() else {
         return Ok(None);
     };
-    if found.iter().any(|(other, _)| *other != value) {
+    if found.iter().any(|(other, _, _)| *other != value) {
         return Err(Refusal::ConflictingCredentials);
     }
-    let login = login.or_else(|| found.into_iter().find_map(|(_, login)| login));
-    Ok(Some(Presented::new(value, login)))
+    let login = login.or_else(|| found.into_iter().find_map(|(_, login, _)| login));
+    Ok(Some(Presented::new(value, login, transport)))
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
             &state.leptos_options.site_pkg_dir,
         ))
         .merge(pages::router(&state))
+        .layer(middleware::from_fn(crate::metrics::record_request))
         .layer(middleware::from_fn(server_fns::error_statuses))
         .layer(middleware::from_fn(csrf::reject_cross_site))
         .layer(middleware::from_fn(security_headers::add))

@@ -10,8 +10,8 @@ use std::{
 };
 
 use super::startup::{
-    Logs, assert_clear_failure, cli_token, http_get, info_path, send, serve, serve_with, site_dir,
-    sqlite_with_user, stderr, tessera,
+    Logs, assert_clear_failure, cli_token, http_get, info_path, send, serve, serve_with,
+    sign_in_request, site_dir, sqlite_with_password, sqlite_with_user, stderr, tessera,
 };
 
 fn write_config(dir: &std::path::Path, text: &str) -> String {
@@ -323,6 +323,84 @@ fn the_sample_config_file_is_accepted_and_names_every_setting() {
     let text = std::fs::read_to_string(sample).unwrap();
     for line in stdout(&checked).lines() {
         let key = line.split_whitespace().next().unwrap();
-        assert!(text.contains(&format!("{key} = ")), "the sample lacks {key}");
+        assert!(
+            text.contains(&format!("{key} = ")),
+            "the sample lacks {key}"
+        );
     }
+}
+
+/// `/metrics` on its own address: token checks by outcome and transport, sign-ins by outcome,
+/// requests by route template; a token value or login never appears in it, and the public
+/// address does not serve it.
+#[test]
+fn metrics_count_checks_sign_ins_and_requests_without_naming_tokens() {
+    let (_dir, url) = sqlite_with_password("carol", "carol's long password");
+    let value = cli_token(&url, "carol");
+    let site = site_dir();
+    let served = serve_with(
+        &url,
+        site.path(),
+        Logs::Discarded,
+        &["--metrics-addr", "127.0.0.1:0"],
+    );
+    let metrics_addr = served
+        .printed
+        .lines()
+        .find_map(|line| line.strip_prefix("metrics on http://"))
+        .and_then(|rest| rest.strip_suffix("/metrics"))
+        .expect("the metrics address is printed")
+        .to_owned();
+
+    for _ in 0..3 {
+        assert!(http_get(&served.addr, &info_path(&value)).contains(r#""result":0"#));
+    }
+    let bearer = send(
+        &served.addr,
+        &format!(
+            "GET /1.0/users/account/rest/getuserinfo HTTP/1.1\r\nAuthorization: Bearer {value}\r\n\r\n"
+        ),
+    );
+    assert!(bearer.contains(r#""result":0"#), "{bearer}");
+    http_get(&served.addr, &info_path("tsr_not_a_token"));
+    send(&served.addr, &sign_in_request("carol's long password"));
+    send(&served.addr, &sign_in_request("a wrong password"));
+    assert!(http_get(&served.addr, "/metrics").starts_with("HTTP/1.1 404"));
+
+    let metrics = http_get(&metrics_addr, "/metrics");
+    let sample = |series: &str| -> f64 {
+        metrics
+            .lines()
+            .find_map(|line| line.strip_prefix(series)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {series} in:\n{metrics}"))
+    };
+    assert_eq!(
+        sample(r#"tessera_token_checks_total{outcome="success",transport="session"}"#),
+        3.0
+    );
+    assert_eq!(
+        sample(r#"tessera_token_checks_total{outcome="success",transport="bearer"}"#),
+        1.0
+    );
+    assert_eq!(
+        sample(r#"tessera_token_checks_total{outcome="token_malformed",transport="session"}"#),
+        1.0
+    );
+    assert_eq!(sample(r#"tessera_sign_ins_total{outcome="success"}"#), 1.0);
+    assert_eq!(
+        sample(r#"tessera_sign_ins_total{outcome="invalid_credentials"}"#),
+        1.0
+    );
+    assert_eq!(sample("tessera_token_check_duration_seconds_count"), 5.0);
+    assert_eq!(
+        sample(
+            r#"tessera_http_requests_total{route="/1.0/{service}/{group}/rest/{method}",status="200"}"#
+        ),
+        4.0
+    );
+    assert!(sample(r#"tessera_db_pool_connections{state="idle"}"#) >= 0.0);
+    assert!(sample("tessera_usage_backlog_records") >= 0.0);
+    assert!(
+        !metrics.contains(&value) && !metrics.contains("carol") && !metrics.contains("127.0.0.1")
+    );
 }

@@ -267,7 +267,7 @@ fn secrets_never_reach_the_logs() {
     );
 }
 
-fn sign_in_request(password: &str) -> String {
+pub(crate) fn sign_in_request(password: &str) -> String {
     let body = serde_urlencoded::to_string([("login", "carol"), ("password", password)]).unwrap();
     format!(
         "POST /login HTTP/1.1\r\nContent-Type: application/x-www-form-urlencoded\r\nSec-Fetch-Site: same-origin\r\nContent-Length: {}\r\n\r\n{body}",

@@ -10,6 +10,13 @@ use crate::storage::{Database, Result};
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 const PING_TIMEOUT: Duration = Duration::from_secs(2);
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub open: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
 #[derive(Clone, Debug)]
 pub struct SystemService {
     database: Database,
@@ -39,6 +46,16 @@ pub struct DatabaseHealth {
 impl SystemService {
     pub fn new(database: Database) -> Self {
         Self { database }
+    }
+
+    /// The database pool's connections now: open (idle or in use) and the limit.
+    pub fn pool_usage(&self) -> PoolUsage {
+        let pool = self.database.pool();
+        PoolUsage {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        }
     }
 
     pub async fn health(&self) -> Health {

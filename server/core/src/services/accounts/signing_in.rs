@@ -12,6 +12,23 @@ impl AccountService {
         replacing: Option<&str>,
         client: &ClientInfo,
     ) -> Result<SignedIn> {
+        let signed_in = self.try_sign_in(login, password, replacing, client).await;
+        crate::metrics::signed_in(match &signed_in {
+            Ok(_) => "success",
+            Err(AccountError::InvalidCredentials) => "invalid_credentials",
+            Err(AccountError::Throttled { .. }) => "throttled",
+            Err(_) => "error",
+        });
+        signed_in
+    }
+
+    async fn try_sign_in(
+        &self,
+        login: &str,
+        password: &str,
+        replacing: Option<&str>,
+        client: &ClientInfo,
+    ) -> Result<SignedIn> {
         // Malformed input is answered like a wrong password, after the same work.
         let login_key = Login::parse(login)
             .map(|login| login.key())

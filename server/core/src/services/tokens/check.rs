@@ -24,11 +24,36 @@ use crate::{
 pub struct Presented {
     value: String,
     basic_login: Option<String>,
+    transport: Transport,
+}
+
+/// How a request carried its token (a metrics label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    SessionParameter,
+    Bearer,
+    XAuthToken,
+    Basic,
+}
+
+impl Transport {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::SessionParameter => "session",
+            Self::Bearer => "bearer",
+            Self::XAuthToken => "x_auth_token",
+            Self::Basic => "basic",
+        }
+    }
 }
 
 impl Presented {
-    pub fn new(value: String, basic_login: Option<String>) -> Self {
-        Self { value, basic_login }
+    pub fn new(value: String, basic_login: Option<String>, transport: Transport) -> Self {
+        Self {
+            value,
+            basic_login,
+            transport,
+        }
     }
 
     pub fn value(&self) -> &str {
@@ -41,6 +66,7 @@ impl fmt::Debug for Presented {
         f.debug_struct("Presented")
             .field("value", &"<redacted>")
             .field("basic_login", &self.basic_login)
+            .field("transport", &self.transport)
             .finish()
     }
 }
@@ -78,9 +104,27 @@ pub enum CheckError {
 
 impl TokenService {
     /// Checks a presented token for a call of `method` (`None`: any valid token, as for
-    /// introspecting itself). Refusals are recorded for the audit log.
+    /// introspecting itself). Refusals are recorded for the audit log; every check is
+    /// counted by outcome and transport, and timed.
     #[tracing::instrument(skip_all, fields(method = method.map(MethodName::as_str)))]
     pub async fn authenticate(
+        &self,
+        presented: &Presented,
+        method: Option<&MethodName>,
+        client: &ClientInfo,
+    ) -> Result<TokenGrant, CheckError> {
+        let started = std::time::Instant::now();
+        let checked = self.check(presented, method, client).await;
+        let outcome = match &checked {
+            Ok(_) => "success",
+            Err(CheckError::Refused(refusal)) => refusal.code(),
+            Err(CheckError::Storage(_)) => "storage_error",
+        };
+        crate::metrics::token_checked(outcome, presented.transport.label(), started.elapsed());
+        checked
+    }
+
+    async fn check(
         &self,
         presented: &Presented,
         method: Option<&MethodName>,

@@ -21,11 +21,11 @@ use domain::{
 };
 
 pub use cache::{CheckCache, REVISION_POLL};
-pub use check::{CheckError, Presented, TokenGrant};
+pub use check::{CheckError, Presented, TokenGrant, Transport};
 pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
 pub use request::TokenRequest;
-pub use usage::{FLUSH_INTERVAL, UsageRecorder};
+pub use usage::{Backlog, FLUSH_INTERVAL, UsageRecorder};
 
 use super::accounts::AccountError;
 use crate::{
@@ -103,6 +103,11 @@ impl TokenService {
 
     /// Writes buffered uses and refusals now (the server also does it every few seconds and
     /// at shutdown).
+    /// Uses and refusals recorded in memory and not yet written.
+    pub fn usage_backlog(&self) -> Backlog {
+        self.usage.backlog()
+    }
+
     pub async fn flush_usage(&self) -> Result<(), StorageError> {
         let slid = self.usage.flush(&self.database).await?;
         if slid {

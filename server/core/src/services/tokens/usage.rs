@@ -40,6 +40,15 @@ struct Pending {
     uses: HashMap<i64, Use>,
     refusals: Vec<RefusedUse>,
     uncounted_refusals: u64,
+    /// When the oldest record still waiting was made.
+    oldest_at: Option<i64>,
+}
+
+/// What waits to be written (for metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backlog {
+    pub records: u64,
+    pub oldest_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -55,6 +64,7 @@ impl UsageRecorder {
     /// A use at `at` of a token whose stored expiry is `expiry`.
     pub fn record_use(&self, token_id: i64, at: i64, client: &ClientInfo, expiry: Expiry) {
         let mut pending = self.lock();
+        pending.oldest_at.get_or_insert(at);
         match pending.uses.get_mut(&token_id) {
             Some(last) if last.at > at => {}
             Some(last) => {
@@ -84,10 +94,20 @@ impl UsageRecorder {
 
     pub fn record_refusal(&self, refusal: RefusedUse) {
         let mut pending = self.lock();
+        pending.oldest_at.get_or_insert(refusal.at);
         if pending.refusals.len() < MAX_ITEMISED_REFUSALS {
             pending.refusals.push(refusal);
         } else {
             pending.uncounted_refusals += 1;
+        }
+    }
+
+    pub fn backlog(&self) -> Backlog {
+        let pending = self.lock();
+        Backlog {
+            records: (pending.uses.len() + pending.refusals.len()) as u64
+                + pending.uncounted_refusals,
+            oldest_at: pending.oldest_at,
         }
     }
 
@@ -113,6 +133,10 @@ impl UsageRecorder {
 
     fn put_back(&self, taken: Pending) {
         let mut pending = self.lock();
+        pending.oldest_at = match (pending.oldest_at, taken.oldest_at) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         for (token_id, used) in taken.uses {
             let newer = pending.uses.get(&token_id).is_some_and(|u| u.at >= used.at);
             if !newer {
