@@ -18,3 +18,4 @@ mod security;
 mod startup;
 mod storage;
 mod tokens;
+mod upgrade;
