@@ -5,6 +5,8 @@
 # route doing the same read (/api/v1/marketplace/apps), on SQLite and on PostgreSQL. Then a
 # revoked token is refused on its very next use.
 # Needs a built server (./dev.sh build); installs wrk from Debian's packages if missing.
+# SERVE_ARGS passes more flags to tessera serve (SERVE_ARGS="--metrics-addr 127.0.0.1:0"
+# measures with metrics recorded).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET=${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tessera/target}
@@ -27,7 +29,8 @@ run() {
     "$BIN" admin user create --login bench >/dev/null
     local token
     token=$("$BIN" admin user token -u bench --api marketplace -q)
-    "$BIN" serve --addr 127.0.0.1:0 --site-root "$TARGET/site" >"$data/out" 2>"$data/err" &
+    # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
+    "$BIN" serve --addr 127.0.0.1:0 --site-root "$TARGET/site" ${SERVE_ARGS:-} >"$data/out" 2>"$data/err" &
     server=$!
     for _ in $(seq 50); do grep -q listening "$data/out" 2>/dev/null && break; sleep 0.1; done
     local base
