@@ -95,6 +95,10 @@ fn describe() {
         "Time to check a presented token"
     );
     describe_counter!(core_metrics::SIGN_INS, "Sign-ins by outcome");
+    describe_counter!(
+        core_metrics::POOL_TIMEOUTS,
+        "Waits for a database connection that ended without one (5 s)"
+    );
     describe_counter!(HTTP_REQUESTS, "HTTP requests by route template and status");
     describe_histogram!(
         HTTP_SECONDS,

@@ -2,9 +2,11 @@
 //!
 //! Only a proxy the operator trusts may say who the client is: when the peer is one of
 //! `--trusted-proxies`, the client is the right-most `X-Forwarded-For` entry that is not
-//! itself a trusted proxy. Otherwise the header is ignored (anyone can send it), and the peer
-//! is the client. The result replaces `ConnectInfo`, so everything downstream (the sign-in
-//! throttle, audit events) sees the real client.
+//! itself a trusted proxy. Entries to its left are never read: a client may have sent them,
+//! so junk there cannot hide the client behind the proxy. From any other peer the header is
+//! ignored (anyone can send it) and the peer is the client; so is `X-Forwarded-Proto`, which
+//! is removed. The result replaces `ConnectInfo`, so everything downstream (the sign-in
+//! throttle, audit events, the Secure cookie and HSTS) sees the real client.
 
 use std::{
     net::{IpAddr, SocketAddr},
@@ -39,11 +41,14 @@ pub async fn resolve_client(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .copied()
-        && let Some(client) = forwarded_client(&trusted, peer.ip(), request.headers())
     {
-        request
-            .extensions_mut()
-            .insert(ConnectInfo(SocketAddr::new(client, 0)));
+        if !trusted.contains(peer.ip()) {
+            request.headers_mut().remove("x-forwarded-proto");
+        } else if let Some(client) = forwarded_client(&trusted, peer.ip(), request.headers()) {
+            request
+                .extensions_mut()
+                .insert(ConnectInfo(SocketAddr::new(client, 0)));
+        }
     }
     next.run(request).await
 }
@@ -56,14 +61,26 @@ fn forwarded_client(
     if !trusted.contains(peer) {
         return None;
     }
-    let hops: Vec<IpAddr> = headers
+    let values: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(','))
-        .map(|hop| hop.trim().parse().ok())
-        .collect::<Option<Vec<_>>>()?;
-    hops.into_iter().rev().find(|hop| !trusted.contains(*hop))
+        .map(|value| value.to_str().ok())
+        .collect::<Option<_>>()?;
+    for hop in values.iter().rev().flat_map(|value| value.rsplit(',')) {
+        let address = parse_hop(hop.trim())?;
+        if !trusted.contains(address) {
+            return Some(address);
+        }
+    }
+    None
+}
+
+/// An address as proxies write it: `203.0.113.9`, `2001:db8::1`, or with a port
+/// (`203.0.113.9:5678`, `[2001:db8::1]:5678`).
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    hop.parse()
+        .ok()
+        .or_else(|| hop.parse::<SocketAddr>().ok().map(|addr| addr.ip()))
 }
 
 #[cfg(test)]
@@ -95,6 +112,37 @@ mod tests {
         assert_eq!(
             forwarded_client(&TrustedProxies::default(), ip("10.0.0.1"), &xff),
             None
+        );
+    }
+
+    #[test]
+    fn junk_a_client_put_left_of_the_proxys_entry_is_never_read() {
+        let trusted = TrustedProxies::new(vec![ip("10.0.0.1")]);
+        // nginx with $proxy_add_x_forwarded_for after a client sent "junk, 6.6.6.6".
+        assert_eq!(
+            forwarded_client(
+                &trusted,
+                ip("10.0.0.1"),
+                &headers(&["junk, 6.6.6.6, 203.0.113.9"])
+            ),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            forwarded_client(&trusted, ip("10.0.0.1"), &headers(&["junk", "203.0.113.9"])),
+            Some(ip("203.0.113.9"))
+        );
+    }
+
+    #[test]
+    fn entries_with_ports_name_their_address() {
+        let trusted = TrustedProxies::new(vec![ip("10.0.0.1")]);
+        assert_eq!(
+            forwarded_client(&trusted, ip("10.0.0.1"), &headers(&["203.0.113.9:5678"])),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            forwarded_client(&trusted, ip("10.0.0.1"), &headers(&["[2001:db8::7]:443"])),
+            Some(ip("2001:db8::7"))
         );
     }
 

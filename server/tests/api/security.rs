@@ -441,6 +441,30 @@ async fn pages_and_answers_carry_the_security_headers() {
             .header("strict-transport-security")
             .is_some_and(|v| v.starts_with("max-age="))
     );
+    // Over a socket, only a trusted proxy (127.0.0.9 in these tests) may say so.
+    let claimed_from = |peer: [u8; 4]| {
+        let mut request = Request::get("/login")
+            .header("x-forwarded-proto", "https")
+            .body(Body::empty())
+            .unwrap();
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(std::net::SocketAddr::from((peer, 40000))));
+        app.request(request)
+    };
+    assert!(
+        claimed_from([127, 0, 0, 9])
+            .await
+            .header("strict-transport-security")
+            .is_some()
+    );
+    assert_eq!(
+        claimed_from([198, 51, 100, 7])
+            .await
+            .header("strict-transport-security"),
+        None,
+        "a client's own X-Forwarded-Proto is ignored"
+    );
     app.teardown().await;
 }
 

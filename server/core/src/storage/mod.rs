@@ -63,9 +63,11 @@ impl StorageError {
 impl From<sqlx::Error> for StorageError {
     fn from(error: sqlx::Error) -> Self {
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            sqlx::Error::PoolTimedOut => {
+                crate::metrics::pool_timed_out();
                 Self::Unavailable(error)
             }
+            sqlx::Error::PoolClosed | sqlx::Error::Io(_) => Self::Unavailable(error),
             other => Self::Query(other),
         }
     }
