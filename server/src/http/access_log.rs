@@ -37,9 +37,21 @@ fn request_span(request: &Request<Body>) -> Span {
 }
 
 fn log_response(response: &Response, latency: Duration, _span: &Span) {
-    tracing::info!(
-        status = response.status().as_u16(),
-        latency_ms = latency.as_secs_f64() * 1000.0,
-        "served"
-    );
+    let status = response.status().as_u16();
+    let latency_ms = latency.as_secs_f64() * 1000.0;
+    // Health checks come every few seconds from load balancers and container runtimes: at
+    // info they would bury everything else.
+    if is_health_check(response) {
+        tracing::debug!(status, latency_ms, "served");
+    } else {
+        tracing::info!(status, latency_ms, "served");
+    }
 }
+
+fn is_health_check(response: &Response) -> bool {
+    response.extensions().get::<HealthCheck>().is_some()
+}
+
+/// Marks a healthy health check's answer, so that it is logged at debug level.
+#[derive(Debug, Clone, Copy)]
+pub struct HealthCheck;
