@@ -33,6 +33,8 @@ const POOL_MAX: &str = "tessera_db_pool_max_connections";
 const BACKLOG: &str = "tessera_usage_backlog_records";
 const BACKLOG_AGE: &str = "tessera_usage_backlog_oldest_seconds";
 
+const UPKEEP_INTERVAL: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// From 50 µs (a cached token check) to 5 s (a slow database).
 const BUCKETS: &[f64] = &[
     0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.002_5, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
@@ -71,6 +73,18 @@ pub async fn start(
         .install_recorder()?;
     describe();
     ENABLED.store(true, Ordering::Relaxed);
+    // Histograms keep their samples until upkeep folds them in; without it they would grow
+    // with every request while nobody scrapes.
+    tokio::spawn({
+        let handle = handle.clone();
+        async move {
+            let mut every = tokio::time::interval(UPKEEP_INTERVAL);
+            loop {
+                every.tick().await;
+                handle.run_upkeep();
+            }
+        }
+    });
     let listener = TcpListener::bind(addr)
         .await
         .map_err(|source| MetricsError::Bind { addr, source })?;

@@ -463,8 +463,13 @@ fn read_file(path: &Path) -> Result<FileSettings, SettingsError> {
 fn where_in(text: &str, offset: usize) -> String {
     let number = text[..offset].matches('\n').count() + 1;
     let line = text.lines().nth(number - 1).unwrap_or_default();
-    match line.split_once('=') {
-        Some((key, _)) => format!(" line {number}, key {}", key.trim()),
-        None => format!(" line {number}"),
+    let key = line.split_once('=').map(|(key, _)| key.trim());
+    match key {
+        Some(key)
+            if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+        {
+            format!(" line {number}, key {key}")
+        }
+        _ => format!(" line {number}"),
     }
 }

@@ -24,11 +24,13 @@ pub struct TrustedProxies(Arc<[IpAddr]>);
 
 impl TrustedProxies {
     pub fn new(addresses: Vec<IpAddr>) -> Self {
-        Self(addresses.into())
+        Self(addresses.into_iter().map(|a| a.to_canonical()).collect())
     }
 
+    /// IPv4 peers of a server listening on `[::]` arrive as `::ffff:a.b.c.d`: compared in
+    /// their canonical form, they match the IPv4 addresses operators list.
     fn contains(&self, address: IpAddr) -> bool {
-        self.0.contains(&address)
+        self.0.contains(&address.to_canonical())
     }
 }
 
@@ -61,13 +63,21 @@ fn forwarded_client(
     if !trusted.contains(peer) {
         return None;
     }
-    let values: Vec<&str> = headers
+    // Byte by byte from the right: bytes a client put further left (even ones that are not
+    // text) are never looked at.
+    let values: Vec<&[u8]> = headers
         .get_all("x-forwarded-for")
         .iter()
-        .map(|value| value.to_str().ok())
-        .collect::<Option<_>>()?;
-    for hop in values.iter().rev().flat_map(|value| value.rsplit(',')) {
-        let address = parse_hop(hop.trim())?;
+        .map(http::HeaderValue::as_bytes)
+        .collect();
+    for hop in values
+        .iter()
+        .rev()
+        .flat_map(|value| value.rsplit(|&byte| byte == b','))
+    {
+        let address = std::str::from_utf8(hop)
+            .ok()
+            .and_then(|hop| parse_hop(hop.trim()))?;
         if !trusted.contains(address) {
             return Some(address);
         }
@@ -81,6 +91,7 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
     hop.parse()
         .ok()
         .or_else(|| hop.parse::<SocketAddr>().ok().map(|addr| addr.ip()))
+        .map(|address: IpAddr| address.to_canonical())
 }
 
 #[cfg(test)]
@@ -129,6 +140,29 @@ mod tests {
         );
         assert_eq!(
             forwarded_client(&trusted, ip("10.0.0.1"), &headers(&["junk", "203.0.113.9"])),
+            Some(ip("203.0.113.9"))
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_text_left_of_the_proxys_entry_are_never_read() {
+        let trusted = TrustedProxies::new(vec![ip("10.0.0.1")]);
+        let mut xff = http::HeaderMap::new();
+        xff.append(
+            "x-forwarded-for",
+            http::HeaderValue::from_bytes(b"\xff\xfe, 203.0.113.9").unwrap(),
+        );
+        assert_eq!(
+            forwarded_client(&trusted, ip("10.0.0.1"), &xff),
+            Some(ip("203.0.113.9"))
+        );
+    }
+
+    #[test]
+    fn ipv4_mapped_peers_match_the_ipv4_addresses_listed() {
+        let trusted = TrustedProxies::new(vec![ip("127.0.0.1")]);
+        assert_eq!(
+            forwarded_client(&trusted, ip("::ffff:127.0.0.1"), &headers(&["203.0.113.9"])),
             Some(ip("203.0.113.9"))
         );
     }

@@ -38,7 +38,6 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
             &state.leptos_options.site_pkg_dir,
         ))
         .merge(pages::router(&state))
-        .layer(middleware::from_fn(crate::metrics::record_request))
         .layer(middleware::from_fn(server_fns::error_statuses))
         .layer(middleware::from_fn(csrf::reject_cross_site))
         .layer(middleware::from_fn(security_headers::add))
@@ -46,6 +45,8 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
             state.trusted_proxies.clone(),
             client_address::resolve_client,
         ))
+        // Outside the others, so that it counts the status the client finally gets.
+        .layer(middleware::from_fn(crate::metrics::record_request))
         .layer(access_log::layer())
         .layer(middleware::from_fn(request_id::assign))
         .with_state(state)

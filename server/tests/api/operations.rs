@@ -282,6 +282,21 @@ fn restore_checks_the_file_and_keeps_the_database_it_replaces() {
         &tessera(&["backup", "--to", &backup_path], &env),
         "already exists",
     );
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(&backup_path)
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "a backup holds digests: only its owner reads it"
+    );
+    let database_path = url.strip_prefix("sqlite://").unwrap();
+    assert_clear_failure(
+        &tessera(&["restore", "--from", database_path], &env),
+        "it is the database being restored",
+    );
     let not_a_database = dir.path().join("notes.txt");
     std::fs::write(&not_a_database, "not a database").unwrap();
     assert_clear_failure(
@@ -408,6 +423,11 @@ fn metrics_count_checks_sign_ins_and_requests_without_naming_tokens() {
             r#"tessera_http_requests_total{route="/1.0/{service}/{group}/rest/{method}",status="200"}"#
         ),
         4.0
+    );
+    assert_eq!(
+        sample(r#"tessera_http_requests_total{route="/login",status="303"}"#),
+        2.0,
+        "both sign-ins answer 303 (the wrong one back to the form)"
     );
     assert!(sample(r#"tessera_db_pool_connections{state="idle"}"#) >= 0.0);
     assert!(sample("tessera_usage_backlog_records") >= 0.0);

@@ -38,6 +38,8 @@ pub enum BackupError {
     },
     #[error("{0} is in use by a running server or another tessera command; stop it, then restore")]
     InUse(PathBuf),
+    #[error("{0} is being restored from a backup; try again when that has finished")]
+    BeingRestored(PathBuf),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -74,18 +76,21 @@ impl UseLock {
     }
 }
 
+/// Read access is enough for `flock`: a lock file another user created (root running a
+/// command before the service's first start) still opens.
 fn open_lock_file(database: &Path) -> std::io::Result<File> {
+    let path = lock_path(database);
     OpenOptions::new()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
-        .open(lock_path(database))
+        .open(&path)
+        .or_else(|_| File::open(&path))
 }
 
 pub fn lock_path(database: &Path) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push(".lock");
-    PathBuf::from(name)
+    with_suffix(database, ".lock")
 }
 
 pub async fn backup(url: &DatabaseUrl, to: &Path) -> Result<Copied, BackupError> {
@@ -93,30 +98,60 @@ pub async fn backup(url: &DatabaseUrl, to: &Path) -> Result<Copied, BackupError>
     if !database.exists() {
         return Err(BackupError::NoDatabase(database));
     }
-    if to.exists() {
-        return Err(BackupError::TargetExists(to.to_owned()));
-    }
-    let mut connection = connect(&database, false).await?;
-    sqlx::query("vacuum into $1")
+    // Like a server, a backup holds the database in use: a restore cannot start under it.
+    let _in_use = UseLock::shared(&database)
+        .map_err(|source| io_error(&lock_path(&database), source))?
+        .ok_or_else(|| BackupError::BeingRestored(database.clone()))?;
+    // Made here, empty and private (it will hold password and token digests): nobody can
+    // slip a file or a link in between a check and SQLite's write, which fills an empty file.
+    create_private(to)?;
+    let mut connection = connect(&database, true).await?;
+    let copied = sqlx::query("vacuum into $1")
         .bind(to.to_string_lossy().into_owned())
         .execute(&mut connection)
         .await
-        .map_err(|source| sqlite_error(&database, source))?;
+        .map_err(|source| sqlite_error(&database, source));
     connection.close().await.ok();
+    if let Err(error) = copied {
+        let _ = std::fs::remove_file(to);
+        return Err(error);
+    }
     sync_file(to)?;
     inspect(to).await
 }
 
 /// Replaces the database at `url` with `from` after checking that `from` is a sound Tessera
 /// database this version can open. The replaced file is kept beside it, named in the result.
+/// At every moment a complete database is in place: the old one until a single rename puts
+/// the checked copy there.
 pub async fn restore(
     url: &DatabaseUrl,
     from: &Path,
 ) -> Result<(Copied, Option<PathBuf>), BackupError> {
     let database = sqlite_path(url)?;
-    let copied = inspect(from).await?;
+    if !from.is_file() {
+        return Err(BackupError::NoDatabase(from.to_owned()));
+    }
     if let Some(parent) = database.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|source| io_error(parent, source))?;
+    }
+    let incoming = sibling(&database, "restoring");
+    let source = from.canonicalize().map_err(|error| io_error(from, error))?;
+    for own in [&database, &incoming] {
+        if own.canonicalize().is_ok_and(|own| own == source) {
+            return Err(BackupError::NotTessera(
+                from.to_owned(),
+                "it is the database being restored, or its copy in progress".to_owned(),
+            ));
+        }
+    }
+    if std::fs::metadata(with_suffix(from, "-wal")).is_ok_and(|wal| wal.len() > 0) {
+        return Err(BackupError::NotTessera(
+            from.to_owned(),
+            "it has a write-ahead log beside it (-wal), so the file alone is not all of it; \
+             use a file made by tessera backup"
+                .to_owned(),
+        ));
     }
     let lock = open_lock_file(&database).map_err(|source| io_error(&database, source))?;
     match lock.try_lock() {
@@ -125,27 +160,28 @@ pub async fn restore(
         Err(std::fs::TryLockError::Error(source)) => return Err(io_error(&database, source)),
     }
 
-    let incoming = sibling(&database, "restoring");
     std::fs::copy(from, &incoming).map_err(|source| io_error(&incoming, source))?;
     sync_file(&incoming)?;
+    let copied = match inspect(&incoming).await {
+        Ok(copied) => copied,
+        Err(error) => {
+            let _ = std::fs::remove_file(&incoming);
+            return Err(error);
+        }
+    };
     let replaced = if database.exists() {
-        // Fold a crashed server's write-ahead log into the file before moving it aside.
-        let mut connection = connect(&database, false).await?;
-        sqlx::query("pragma wal_checkpoint(truncate)")
-            .execute(&mut connection)
-            .await
-            .map_err(|source| sqlite_error(&database, source))?;
-        connection.close().await.ok();
+        checkpoint_fully(&database).await?;
+        keep_owner_and_mode(&database, &incoming)?;
         let aside = sibling(&database, &format!("replaced-{}", crate::clock::now()));
-        std::fs::rename(&database, &aside).map_err(|source| io_error(&database, source))?;
+        // A second name for the old file, not a move: the database path is never empty.
+        std::fs::hard_link(&database, &aside).map_err(|source| io_error(&aside, source))?;
         Some(aside)
     } else {
         None
     };
+    // Checkpointed and truncated above: these hold nothing of the old database.
     for suffix in ["-wal", "-shm"] {
-        let mut name = database.as_os_str().to_owned();
-        name.push(suffix);
-        let _ = std::fs::remove_file(PathBuf::from(name));
+        let _ = std::fs::remove_file(with_suffix(&database, suffix));
     }
     std::fs::rename(&incoming, &database).map_err(|source| io_error(&database, source))?;
     if let Some(parent) = database.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -155,6 +191,60 @@ pub async fn restore(
     }
     drop(lock);
     Ok((copied, replaced))
+}
+
+/// Folds a crashed server's write-ahead log into the file, refusing to go on unless all of
+/// it was written back.
+async fn checkpoint_fully(database: &Path) -> Result<(), BackupError> {
+    let mut connection = connect(database, false).await?;
+    let (busy, log, written): (i64, i64, i64) = sqlx::query_as("pragma wal_checkpoint(truncate)")
+        .fetch_one(&mut connection)
+        .await
+        .map_err(|source| sqlite_error(database, source))?;
+    connection.close().await.ok();
+    if busy != 0 || (log >= 0 && log != written) {
+        return Err(BackupError::InUse(database.to_owned()));
+    }
+    Ok(())
+}
+
+/// The restored file gets the replaced one's owner and permissions, so that a restore run as
+/// root leaves a database the service's user can still open.
+fn keep_owner_and_mode(database: &Path, incoming: &Path) -> Result<(), BackupError> {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    let old = std::fs::metadata(database).map_err(|source| io_error(database, source))?;
+    std::fs::set_permissions(
+        incoming,
+        std::fs::Permissions::from_mode(old.mode() & 0o7777),
+    )
+    .map_err(|source| io_error(incoming, source))?;
+    let same_owner = std::fs::metadata(incoming)
+        .is_ok_and(|new| new.uid() == old.uid() && new.gid() == old.gid());
+    if !same_owner {
+        std::os::unix::fs::chown(incoming, Some(old.uid()), Some(old.gid()))
+            .map_err(|source| io_error(incoming, source))?;
+    }
+    Ok(())
+}
+
+fn create_private(path: &Path) -> Result<(), BackupError> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map(drop)
+        .map_err(|source| match source.kind() {
+            std::io::ErrorKind::AlreadyExists => BackupError::TargetExists(path.to_owned()),
+            _ => io_error(path, source),
+        })
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
 }
 
 /// Checks a database file read-only: SQLite's integrity check, Tessera's schema, a version
@@ -234,9 +324,7 @@ fn sync_file(path: &Path) -> Result<(), BackupError> {
 }
 
 fn sibling(database: &Path, label: &str) -> PathBuf {
-    let mut name = database.as_os_str().to_owned();
-    name.push(format!(".{label}"));
-    PathBuf::from(name)
+    with_suffix(database, &format!(".{label}"))
 }
 
 fn io_error(path: &Path, source: std::io::Error) -> BackupError {

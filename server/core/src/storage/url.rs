@@ -67,13 +67,27 @@ impl FromStr for DatabaseUrl {
             }
             StorageEngine::Sqlite
         } else {
-            let scheme = raw.split("://").next().unwrap_or(raw);
-            return Err(DatabaseUrlError::UnsupportedScheme(redact(scheme)));
+            return Err(DatabaseUrlError::UnsupportedScheme(scheme_of(raw)));
         };
         Ok(Self {
             raw: raw.to_owned(),
             engine,
         })
+    }
+}
+
+/// Only what can be a scheme (letters first, then letters, digits, `+-.`) before the first
+/// `:`: a mistyped URL (`postgres:/user:pw@host`) must not be echoed, password and all.
+fn scheme_of(raw: &str) -> String {
+    let candidate = raw.split(':').next().unwrap_or_default();
+    let is_scheme = candidate.starts_with(|c: char| c.is_ascii_alphabetic())
+        && candidate
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if is_scheme && candidate.len() < raw.len() {
+        candidate.to_owned()
+    } else {
+        "(not a URL)".to_owned()
     }
 }
 
@@ -141,6 +155,18 @@ mod tests {
         assert_eq!(
             "mysql://root:hunter2@db/x".parse::<DatabaseUrl>(),
             Err(DatabaseUrlError::UnsupportedScheme("mysql".into()))
+        );
+        assert_eq!(
+            "postgres:/tessera:hunter2@db/x".parse::<DatabaseUrl>(),
+            Err(DatabaseUrlError::UnsupportedScheme("postgres".into()))
+        );
+        assert_eq!(
+            "tessera:hunter2@db/x".parse::<DatabaseUrl>(),
+            Err(DatabaseUrlError::UnsupportedScheme("tessera".into()))
+        );
+        assert_eq!(
+            "/srv/hunter2".parse::<DatabaseUrl>(),
+            Err(DatabaseUrlError::UnsupportedScheme("(not a URL)".into()))
         );
         assert_eq!("".parse::<DatabaseUrl>(), Err(DatabaseUrlError::Empty));
         assert!(matches!(
