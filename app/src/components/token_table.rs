@@ -206,7 +206,9 @@ pub fn TokenTable(
                 <tbody>
                     <For
                         each=move || tokens.get()
-                        key=|token| (token.id, token.updated_at, token.hint.clone(), token.status as u8)
+                        // The whole token: an edit in the same second as the token's last
+                        // change moves no timestamp, and its row must still be redrawn.
+                        key=|token| token.clone()
                         let:token
                     >
                         {

@@ -22,7 +22,7 @@ pub struct ApiSet {
 
 /// What a token may call: a predefined set (which follows the catalog when an operator
 /// changes it) or a hand-picked list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum ApiSelection {
     Set(String),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::ExpirySpec;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ExpirationModel {
     Never,

@@ -58,7 +58,7 @@ impl ExpirySpec {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Active,
@@ -66,7 +66,7 @@ pub enum TokenStatus {
     Removed,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LastUse {
     /// Unix seconds.
     pub at: i64,
@@ -74,7 +74,8 @@ pub struct LastUse {
     pub user_agent: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `Hash`: a list keys its rows by the whole token, so that any change redraws its row.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TokenView {
     pub id: i64,
     pub owner: String,
