@@ -14,13 +14,11 @@ use crate::{
     },
     settings::Settings,
     state::AppState,
-    storage::{Database, DatabaseUrlError, StorageError},
+    storage::{Database, StorageError},
 };
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error(transparent)]
-    DatabaseUrl(#[from] DatabaseUrlError),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error(transparent)]

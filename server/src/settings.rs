@@ -76,11 +76,11 @@ pub enum SettingsError {
 struct FileSettings {
     addr: Option<String>,
     database_url: Option<String>,
-    site_root: Option<PathBuf>,
+    site_root: Option<String>,
     trusted_proxies: Option<Vec<String>>,
     log: Option<String>,
     log_format: Option<String>,
-    catalog: Option<PathBuf>,
+    catalog: Option<String>,
     metrics_addr: Option<String>,
 }
 
@@ -101,15 +101,12 @@ impl Settings {
             Some(path) => read_file(path)?,
             None => FileSettings::default(),
         };
-        let origin_of_file = || {
-            config_file
-                .as_deref()
-                .map(|path| path.display().to_string())
-                .unwrap_or_default()
-        };
         let resolver = Resolver {
             matches,
-            file_origin: origin_of_file(),
+            file_origin: config_file
+                .as_deref()
+                .map(|path| path.display().to_string())
+                .unwrap_or_default(),
         };
         let serve = given.serve;
         Ok(Self {
@@ -132,12 +129,12 @@ impl Settings {
                 file.database_url.as_deref(),
                 || DatabaseUrl::DEFAULT.parse().expect("a valid default URL"),
             )?,
-            site_root: resolver.pick_path(
+            site_root: resolver.pick_optional(
                 "site_root",
                 "TESSERA_SITE_ROOT",
                 serve.and_then(|s| s.site_root.clone()),
-                file.site_root,
-            ),
+                file.site_root.as_deref(),
+            )?,
             trusted_proxies: resolver.pick_list(
                 "trusted_proxies",
                 "TESSERA_TRUSTED_PROXIES",
@@ -157,12 +154,12 @@ impl Settings {
                 file.log_format.as_deref(),
                 || LogFormat::Text,
             )?,
-            catalog: resolver.pick_path(
+            catalog: resolver.pick_optional(
                 "catalog",
                 "TESSERA_CATALOG",
                 given.catalog.cloned().flatten(),
-                file.catalog,
-            ),
+                file.catalog.as_deref(),
+            )?,
             metrics_addr: resolver.pick_optional(
                 "metrics_addr",
                 "TESSERA_METRICS_ADDR",
@@ -173,7 +170,7 @@ impl Settings {
         })
     }
 
-    /// Every setting as `key = value  (source)`, for `tessera config check`. The database
+    /// Every setting as a line `key  value  source`, for `tessera config check`. The database
     /// URL prints without its password.
     pub fn describe(&self) -> String {
         let path_or = |path: &Option<PathBuf>, none: &str| {
@@ -354,29 +351,6 @@ impl Resolver<'_> {
             value: None,
             source: Source::Default,
         })
-    }
-
-    fn pick_path(
-        &self,
-        key: &'static str,
-        env: &'static str,
-        given: Option<PathBuf>,
-        in_file: Option<PathBuf>,
-    ) -> Setting<Option<PathBuf>> {
-        match (given, in_file) {
-            (Some(path), _) => Setting {
-                value: Some(path),
-                source: self.given_source(key, env),
-            },
-            (None, Some(path)) => Setting {
-                value: Some(path),
-                source: Source::File,
-            },
-            (None, None) => Setting {
-                value: None,
-                source: Source::Default,
-            },
-        }
     }
 
     fn pick_list(

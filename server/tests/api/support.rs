@@ -364,7 +364,7 @@ async fn drop_abandoned_databases(admin: &mut PgConnection) {
     }
 }
 
-fn with_database_name(url: &str, name: &str) -> String {
+pub fn with_database_name(url: &str, name: &str) -> String {
     let (base, query) = url
         .split_once('?')
         .map_or((url, None), |(b, q)| (b, Some(q)));

@@ -8,7 +8,7 @@ use sqlx::{Connection as _, Executor as _, PgConnection};
 
 use super::{
     startup::{Logs, http_get, info_path, send, serve, site_dir, tessera},
-    support::postgres_admin_url,
+    support::{postgres_admin_url, with_database_name},
 };
 
 fn fixtures() -> PathBuf {
@@ -130,30 +130,30 @@ fn postgres_databases_of_earlier_releases_upgrade_with_everything_working() {
             std::process::id(),
             name.replace('-', "_")
         );
-        let url = format!("{}/{database}", admin_url.rsplit_once('/').unwrap().0);
+        let url = with_database_name(&admin_url, &database);
         let dump =
             std::fs::read_to_string(fixtures().join(format!("{name}.postgres.sql"))).unwrap();
+        as_admin(&admin_url, &format!(r#"create database "{database}""#));
         runtime().block_on(async {
-            let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-            admin
-                .execute(format!(r#"create database "{database}""#).as_str())
-                .await
-                .unwrap();
             let mut restoring = PgConnection::connect(&url).await.unwrap();
             restoring.execute(sqlx::raw_sql(&dump)).await.unwrap();
             restoring.close().await.unwrap();
             renew_sessions(&url).await;
-            admin.close().await.unwrap();
         });
 
         assert_everything_works(&url, &values(&name, "POSTGRES"));
 
-        runtime().block_on(async {
-            let mut admin = PgConnection::connect(&admin_url).await.unwrap();
-            admin
-                .execute(format!(r#"drop database "{database}" with (force)"#).as_str())
-                .await
-                .unwrap();
-        });
+        as_admin(
+            &admin_url,
+            &format!(r#"drop database "{database}" with (force)"#),
+        );
     }
+}
+
+fn as_admin(admin_url: &str, sql: &str) {
+    runtime().block_on(async {
+        let mut admin = PgConnection::connect(admin_url).await.unwrap();
+        admin.execute(sql).await.unwrap();
+        admin.close().await.unwrap();
+    });
 }
