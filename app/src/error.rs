@@ -18,7 +18,7 @@ pub enum ServerError {
     Invalid(String),
     /// A token form with fields that cannot be accepted, each explained.
     #[error("{}", .0.summary())]
-    InvalidFields(crate::token::TokenInputErrors),
+    InvalidFields(Box<crate::token::TokenInputErrors>),
     #[error("There is no such token: it may have been removed in another tab. Refresh the list.")]
     NotFound,
     #[error("{}", crate::account::ADMINS_ONLY)]

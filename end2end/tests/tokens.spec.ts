@@ -322,3 +322,54 @@ test('a long list comes in pages: Next, a token on page 2 opens for editing, Pre
   await expect(page).toHaveURL(/\/settings\/tokens$/);
   await expect(rows).toHaveCount(50);
 });
+
+test('limits set in the dialog show in the list and hold: a single use, a refill, suspend and resume', async ({ page, request }) => {
+  const user = createUser('limits');
+  await openTokens(page, user);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Generate access token' });
+  await dialog.getByLabel('Description', { exact: true }).fill('One shot');
+  await dialog.getByLabel('API set').selectOption({ label: 'Extended Access' });
+  await dialog.getByRole('radio', { name: 'Never' }).check();
+  await dialog.getByText('Limits').click();
+  await dialog.getByLabel('Uses').fill('1');
+  await dialog.getByLabel('Rate limit').fill('fast');
+  await expect(dialog.locator('#token-rate-limit-error')).toContainText('600/min');
+  await dialog.getByLabel('Rate limit').fill('600/min');
+  await expect(dialog.locator('#token-rate-limit-error')).toBeEmpty();
+  await dialog.getByLabel('Allowed addresses').fill('127.0.0.1\n::1');
+  await dialog.getByRole('button', { name: 'Generate' }).click();
+  await confirmWith(page, user.password);
+  const value = await takeValue(page);
+  await expect(row(page, 'One shot')).toContainText('single use · 600/min · from 2 address ranges');
+
+  const info = '/1.0/users/account/rest/getuserinfo';
+  expect((await platform(request, info, value)).result).toBe(0);
+  const spent = await platform(request, info, value);
+  expect([spent.code, spent.result]).toEqual(['token_exhausted', 714]);
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(row(page, 'One shot')).toContainText('no uses left of 1');
+
+  // A refill is an edit: the dialog shows what is left, and a number gives a fresh allowance.
+  await row(page, 'One shot').click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit access token' });
+  await expect(edit.locator('#token-max-uses-help')).toContainText('0 of 1 uses left');
+  await edit.getByLabel('Uses').fill('5');
+  await edit.getByRole('button', { name: 'Apply' }).click();
+  await confirmWith(page, user.password);
+  await expect(row(page, 'One shot')).toContainText('5 of 5 uses left');
+  expect((await platform(request, info, value)).result).toBe(0);
+
+  await row(page, 'One shot').click();
+  await page.getByRole('button', { name: 'Suspend' }).click();
+  await confirmWith(page, user.password);
+  await expect(page.getByText('“One shot” was suspended.')).toBeVisible();
+  await expect(row(page, 'One shot')).toContainText('Suspended');
+  expect((await platform(request, info, value)).code).toBe('token_suspended');
+  await row(page, 'One shot').click();
+  await page.getByRole('button', { name: 'Resume' }).click();
+  await confirmWith(page, user.password);
+  await expect(row(page, 'One shot')).toContainText('Active');
+  expect((await platform(request, info, value)).result).toBe(0);
+});

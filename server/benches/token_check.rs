@@ -30,6 +30,8 @@ const CHECKS: usize = 20_000;
 /// Tokens each checked once: the first use reads the database. Twice as many are made (one
 /// half measured before the table grows, the other after), plus one.
 const FIRST_USES: usize = 500;
+/// Checks of a token with limited uses: each writes, so fewer.
+const LIMITED_CHECKS: usize = 2_000;
 /// Rows in the token table for the second measure of first uses.
 const MANY_STORED: i64 = 1_000_000;
 
@@ -88,7 +90,11 @@ async fn full_check(engine: &str, url: &str) {
         let tokens = services.tokens.clone();
         async move { tokens.watch_changes().await }
     });
-    let client = ClientInfo::default();
+    // Loopback, as a client behind no proxy: inside the allow-list's ranges.
+    let client = ClientInfo {
+        ip: Some("127.0.0.1".into()),
+        user_agent: None,
+    };
     let login = Login::parse("bench").unwrap();
     services
         .accounts
@@ -146,6 +152,31 @@ async fn full_check(engine: &str, url: &str) {
         samples.push(check(&value).await);
     }
     report(&format!("kept in memory, {engine}"), &mut samples);
+
+    // Each limit alone, on a token kept in memory: what setting it costs a call.
+    let limits: [(&str, usize, Limit); 3] = [
+        ("rate limit 1000000/s", CHECKS, |input| {
+            input.rate_limit = Some("1000000/s".into());
+        }),
+        ("allow-list of 3 ranges", CHECKS, |input| {
+            input.allowed_ips = Some(vec!["10.0.0.0/8 2001:db8::/32 127.0.0.0/8".into()]);
+        }),
+        ("1000000000 uses (a write each)", LIMITED_CHECKS, |input| {
+            input.max_uses = Some("1000000000".into());
+        }),
+    ];
+    for (label, calls, limit) in limits {
+        let value = issue_with(&services, &owner, "extended_access", limit).await;
+        check(&value).await;
+        while !services.tokens.answers_from_memory() {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let mut samples = Vec::with_capacity(calls);
+        for _ in 0..calls {
+            samples.push(check(&value).await);
+        }
+        report(&format!("kept in memory, {label}, {engine}"), &mut samples);
+    }
     watcher.abort();
     database.close().await;
 }
@@ -190,12 +221,20 @@ async fn fill_to(database: &Database, engine: &str, user_id: i64, rows: i64) {
     );
 }
 
+/// Sets one limit on a token's input.
+type Limit = fn(&mut TokenInput);
+
 async fn issue(services: &Services, owner: &TokenOwner, set: &str) -> String {
-    let input = TokenInput {
+    issue_with(services, owner, set, |_| ()).await
+}
+
+async fn issue_with(services: &Services, owner: &TokenOwner, set: &str, limit: Limit) -> String {
+    let mut input = TokenInput {
         description: Some("bench".into()),
         api: Some(ApiInput::Set(set.into())),
         ..TokenInput::default()
     };
+    limit(&mut input);
     let settings = services
         .tokens
         .decide(owner, TokenTarget::New, &input)

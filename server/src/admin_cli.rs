@@ -6,7 +6,7 @@ use app::{
     account::{Login, Password, Role},
     calendar::format_dmy,
     request::ClientInfo,
-    token::{ApiInput, ExpirationModel, ExpiryInput, Lifetime, TokenInput, TokenPolicy},
+    token::{ApiInput, ExpirationModel, ExpiryInput, Lifetime, RateLimit, TokenInput, TokenPolicy},
 };
 
 use crate::{
@@ -178,6 +178,12 @@ async fn user(services: &Services, command: UserCommand) -> Result<(), AdminErro
             println!("Enabled {login}.");
         }
         UserCommand::Token(args) => token(services, args, &client).await?,
+        UserCommand::SuspendToken { user, id } => {
+            suspend(services, &user, id, true, &client).await?;
+        }
+        UserCommand::ResumeToken { user, id } => {
+            suspend(services, &user, id, false, &client).await?;
+        }
         UserCommand::SetPassword { login, .. } => {
             let login = Login::parse(&login)?;
             let password = Password::new(read_password()?)?;
@@ -237,30 +243,67 @@ fn changed_policy(
         policy.api_sets = match raw.trim() {
             "all" => None,
             "none" | "" => Some(Vec::new()),
-            list => Some(
-                list.split(',')
-                    .map(|id| {
-                        let id = id.trim();
-                        catalog.set(id).map(|set| set.id.clone()).ok_or_else(|| {
-                            AdminError::Invalid(format!(
-                                "--api-sets: there is no API set “{id}”; the sets are {}",
-                                catalog
-                                    .sets()
-                                    .iter()
-                                    .map(|s| s.id.as_str())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ))
-                        })
-                    })
-                    .collect::<Result<_, _>>()?,
-            ),
+            list => Some(set_ids(list, catalog, "--api-sets")?),
         };
     }
     if let Some(custom) = args.custom {
         policy.custom_allowed = custom;
     }
+    if let Some(raw) = args.owner_rate_limit {
+        policy.owner_rate_limit = RateLimit::parse_optional(&raw)
+            .map_err(|e| AdminError::Invalid(format!("--owner-rate-limit: {e}")))?;
+    }
+    if let Some(raw) = args.require_allowed_ips_for {
+        policy.allowed_ips_required_for = match raw.trim() {
+            "none" | "" => Vec::new(),
+            list => set_ids(list, catalog, "--require-allowed-ips-for")?,
+        };
+    }
     Ok(policy)
+}
+
+/// A comma-separated list of API set ids, each known to the catalog.
+fn set_ids(
+    list: &str,
+    catalog: &app::catalog::Catalog,
+    flag: &str,
+) -> Result<Vec<String>, AdminError> {
+    list.split(',')
+        .map(|id| {
+            let id = id.trim();
+            catalog.set(id).map(|set| set.id.clone()).ok_or_else(|| {
+                AdminError::Invalid(format!(
+                    "{flag}: there is no API set “{id}”; the sets are {}",
+                    catalog
+                        .sets()
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })
+        })
+        .collect()
+}
+
+/// `admin user suspend-token|resume-token`.
+async fn suspend(
+    services: &Services,
+    user: &str,
+    id: i64,
+    suspend: bool,
+    client: &ClientInfo,
+) -> Result<(), AdminError> {
+    let login = Login::parse(user)?;
+    let (user_id, login) = services.accounts.find_user(&login).await?;
+    let owner = TokenOwner::by_operator(user_id, login);
+    let token = services
+        .tokens
+        .set_suspended(&owner, id, suspend, &Confirmed::by_operator(), client)
+        .await?;
+    let done = if suspend { "Suspended" } else { "Resumed" };
+    println!("{done} token {} of {}.", token.id, token.owner);
+    Ok(())
 }
 
 /// `admin user token`: a token made by the operator, printed once.
@@ -286,6 +329,9 @@ async fn token(
             (None, Some(window)) => Some(ExpiryInput::AutoRefresh(window)),
             (None, None) => None,
         },
+        max_uses: args.max_uses,
+        rate_limit: args.rate_limit,
+        allowed_ips: (!args.allow_ip.is_empty()).then_some(args.allow_ip),
     };
     let (user_id, login) = services.accounts.find_user(&login).await?;
     let owner = TokenOwner::by_operator(user_id, login);
@@ -318,6 +364,16 @@ async fn token(
         println!("  scopes:      {}", token.scopes.join(" "));
     }
     println!("  expires:     {expiry}");
+    if let Some(uses) = token.max_uses {
+        println!("  uses:        {uses}");
+    }
+    if let Some(limit) = token.rate_limit {
+        println!("  rate limit:  {limit}");
+    }
+    if !token.allowed_ips.is_empty() {
+        let ranges: Vec<String> = token.allowed_ips.iter().map(ToString::to_string).collect();
+        println!("  addresses:   {}", ranges.join(" "));
+    }
     println!("  value:       {}", issued.secret.expose());
     println!("This value is shown only now; store it safely.");
     Ok(())

@@ -124,6 +124,14 @@ pub struct PolicyArgs {
     /// Whether hand-picked method lists (Custom) are allowed.
     #[arg(long, value_name = "true|false")]
     pub custom: Option<bool>,
+    /// Calls per period shared by all of one person's tokens, such as 600/min; `none` for
+    /// no limit.
+    #[arg(long, value_name = "RATE")]
+    pub owner_rate_limit: Option<String>,
+    /// The API sets whose tokens must list the addresses they may be used from,
+    /// comma-separated; `none` for none.
+    #[arg(long, value_name = "SETS")]
+    pub require_allowed_ips_for: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +161,19 @@ pub enum UserCommand {
     /// Generate a personal access token for a user. Without --api or --method it gets the
     /// narrowest predefined API set the token policy allows.
     Token(TokenArgs),
+    /// Suspend a user's token: it is refused until resumed, and keeps its value.
+    SuspendToken {
+        #[arg(short = 'u', long = "user")]
+        user: String,
+        /// The token's id (the dashboard and the REST API show it).
+        id: i64,
+    },
+    /// Resume a user's suspended token.
+    ResumeToken {
+        #[arg(short = 'u', long = "user")]
+        user: String,
+        id: i64,
+    },
     /// Set a user's password, read from standard input (one line).
     SetPassword {
         login: String,
@@ -188,6 +209,15 @@ pub struct TokenArgs {
     /// What the token is for (default: "Command line token").
     #[arg(long)]
     pub description: Option<String>,
+    /// How many calls the token may make (1 makes a single-use token).
+    #[arg(long, value_name = "N")]
+    pub max_uses: Option<String>,
+    /// Calls per period, such as 600/min, 10/s or 5000/h.
+    #[arg(long, value_name = "RATE")]
+    pub rate_limit: Option<String>,
+    /// An address or CIDR range the token may be used from; repeat for several.
+    #[arg(long = "allow-ip", value_name = "CIDR")]
+    pub allow_ip: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -226,10 +256,10 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub catalog: CatalogArgs,
 
-    /// Addresses of reverse proxies whose `X-Forwarded-For` names the client (comma-separated).
-    /// Without them, the peer address is the client.
+    /// Addresses or CIDR ranges of reverse proxies whose `X-Forwarded-For` names the client
+    /// (comma-separated). Without them, the peer address is the client.
     #[arg(long, env = "TESSERA_TRUSTED_PROXIES", value_delimiter = ',')]
-    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    pub trusted_proxies: Option<Vec<app::token::AddressRange>>,
 
     /// Serve Prometheus metrics at /metrics on this address (keep it private) [default: off].
     #[arg(long, env = "TESSERA_METRICS_ADDR")]

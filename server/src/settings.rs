@@ -4,11 +4,12 @@
 
 use std::{
     fmt,
-    net::{IpAddr, SocketAddr},
+    net::SocketAddr,
     path::{Path, PathBuf},
     str::FromStr,
 };
 
+use app::token::AddressRange;
 use clap::{ArgMatches, parser::ValueSource};
 use serde::Deserialize;
 
@@ -41,7 +42,7 @@ pub struct Settings {
     pub addr: Setting<SocketAddr>,
     pub database_url: Setting<DatabaseUrl>,
     pub site_root: Setting<Option<PathBuf>>,
-    pub trusted_proxies: Setting<Vec<IpAddr>>,
+    pub trusted_proxies: Setting<Vec<AddressRange>>,
     pub log: Setting<String>,
     pub log_format: Setting<LogFormat>,
     pub catalog: Setting<Option<PathBuf>>,
@@ -197,7 +198,7 @@ impl Settings {
                     self.trusted_proxies
                         .value
                         .iter()
-                        .map(IpAddr::to_string)
+                        .map(AddressRange::to_string)
                         .collect::<Vec<_>>()
                         .join(", ")
                 },
@@ -357,9 +358,9 @@ impl Resolver<'_> {
         &self,
         key: &'static str,
         env: &'static str,
-        given: Option<Vec<IpAddr>>,
+        given: Option<Vec<AddressRange>>,
         in_file: Option<Vec<String>>,
-    ) -> Result<Setting<Vec<IpAddr>>, SettingsError> {
+    ) -> Result<Setting<Vec<AddressRange>>, SettingsError> {
         if let Some(value) = given {
             return Ok(Setting {
                 value,

@@ -55,9 +55,32 @@ fn created_by(token: &TokenView) -> String {
 fn status_badge(status: TokenStatus) -> (&'static str, &'static str) {
     match status {
         TokenStatus::Active => ("Active", "badge badge--ok"),
+        TokenStatus::Suspended => ("Suspended", "badge badge--paused"),
         TokenStatus::Expired => ("Expired", "badge badge--warning"),
         TokenStatus::Removed => ("Removed", "badge badge--muted"),
     }
+}
+
+/// The token's limits in a few words: "3 of 10 uses left", "600/min", "from 2 addresses".
+pub fn limits_summary(token: &TokenView) -> Vec<String> {
+    let mut parts = Vec::new();
+    if let Some(max) = token.max_uses {
+        let left = token.uses_left.unwrap_or(0);
+        parts.push(match left {
+            0 => format!("no uses left of {max}"),
+            1 if max == 1 => "single use".to_owned(),
+            left => format!("{left} of {max} uses left"),
+        });
+    }
+    if let Some(rate) = token.rate_limit {
+        parts.push(rate.to_string());
+    }
+    match token.allowed_ips.as_slice() {
+        [] => {}
+        [one] => parts.push(format!("from {one}")),
+        many => parts.push(format!("from {} address ranges", many.len())),
+    }
+    parts
 }
 
 #[component]
@@ -216,9 +239,12 @@ pub fn TokenTable(
                             let is_selected = move || selected.with(|s| s.contains(&token_id));
                             let removed = token.status == TokenStatus::Removed;
                             let (status, badge) = status_badge(token.status);
+                            let limits = limits_summary(&token).join(" · ");
                             let expires_in = move || {
                                 token.expires_at
-                                    .filter(|_| token.status == TokenStatus::Active)
+                                    .filter(|_| {
+                                        matches!(token.status, TokenStatus::Active | TokenStatus::Suspended)
+                                    })
                                     .map(|at| remaining(at - now.get()))
                             };
                             view! {
@@ -259,7 +285,12 @@ pub fn TokenTable(
                                         {token.description.clone()}
                                         <code class="muted token-table__secondary">"…"{token.hint.clone()}</code>
                                     </td>
-                                    <td data-label="Status"><span class=badge>{status}</span></td>
+                                    <td data-label="Status">
+                                        <span class=badge>{status}</span>
+                                        {(!limits.is_empty()).then(|| view! {
+                                            <span class="muted token-table__secondary token-table__limits">{limits}</span>
+                                        })}
+                                    </td>
                                     <td data-label="API">
                                         {token.api_label.clone()}
                                         {(!token.scopes.is_empty()).then(|| view! {

@@ -10,7 +10,7 @@ use super::codec::Json;
 use crate::{
     account::{NewPersonForm, PeoplePage, PeopleQuery, PersonPage, PersonSummary},
     error::ServerError,
-    token::{IssuedTokenView, PolicyPage, TokenInput, TokenPolicy},
+    token::{IssuedTokenView, PolicyPage, TokenInput, TokenPolicy, TokenView},
 };
 
 #[server(prefix = "/_fn", endpoint = "admin_people", input = Json, output = Json)]
@@ -135,6 +135,27 @@ pub async fn remove_tokens_of(
     call.services
         .tokens
         .remove(&owner, &ids, &confirmed, call.client())
+        .await
+        .map_err(server_error)
+}
+
+/// Suspends (`suspend`) or resumes a person's token.
+#[server(prefix = "/_fn", endpoint = "admin_suspend_token", input = Json, output = Json)]
+pub async fn suspend_token_of(
+    login: String,
+    id: i64,
+    suspend: bool,
+    password: String,
+) -> Result<TokenView, ServerError> {
+    use super::call::{Call, server_error};
+
+    let call = Call::current()?;
+    let (session, proof) = call.admin().await?;
+    let (owner, _) = call.owner_for_admin(&proof, &login).await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .set_suspended(&owner, id, suspend, &confirmed, call.client())
         .await
         .map_err(server_error)
 }

@@ -127,7 +127,7 @@ pub fn server_error(error: impl Classify) -> ServerError {
         | ErrorKind::Conflict
         | ErrorKind::QuotaExceeded
         | ErrorKind::UnknownMethod => ServerError::Invalid(message),
-        ErrorKind::InvalidToken(errors) => ServerError::InvalidFields(errors.clone()),
+        ErrorKind::InvalidToken(errors) => ServerError::InvalidFields(Box::new(errors.clone())),
         ErrorKind::NotFound => ServerError::NotFound,
         ErrorKind::UnknownUser(login) => ServerError::UnknownUser(login.to_owned()),
         ErrorKind::InvalidCredentials => ServerError::InvalidCredentials,

@@ -146,3 +146,29 @@ pub async fn remove_tokens(ids: Vec<i64>, password: String) -> Result<usize, Ser
         .await
         .map_err(server_error)
 }
+
+/// Suspends (`suspend`) or resumes one of the session's tokens.
+#[server(prefix = "/_fn", endpoint = "suspend_token", input = Json, output = Json)]
+pub async fn suspend_token(
+    id: i64,
+    suspend: bool,
+    password: String,
+) -> Result<TokenView, ServerError> {
+    use super::call::{Call, server_error};
+    use tessera_core::services::tokens::TokenOwner;
+
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .set_suspended(
+            &TokenOwner::of_session(&session),
+            id,
+            suspend,
+            &confirmed,
+            call.client(),
+        )
+        .await
+        .map_err(server_error)
+}

@@ -13,6 +13,7 @@ use std::{
     sync::Arc,
 };
 
+use app::token::AddressRange;
 use axum::{
     extract::{ConnectInfo, Request, State},
     middleware::Next,
@@ -20,17 +21,17 @@ use axum::{
 };
 
 #[derive(Clone, Debug, Default)]
-pub struct TrustedProxies(Arc<[IpAddr]>);
+pub struct TrustedProxies(Arc<[AddressRange]>);
 
 impl TrustedProxies {
-    pub fn new(addresses: Vec<IpAddr>) -> Self {
-        Self(addresses.into_iter().map(|a| a.to_canonical()).collect())
+    pub fn new(ranges: Vec<AddressRange>) -> Self {
+        Self(ranges.into())
     }
 
-    /// IPv4 peers of a server listening on `[::]` arrive as `::ffff:a.b.c.d`: compared in
-    /// their canonical form, they match the IPv4 addresses operators list.
+    /// IPv4 peers of a server listening on `[::]` arrive as `::ffff:a.b.c.d`: ranges compare
+    /// them in their canonical form, so they match the IPv4 ranges operators list.
     fn contains(&self, address: IpAddr) -> bool {
-        self.0.contains(&address.to_canonical())
+        self.0.iter().any(|range| range.contains(address))
     }
 }
 
@@ -102,6 +103,10 @@ mod tests {
         text.parse().unwrap()
     }
 
+    fn range(text: &str) -> AddressRange {
+        text.parse().unwrap()
+    }
+
     fn headers(xff: &[&str]) -> http::HeaderMap {
         let mut map = http::HeaderMap::new();
         for value in xff {
@@ -112,7 +117,7 @@ mod tests {
 
     #[test]
     fn only_a_trusted_peer_may_name_the_client() {
-        let trusted = TrustedProxies::new(vec![ip("10.0.0.1"), ip("10.0.0.2")]);
+        let trusted = TrustedProxies::new(vec![range("10.0.0.1"), range("10.0.0.2")]);
         let xff = headers(&["203.0.113.9, 198.51.100.4", "10.0.0.2"]);
 
         assert_eq!(
@@ -128,7 +133,7 @@ mod tests {
 
     #[test]
     fn junk_a_client_put_left_of_the_proxys_entry_is_never_read() {
-        let trusted = TrustedProxies::new(vec![ip("10.0.0.1")]);
+        let trusted = TrustedProxies::new(vec![range("10.0.0.1")]);
         // nginx with $proxy_add_x_forwarded_for after a client sent "junk, 6.6.6.6".
         assert_eq!(
             forwarded_client(
@@ -146,7 +151,7 @@ mod tests {
 
     #[test]
     fn bytes_that_are_not_text_left_of_the_proxys_entry_are_never_read() {
-        let trusted = TrustedProxies::new(vec![ip("10.0.0.1")]);
+        let trusted = TrustedProxies::new(vec![range("10.0.0.1")]);
         let mut xff = http::HeaderMap::new();
         xff.append(
             "x-forwarded-for",
@@ -160,7 +165,7 @@ mod tests {
 
     #[test]
     fn ipv4_mapped_peers_match_the_ipv4_addresses_listed() {
-        let trusted = TrustedProxies::new(vec![ip("127.0.0.1")]);
+        let trusted = TrustedProxies::new(vec![range("127.0.0.1")]);
         assert_eq!(
             forwarded_client(&trusted, ip("::ffff:127.0.0.1"), &headers(&["203.0.113.9"])),
             Some(ip("203.0.113.9"))
@@ -169,7 +174,7 @@ mod tests {
 
     #[test]
     fn entries_with_ports_name_their_address() {
-        let trusted = TrustedProxies::new(vec![ip("10.0.0.1")]);
+        let trusted = TrustedProxies::new(vec![range("10.0.0.1")]);
         assert_eq!(
             forwarded_client(&trusted, ip("10.0.0.1"), &headers(&["203.0.113.9:5678"])),
             Some(ip("203.0.113.9"))
@@ -181,8 +186,23 @@ mod tests {
     }
 
     #[test]
+    fn a_trusted_range_covers_every_proxy_in_it() {
+        let trusted = TrustedProxies::new(vec![range("10.0.0.0/8"), range("fd00::/8")]);
+        let xff = headers(&["203.0.113.9, 10.1.2.3"]);
+        assert_eq!(
+            forwarded_client(&trusted, ip("10.200.0.1"), &xff),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(
+            forwarded_client(&trusted, ip("fd12::1"), &headers(&["203.0.113.9"])),
+            Some(ip("203.0.113.9"))
+        );
+        assert_eq!(forwarded_client(&trusted, ip("11.0.0.1"), &xff), None);
+    }
+
+    #[test]
     fn a_malformed_or_missing_header_names_nobody() {
-        let trusted = TrustedProxies::new(vec![ip("10.0.0.1")]);
+        let trusted = TrustedProxies::new(vec![range("10.0.0.1")]);
         assert_eq!(
             forwarded_client(&trusted, ip("10.0.0.1"), &headers(&["not-an-ip"])),
             None

@@ -31,15 +31,28 @@ pub fn json_error(status: StatusCode, code: &'static str, message: &str) -> Resp
 pub fn refusal_status(refusal: &Refusal) -> StatusCode {
     match refusal {
         Refusal::ConflictingCredentials => StatusCode::BAD_REQUEST,
-        Refusal::OwnerDisabled | Refusal::MethodNotAllowed(_) | Refusal::OutOfScope { .. } => {
-            StatusCode::FORBIDDEN
-        }
+        Refusal::OwnerDisabled
+        | Refusal::MethodNotAllowed(_)
+        | Refusal::OutOfScope { .. }
+        | Refusal::Suspended
+        | Refusal::AddressNotAllowed
+        | Refusal::Exhausted => StatusCode::FORBIDDEN,
+        Refusal::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         Refusal::NoCredential
         | Refusal::Malformed(_)
         | Refusal::Unknown
         | Refusal::Regenerated
         | Refusal::Removed
         | Refusal::Expired => StatusCode::UNAUTHORIZED,
+    }
+}
+
+/// Sets `Retry-After` on the answer to a refusal that passes with time.
+pub fn add_retry_after(response: &mut Response, refusal: &Refusal) {
+    if let Refusal::RateLimited { retry_after_secs } = refusal {
+        response
+            .headers_mut()
+            .insert(http::header::RETRY_AFTER, (*retry_after_secs).into());
     }
 }
 

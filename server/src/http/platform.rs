@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::{
     credentials::{SESSION_PARAM, presented_token},
-    error::refusal_status,
+    error::{add_retry_after, refusal_status},
 };
 use crate::{
     services::{
@@ -128,6 +128,9 @@ fn failure(error: &PlatformError) -> Response {
     };
     let body = json!({ "result": result, "error": message, "code": code });
     let mut response = (status, Json(body)).into_response();
+    if let ErrorKind::Refused(refusal) = kind {
+        add_retry_after(&mut response, refusal);
+    }
     if status == StatusCode::UNAUTHORIZED {
         response.headers_mut().insert(
             http::header::WWW_AUTHENTICATE,

@@ -117,6 +117,10 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
             json!({ "policy": { "custom_allowed": false },
             "password": USER_PASSWORD }),
         ),
+        (
+            "/_fn/admin_suspend_token",
+            json!({ "login": "root", "id": 1, "suspend": true, "password": USER_PASSWORD }),
+        ),
     ];
     let listed: Vec<&str> = bodies.iter().map(|(path, _)| *path).collect();
     assert_eq!(

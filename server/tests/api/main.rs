@@ -10,6 +10,7 @@ mod check_cache;
 mod cli;
 mod csrf;
 mod health;
+mod limits;
 mod operations;
 mod pages;
 mod paging;

@@ -2,12 +2,20 @@
 //! and refused for each documented reason. A method added to the catalog is covered here
 //! without a new line of test.
 
-use app::{account::Role, catalog::ApiMethod, request::ClientInfo, token::TokenSecret};
+use app::{
+    account::Role,
+    catalog::ApiMethod,
+    request::ClientInfo,
+    token::{TokenInput, TokenSecret},
+};
 use axum::{body::Body, http::Request};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use server::{
     auth::secret,
-    services::{accounts::Confirmed, tokens::TokenOwner},
+    services::{
+        accounts::Confirmed,
+        tokens::{Presented, TokenOwner, Transport as Carried},
+    },
     storage::platform,
 };
 
@@ -131,10 +139,23 @@ fn assert_refused(response: &TestResponse, code: &str, context: &str) {
     assert!(result != 0, "{context}: {body}");
     assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()));
     let expected_status = match code {
-        "method_not_allowed" | "out_of_scope" | "owner_disabled" => 403,
+        "method_not_allowed"
+        | "out_of_scope"
+        | "owner_disabled"
+        | "token_suspended"
+        | "address_not_allowed"
+        | "token_exhausted" => 403,
+        "rate_limited" => 429,
         _ => 401,
     };
     assert_eq!(response.status, expected_status, "{context}: {body}");
+    if code == "rate_limited" {
+        let wait: u64 = response.header("retry-after").unwrap().parse().unwrap();
+        assert!(
+            (1..=86_400).contains(&wait),
+            "{context}: Retry-After {wait}"
+        );
+    }
 }
 
 async fn every_method_on_every_transport(app: &TestApp) {
@@ -205,6 +226,43 @@ async fn every_method_on_every_transport(app: &TestApp) {
         };
         let bad_checksum = String::from_utf8(bad_checksum).unwrap();
         let unknown = secret::new_access_token().expose().to_owned();
+        let (suspended, suspended_id) = app.token_for("alice", spec(name)).await;
+        app.services
+            .tokens
+            .set_suspended(
+                &owner,
+                suspended_id,
+                true,
+                &Confirmed::by_operator(),
+                &ClientInfo::default(),
+            )
+            .await
+            .unwrap();
+        let elsewhere = TokenInput {
+            allowed_ips: Some(vec!["192.0.2.1".into()]),
+            ..spec(name)
+        };
+        let (elsewhere, _) = app.token_for("alice", elsewhere).await;
+        // One use, and one call a day: both spent by a first call.
+        let limited = |field: fn(&mut TokenInput)| {
+            let mut input = spec(name);
+            field(&mut input);
+            input
+        };
+        let (exhausted, _) = app
+            .token_for("alice", limited(|i| i.max_uses = Some("1".into())))
+            .await;
+        let (rate_limited, _) = app
+            .token_for("alice", limited(|i| i.rate_limit = Some("1/d".into())))
+            .await;
+        for spent in [&exhausted, &rate_limited] {
+            let presented = Presented::new(spent.clone(), None, Carried::Bearer);
+            app.services
+                .tokens
+                .authenticate(&presented, Some(&method.name), &ClientInfo::default())
+                .await
+                .unwrap();
+        }
         let out_of_scope = if let Some(_resource) = &method.resource {
             let mut scoped = spec(name);
             scoped.scopes = Some(vec!["env:elsewhere:rw".to_owned()]);
@@ -243,6 +301,14 @@ async fn every_method_on_every_transport(app: &TestApp) {
             assert_refused(&call(unknown.clone()).await, "token_unknown", &context);
             let disabled = call_as("bob", bobs[index].clone()).await;
             assert_refused(&disabled, "owner_disabled", &context);
+            assert_refused(&call(suspended.clone()).await, "token_suspended", &context);
+            assert_refused(
+                &call(elsewhere.clone()).await,
+                "address_not_allowed",
+                &context,
+            );
+            assert_refused(&call(exhausted.clone()).await, "token_exhausted", &context);
+            assert_refused(&call(rate_limited.clone()).await, "rate_limited", &context);
             if let Some(scoped) = &out_of_scope {
                 reset_fixture(app, alice).await;
                 assert_refused(&call(scoped.clone()).await, "out_of_scope", &context);

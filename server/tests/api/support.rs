@@ -153,9 +153,7 @@ impl TestApp {
             leptos_options,
             services: services.clone(),
             // The loopback "proxy" of tests/api/accounts.rs.
-            trusted_proxies: TrustedProxies::new(vec![
-                std::net::Ipv4Addr::new(127, 0, 0, 9).into(),
-            ]),
+            trusted_proxies: TrustedProxies::new(vec!["127.0.0.9".parse().unwrap()]),
         };
         let router = router(state, site.path());
         Self {
@@ -393,6 +391,7 @@ pub fn spec(api: &str) -> TokenInput {
         api: Some(api),
         scopes: None,
         expiry: Some(ExpiryInput::Never),
+        ..TokenInput::default()
     }
 }
 

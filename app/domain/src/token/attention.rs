@@ -32,7 +32,7 @@ impl Attention {
                     at: expires_at.unwrap_or(now),
                 });
             }
-            TokenStatus::Active => {}
+            TokenStatus::Active | TokenStatus::Suspended => {}
         }
         if let Some(at) = expires_at {
             if at <= now {

@@ -7,8 +7,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    DateError, Description, ExpirationModel, ExpiryDate, ExpirySpec, Lifetime, Scope, TokenPolicy,
-    TokenView,
+    AddressRange, DateError, Description, ExpirationModel, ExpiryDate, ExpirySpec, Lifetime,
+    RateLimit, Scope, TokenPolicy, TokenView, parse_uses,
 };
 use crate::catalog::{ApiSelection, Catalog, MethodName};
 
@@ -22,6 +22,13 @@ pub struct TokenInput {
     /// Scope entries as typed: each may hold several scopes separated by commas or spaces.
     pub scopes: Option<Vec<String>>,
     pub expiry: Option<ExpiryInput>,
+    /// How many calls the token may make, as typed; empty or `unlimited`: no limit. On an
+    /// edit, a fresh allowance (a refill).
+    pub max_uses: Option<String>,
+    /// Calls per period (`600/min`); empty or `none`: no limit.
+    pub rate_limit: Option<String>,
+    /// Addresses and CIDR ranges the token may be used from; none: anywhere.
+    pub allowed_ips: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,6 +101,9 @@ pub struct DecidedToken {
     api: ApiSelection,
     scopes: Vec<Scope>,
     expiry: Option<ExpirySpec>,
+    uses: Option<Option<u64>>,
+    rate_limit: Option<RateLimit>,
+    allowed_ips: Vec<AddressRange>,
 }
 
 impl DecidedToken {
@@ -113,6 +123,19 @@ impl DecidedToken {
     pub fn expiry(&self) -> Option<ExpirySpec> {
         self.expiry
     }
+
+    /// `None`: an edit that keeps the token's uses as they are; `Some(None)`: unlimited.
+    pub fn uses(&self) -> Option<Option<u64>> {
+        self.uses
+    }
+
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        self.rate_limit
+    }
+
+    pub fn allowed_ips(&self) -> &[AddressRange] {
+        &self.allowed_ips
+    }
 }
 
 /// What is wrong, field by field, worded for the person who typed it.
@@ -122,6 +145,9 @@ pub struct TokenInputErrors {
     pub expiry: Option<String>,
     pub api: Option<String>,
     pub scopes: Option<String>,
+    pub max_uses: Option<String>,
+    pub rate_limit: Option<String>,
+    pub allowed_ips: Option<String>,
     /// Every message is the server's policy refusing an otherwise valid choice.
     pub by_policy: bool,
 }
@@ -132,16 +158,27 @@ impl TokenInputErrors {
             && self.expiry.is_none()
             && self.api.is_none()
             && self.scopes.is_none()
+            && self.max_uses.is_none()
+            && self.rate_limit.is_none()
+            && self.allowed_ips.is_none()
     }
 
     /// All messages in one line (for an error banner, a REST answer or the CLI).
     pub fn summary(&self) -> String {
-        [&self.description, &self.expiry, &self.api, &self.scopes]
-            .into_iter()
-            .flatten()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ")
+        [
+            &self.description,
+            &self.expiry,
+            &self.api,
+            &self.scopes,
+            &self.max_uses,
+            &self.rate_limit,
+            &self.allowed_ips,
+        ]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" ")
     }
 }
 
@@ -154,19 +191,44 @@ enum Refused {
 impl TokenInput {
     /// Decides the token this input makes or changes. The one place for defaults, bounds and
     /// the policy: every surface that makes a token goes through here.
-    pub fn decide(&self, rules: &TokenRules<'_>) -> Result<DecidedToken, TokenInputErrors> {
+    pub fn decide(&self, rules: &TokenRules<'_>) -> Result<DecidedToken, Box<TokenInputErrors>> {
         let description = self.decide_description(rules);
         let api = self.decide_api(rules);
         let scopes = self.decide_scopes(rules);
         let expiry = self.decide_expiry(rules);
-        match (description, api, scopes, expiry) {
-            (Ok(description), Ok(api), Ok(scopes), Ok(expiry)) => Ok(DecidedToken {
+        let uses = self.decide_uses(rules);
+        let rate_limit = self.decide_rate_limit(rules);
+        let allowed_ips = match &api {
+            Ok(api) => self.decide_allowed_ips(rules, api),
+            Err(_) => self.decide_allowed_ips(rules, &ApiSelection::Custom(Vec::new())),
+        };
+        match (
+            description,
+            api,
+            scopes,
+            expiry,
+            uses,
+            rate_limit,
+            allowed_ips,
+        ) {
+            (
+                Ok(description),
+                Ok(api),
+                Ok(scopes),
+                Ok(expiry),
+                Ok(uses),
+                Ok(rate_limit),
+                Ok(allowed_ips),
+            ) => Ok(DecidedToken {
                 description,
                 api,
                 scopes,
                 expiry,
+                uses,
+                rate_limit,
+                allowed_ips,
             }),
-            (description, api, scopes, expiry) => {
+            (description, api, scopes, expiry, uses, rate_limit, allowed_ips) => {
                 let mut policy_only = true;
                 let mut message = |refused: Option<Refused>| {
                     refused.map(|refused| match refused {
@@ -182,10 +244,13 @@ impl TokenInput {
                     api: message(api.err()),
                     scopes: message(scopes.err()),
                     expiry: message(expiry.err()),
+                    max_uses: message(uses.err()),
+                    rate_limit: message(rate_limit.err()),
+                    allowed_ips: message(allowed_ips.err()),
                     by_policy: false,
                 };
                 errors.by_policy = policy_only;
-                Err(errors)
+                Err(Box::new(errors))
             }
         }
     }
@@ -252,6 +317,58 @@ impl TokenInput {
             .check_expiry(&expiry, rules.now)
             .map_err(|e| Refused::Policy(e.to_string()))?;
         Ok(Some(expiry))
+    }
+}
+
+impl TokenInput {
+    fn decide_uses(&self, rules: &TokenRules<'_>) -> Result<Option<Option<u64>>, Refused> {
+        match (&self.max_uses, rules.basis) {
+            (Some(raw), _) => parse_uses(raw)
+                .map(Some)
+                .map_err(|e| Refused::Invalid(e.to_string())),
+            (None, Basis::Edit(_)) => Ok(None),
+            // A copy starts with the source's full allowance.
+            (None, Basis::Copy(source)) => Ok(Some(source.max_uses)),
+            (None, Basis::New) => Ok(Some(None)),
+        }
+    }
+
+    fn decide_rate_limit(&self, rules: &TokenRules<'_>) -> Result<Option<RateLimit>, Refused> {
+        match (&self.rate_limit, rules.basis.source()) {
+            (Some(raw), _) => {
+                RateLimit::parse_optional(raw).map_err(|e| Refused::Invalid(e.to_string()))
+            }
+            (None, Some(token)) => Ok(token.rate_limit),
+            (None, None) => Ok(None),
+        }
+    }
+
+    fn decide_allowed_ips(
+        &self,
+        rules: &TokenRules<'_>,
+        api: &ApiSelection,
+    ) -> Result<Vec<AddressRange>, Refused> {
+        let ranges = match (&self.allowed_ips, rules.basis.source()) {
+            (Some(entries), _) => {
+                AddressRange::parse_entries(entries).map_err(|e| Refused::Invalid(e.to_string()))?
+            }
+            (None, Some(token)) => token.allowed_ips.clone(),
+            (None, None) => Vec::new(),
+        };
+        if ranges.is_empty()
+            && let ApiSelection::Set(id) = api
+            && rules.policy.requires_allowed_ips(id)
+        {
+            return Err(Refused::Policy(format!(
+                "This server's policy requires tokens with the API set “{}” to list the \
+                 addresses they may be used from.",
+                rules
+                    .catalog
+                    .set(id)
+                    .map_or(id.as_str(), |set| set.title.as_str())
+            )));
+        }
+        Ok(ranges)
     }
 }
 

@@ -7,6 +7,7 @@ mod expiration;
 mod expiry;
 mod input;
 mod lifetime;
+mod limits;
 mod policy;
 mod scope;
 mod secret;
@@ -21,6 +22,10 @@ pub use input::{
     latest_date, resolve_api,
 };
 pub use lifetime::{Lifetime, LifetimeError};
+pub use limits::{
+    AddressRange, LimitError, MAX_ADDRESS_RANGES, MAX_RATE_CALLS, MAX_USES, RateLimit, RatePeriod,
+    addresses_allow, parse_uses,
+};
 pub use policy::{PolicyPage, PolicyViolation, TokenPolicy};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};
 pub use secret::{RANDOM_CHARS, TOKEN_PREFIX, TOKEN_REGEX, TokenFormatError, TokenSecret};

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DateError, ExpiryDate, ExpirySpec, Lifetime};
+use super::{DateError, ExpiryDate, ExpirySpec, Lifetime, RateLimit};
 use crate::catalog::{ApiSelection, Catalog};
 
 /// Missing fields take the defaults (no limit); unknown ones are refused.
@@ -20,6 +20,10 @@ pub struct TokenPolicy {
     pub api_sets: Option<Vec<String>>,
     /// Whether a hand-picked list of methods may be chosen.
     pub custom_allowed: bool,
+    /// Calls per period shared by all of one person's tokens; `None`: no limit.
+    pub owner_rate_limit: Option<RateLimit>,
+    /// API sets, by id, whose tokens must list the addresses they may be used from.
+    pub allowed_ips_required_for: Vec<String>,
 }
 
 impl Default for TokenPolicy {
@@ -29,6 +33,8 @@ impl Default for TokenPolicy {
             expiry_required: false,
             api_sets: None,
             custom_allowed: true,
+            owner_rate_limit: None,
+            allowed_ips_required_for: Vec::new(),
         }
     }
 }
@@ -108,6 +114,11 @@ impl TokenPolicy {
         }
     }
 
+    /// Whether tokens with the API set `id` must list the addresses they may be used from.
+    pub fn requires_allowed_ips(&self, id: &str) -> bool {
+        self.allowed_ips_required_for.iter().any(|set| set == id)
+    }
+
     pub fn allows_set(&self, id: &str) -> bool {
         self.api_sets
             .as_ref()
@@ -170,6 +181,21 @@ impl TokenPolicy {
         } else {
             "Hand-picked methods (Custom) are not allowed.".to_owned()
         });
+        if let Some(limit) = self.owner_rate_limit {
+            lines.push(format!(
+                "Each person's tokens together make at most {limit} calls."
+            ));
+        }
+        if !self.allowed_ips_required_for.is_empty() {
+            lines.push(format!(
+                "Tokens must list their allowed addresses for: {}.",
+                self.allowed_ips_required_for
+                    .iter()
+                    .map(|id| catalog.set(id).map_or(id.as_str(), |s| s.title.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         lines
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ExpirationModel, ExpiryDate, Lifetime};
+use super::{AddressRange, ExpirationModel, ExpiryDate, Lifetime, RateLimit};
 use crate::catalog::ApiSelection;
 
 /// How a token expires, as chosen when it is made or edited.
@@ -62,6 +62,8 @@ impl ExpirySpec {
 #[serde(rename_all = "snake_case")]
 pub enum TokenStatus {
     Active,
+    /// Refused until resumed; keeps its value and settings.
+    Suspended,
     Expired,
     Removed,
 }
@@ -95,6 +97,14 @@ pub struct TokenView {
     pub created_by: String,
     pub updated_at: i64,
     pub last_used: Option<LastUse>,
+    /// Unix seconds; `None` unless suspended.
+    pub suspended_at: Option<i64>,
+    /// The allowance last given (`None`: unlimited), and how much of it is left.
+    pub max_uses: Option<u64>,
+    pub uses_left: Option<u64>,
+    pub rate_limit: Option<RateLimit>,
+    /// None: any address.
+    pub allowed_ips: Vec<AddressRange>,
 }
 
 /// Rows per page in the Access Tokens list and an admin's person page.
@@ -149,6 +159,11 @@ impl TokenView {
             created_by: "ann".into(),
             updated_at: 0,
             last_used: None,
+            suspended_at: None,
+            max_uses: None,
+            uses_left: None,
+            rate_limit: None,
+            allowed_ips: Vec::new(),
         }
     }
 }

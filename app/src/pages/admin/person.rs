@@ -1,5 +1,6 @@
 //! `/admin/people/:login`: one user, with Disable/Enable and their Personal Access Tokens:
-//! status, expiry, last use and who made each; remove some, or make one for them.
+//! status, limits, expiry, last use and who made each; suspend or resume one, remove some,
+//! or make one for them.
 
 use std::sync::Arc;
 
@@ -21,13 +22,15 @@ use crate::{
         token_table::TokenTable,
     },
     error::ServerError,
-    server_fns::admin::{load_person, remove_tokens_of, set_person_disabled},
+    server_fns::admin::{load_person, remove_tokens_of, set_person_disabled, suspend_token_of},
     token::IssuedTokenView,
 };
 
 /// A change waiting for the admin's password.
 #[derive(Clone, Debug, PartialEq)]
 enum PersonChange {
+    /// Suspend (`true`) or resume a token.
+    Suspend(i64, bool),
     Remove(Vec<i64>),
     SetDisabled(bool),
 }
@@ -89,6 +92,12 @@ fn PersonView(
         let login = login.get_value();
         leptos::task::spawn_local(async move {
             let outcome: Result<String, ServerError> = match change {
+                PersonChange::Suspend(id, suspend) => suspend_token_of(login, id, suspend, typed)
+                    .await
+                    .map(|token| {
+                        let done = if suspend { "suspended" } else { "resumed" };
+                        format!("“{}” was {done}.", token.description)
+                    }),
                 PersonChange::Remove(ids) => {
                     remove_tokens_of(login, ids, typed).await.map(|n| match n {
                         1 => "1 token was removed.".to_owned(),
@@ -120,6 +129,16 @@ fn PersonView(
         });
     });
     let question = move |change: &PersonChange| match change {
+        PersonChange::Suspend(_, true) => format!(
+            "Suspend this token of {}? It is refused until resumed, and keeps its value. Enter \
+             your password to continue.",
+            login.get_value()
+        ),
+        PersonChange::Suspend(_, false) => format!(
+            "Resume this token of {}? It works again with the same value. Enter your password \
+             to continue.",
+            login.get_value()
+        ),
         PersonChange::Remove(ids) if ids.len() == 1 => format!(
             "Remove 1 token of {}? It stops working at once. Enter your password to continue.",
             login.get_value()
@@ -142,6 +161,15 @@ fn PersonView(
         }
     };
     let disabled = person.disabled;
+    let one_checked = {
+        let tokens = StoredValue::new(tokens.clone());
+        move || {
+            let [id] = checked.get()[..] else {
+                return None;
+            };
+            tokens.with_value(|all| all.iter().find(|t| t.id == id).cloned())
+        }
+    };
     let remove = Callback::new(move |ids: Vec<i64>| pending.set(Some(PersonChange::Remove(ids))));
 
     view! {
@@ -174,6 +202,21 @@ fn PersonView(
             <div class="toolbar">
                 <h2 id="person-tokens-title">"Personal Access Tokens"</h2>
                 <span class="toolbar__spacer"></span>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || one_checked().is_none()
+                    on:click=move |_| {
+                        if let Some(token) = one_checked() {
+                            pending.set(Some(PersonChange::Suspend(token.id, token.suspended_at.is_none())));
+                        }
+                    }
+                >
+                    {move || match one_checked() {
+                        Some(token) if token.suspended_at.is_some() => "Resume",
+                        _ => "Suspend",
+                    }}
+                </button>
                 <button
                     type="button"
                     class="button"
@@ -228,16 +271,20 @@ fn PersonView(
             />
         })}
         {move || pending.get().map(|change| {
-            let danger = !matches!(change, PersonChange::SetDisabled(false));
+            let danger = matches!(change, PersonChange::Remove(_) | PersonChange::SetDisabled(true));
             view! {
                 <PasswordPrompt
                     title=match change {
+                        PersonChange::Suspend(_, true) => "Suspend access token",
+                        PersonChange::Suspend(_, false) => "Resume access token",
                         PersonChange::Remove(_) => "Remove access tokens",
                         PersonChange::SetDisabled(true) => "Disable user",
                         PersonChange::SetDisabled(false) => "Enable user",
                     }
                     question=question(&change)
                     action=match change {
+                        PersonChange::Suspend(_, true) => "Suspend",
+                        PersonChange::Suspend(_, false) => "Resume",
                         PersonChange::Remove(_) => "Remove",
                         PersonChange::SetDisabled(true) => "Disable",
                         PersonChange::SetDisabled(false) => "Enable",

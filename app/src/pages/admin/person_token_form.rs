@@ -1,6 +1,6 @@
 //! The admin's "new token" dialog for a user: a friendly name, an Expiration Model (Hard Limit
 //! after a duration by default, or on a date; Auto Refresh; Never where allowed), the API,
-//! and optional resource scopes.
+//! optional resource scopes and optional limits.
 
 use std::sync::Arc;
 
@@ -12,6 +12,7 @@ use crate::{
         api_picker::ApiPicker,
         expiry_field::{ExpiryChoice, ExpiryField, ExpiryFieldState},
         field::TextField,
+        limits_field::{LimitsField, LimitsFieldState},
         modal::Modal,
         password_prompt::PasswordPrompt,
         scopes_field::{ScopesField, scope_entries},
@@ -36,6 +37,7 @@ pub fn PersonTokenDialog(
     let expiry = ExpiryFieldState::new_token(ExpiryChoice::Duration, &policy, now);
     let api = RwSignal::new(policy.default_api(&catalog));
     let scopes = RwSignal::new(String::new());
+    let limits = LimitsFieldState::new_token();
     let tried = RwSignal::new(false);
     let server_errors = RwSignal::new(None::<TokenInputErrors>);
     let confirming = RwSignal::new(false);
@@ -47,6 +49,9 @@ pub fn PersonTokenDialog(
         expiry: Some(expiry.input()),
         api: Some(ApiInput::from(&api.get())),
         scopes: Some(scope_entries(&scopes.get())),
+        max_uses: limits.max_uses(),
+        rate_limit: limits.rate_limit(),
+        allowed_ips: limits.allowed_ips(),
     };
     let local_errors = {
         let catalog = catalog.clone();
@@ -58,7 +63,7 @@ pub fn PersonTokenDialog(
                 policy: &policy,
                 basis: Basis::New,
             };
-            form().decide(&rules).err().unwrap_or_default()
+            form().decide(&rules).err().map(|e| *e).unwrap_or_default()
         }
     };
     let errors = {
@@ -77,6 +82,9 @@ pub fn PersonTokenDialog(
                     .scopes
                     .filter(|_| !scopes.get().trim().is_empty())
                     .or(server.scopes),
+                max_uses: local.max_uses.or(server.max_uses),
+                rate_limit: local.rate_limit.or(server.rate_limit),
+                allowed_ips: local.allowed_ips.or(server.allowed_ips),
                 by_policy: false,
             }
         })
@@ -105,7 +113,7 @@ pub fn PersonTokenDialog(
                     }
                     Err(ServerError::InvalidFields(fields)) => {
                         confirming.set(false);
-                        server_errors.set(Some(fields));
+                        server_errors.set(Some(*fields));
                     }
                     Err(other) => error.set(Some(other.to_string())),
                 }
@@ -145,6 +153,7 @@ pub fn PersonTokenDialog(
                     error=Signal::derive(move || errors.with(|e| e.scopes.clone()))
                     whose="their"
                 />
+                <LimitsField state=limits errors=errors />
                 <footer class="dialog__footer">
                     <span class="toolbar__spacer"></span>
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>

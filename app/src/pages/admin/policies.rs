@@ -7,7 +7,7 @@ use crate::{
     components::field::TextField,
     components::password_prompt::PasswordPrompt,
     server_fns::admin::{load_policy, set_policy},
-    token::{Lifetime, PolicyPage, TokenPolicy},
+    token::{Lifetime, PolicyPage, RateLimit, TokenPolicy},
 };
 
 #[component]
@@ -45,7 +45,15 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
             .unwrap_or_else(|| all_set_ids.clone()),
     );
     let custom_allowed = RwSignal::new(page.policy.custom_allowed);
+    let owner_rate = RwSignal::new(
+        page.policy
+            .owner_rate_limit
+            .map(|limit| limit.to_string())
+            .unwrap_or_default(),
+    );
+    let ips_required = RwSignal::new(page.policy.allowed_ips_required_for.clone());
     let field_error = RwSignal::new(None::<String>);
+    let rate_error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -53,12 +61,19 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
 
     let policy = {
         let all_set_ids = all_set_ids.clone();
-        move || -> Result<TokenPolicy, String> {
+        move || -> Result<TokenPolicy, (RwSignal<Option<String>>, String)> {
             let raw = max_lifetime.get();
             let max_lifetime_secs = match raw.trim() {
                 "" => None,
-                raw => Some(Lifetime::parse(raw).map_err(|e| e.to_string())?.as_secs()),
+                raw => Some(
+                    Lifetime::parse(raw)
+                        .map_err(|e| (field_error, e.to_string()))?
+                        .as_secs(),
+                ),
             };
+            let owner_rate_limit = RateLimit::parse_optional(&owner_rate.get())
+                .map_err(|e| (rate_error, e.to_string()))?;
+            let required = ips_required.get();
             let chosen = allowed_sets.get();
             let api_sets = if all_set_ids.iter().all(|id| chosen.contains(id)) {
                 None
@@ -77,6 +92,12 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
                 expiry_required: expiry_required.get(),
                 api_sets,
                 custom_allowed: custom_allowed.get(),
+                owner_rate_limit,
+                allowed_ips_required_for: all_set_ids
+                    .iter()
+                    .filter(|id| required.contains(id))
+                    .cloned()
+                    .collect(),
             })
         }
     };
@@ -85,12 +106,11 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
         move |event: leptos::ev::SubmitEvent| {
             event.prevent_default();
             notice.set(None);
+            field_error.set(None);
+            rate_error.set(None);
             match policy() {
-                Ok(_) => {
-                    field_error.set(None);
-                    confirming.set(true);
-                }
-                Err(message) => field_error.set(Some(message)),
+                Ok(_) => confirming.set(true),
+                Err((field, message)) => field.set(Some(message)),
             }
         }
     };
@@ -173,6 +193,35 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
                     />
                     "Custom (hand-picked methods)"
                 </label>
+            </fieldset>
+            <TextField
+                id="policy-owner-rate-limit"
+                label="Calls per person"
+                value=owner_rate
+                class="input--short"
+                placeholder="no limit"
+                hint=|| "Such as 600/min or 5000/h, shared by all of one person's tokens (more tokens buy no more calls); empty for no limit. Counted by each server process."
+                error=rate_error
+            />
+            <fieldset class="field policy-sets">
+                <legend>"Tokens must list the addresses they are used from, for"</legend>
+                {catalog.sets().iter().map(|set| {
+                    let id = set.id.clone();
+                    let toggle_id = id.clone();
+                    view! {
+                        <label class="checkbox">
+                            <input
+                                type="checkbox"
+                                prop:checked=move || ips_required.with(|s| s.contains(&id))
+                                on:change:target=move |e| ips_required.update(|s| {
+                                    s.retain(|x| *x != toggle_id);
+                                    if e.target().checked() { s.push(toggle_id.clone()); }
+                                })
+                            />
+                            {set.title.clone()}
+                        </label>
+                    }
+                }).collect::<Vec<_>>()}
             </fieldset>
             <footer class="dialog__footer">
                 <span class="toolbar__spacer"></span>

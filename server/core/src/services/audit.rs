@@ -48,6 +48,8 @@ pub enum Action {
     TokenRemoved,
     TokenRotated,
     TokenRevoked,
+    TokenSuspended,
+    TokenResumed,
     TokenUseDenied,
     PolicyChanged,
 }
@@ -70,6 +72,8 @@ impl Action {
             Self::TokenRemoved => "token_removed",
             Self::TokenRotated => "token_rotated",
             Self::TokenRevoked => "token_revoked",
+            Self::TokenSuspended => "token_suspended",
+            Self::TokenResumed => "token_resumed",
             Self::TokenUseDenied => "token_use_denied",
             Self::PolicyChanged => "policy_changed",
         }

@@ -5,7 +5,7 @@ use domain::{
     account::Role,
     catalog::{ApiSelection, MethodName},
     client::ClientInfo,
-    token::{Expiry, Scope},
+    token::{AddressRange, Expiry, RateLimit, Scope},
 };
 use sqlx::{AnyExecutor, FromRow, any::AnyRow};
 
@@ -32,6 +32,15 @@ pub struct TokenRecord {
     pub owner_login: String,
     pub owner_role: Role,
     pub owner_disabled_at: Option<i64>,
+    pub suspended_at: Option<i64>,
+    pub max_uses: Option<u64>,
+    /// As last read: checks never rely on it (see [`spend_use`]).
+    pub uses_left: Option<u64>,
+    pub rate_limit: Option<RateLimit>,
+    pub allowed_ips: Vec<AddressRange>,
+    /// The policy's limit shared by all of the owner's tokens, read with the token so that a
+    /// check needs nothing else.
+    pub owner_rate_limit: Option<RateLimit>,
 }
 
 /// The columns as stored: space-separated lists, the expiry in three columns.
@@ -58,6 +67,12 @@ struct StoredToken {
     #[sqlx(try_from = "String")]
     owner_role: Role,
     owner_disabled_at: Option<i64>,
+    suspended_at: Option<i64>,
+    max_uses: Option<i64>,
+    uses_left: Option<i64>,
+    rate_limit: Option<String>,
+    allowed_ips: String,
+    owner_rate_limit: Option<String>,
 }
 
 impl<'r> FromRow<'r, AnyRow> for TokenRecord {
@@ -80,6 +95,17 @@ impl<'r> FromRow<'r, AnyRow> for TokenRecord {
             stored.refresh_window_secs,
         )
         .ok_or_else(|| corrupt("expiration"))?;
+        let rate = |column: &str, stored: &Option<String>| {
+            stored
+                .as_deref()
+                .map(|raw| raw.parse::<RateLimit>().map_err(|_| corrupt(column)))
+                .transpose()
+        };
+        let rate_limit = rate("rate_limit", &stored.rate_limit)?;
+        let owner_rate_limit = rate("owner_rate_limit", &stored.owner_rate_limit)?;
+        let allowed_ips = split(&stored.allowed_ips, |raw| raw.parse::<AddressRange>())
+            .ok_or_else(|| corrupt("allowed_ips"))?;
+        let count = |stored: Option<i64>| stored.map(|n| u64::try_from(n).unwrap_or(0));
         Ok(Self {
             token_id: stored.token_id,
             user_id: stored.user_id,
@@ -98,6 +124,12 @@ impl<'r> FromRow<'r, AnyRow> for TokenRecord {
             owner_login: stored.owner_login,
             owner_role: stored.owner_role,
             owner_disabled_at: stored.owner_disabled_at,
+            suspended_at: stored.suspended_at,
+            max_uses: count(stored.max_uses),
+            uses_left: count(stored.uses_left),
+            rate_limit,
+            allowed_ips,
+            owner_rate_limit,
         })
     }
 }
@@ -120,8 +152,10 @@ const SELECT: &str = "select t.token_id, t.user_id, t.hint, t.description, t.api
      t.methods, t.scopes, t.expiration, t.expires_at, t.refresh_window_secs, t.created_at, \
      t.created_by_login, t.updated_at, t.last_used_at, t.last_used_ip, t.last_used_user_agent, \
      t.removed_at, u.login as owner_login, u.role as owner_role, \
-     u.disabled_at as owner_disabled_at \
-     from access_tokens t join users u on u.user_id = t.user_id";
+     u.disabled_at as owner_disabled_at, t.suspended_at, t.max_uses, t.uses_left, \
+     t.rate_limit, t.allowed_ips, p.owner_rate_limit \
+     from access_tokens t join users u on u.user_id = t.user_id \
+     join token_policy p on p.policy_id = 1";
 
 /// What a token may do and until when; the same columns for new and edited tokens.
 pub struct TokenSettings<'a> {
@@ -129,6 +163,11 @@ pub struct TokenSettings<'a> {
     pub api: &'a ApiSelection,
     pub scopes: &'a [Scope],
     pub expiry: Expiry,
+    pub rate_limit: Option<RateLimit>,
+    pub allowed_ips: &'a [AddressRange],
+    /// `None`: keep the uses as they are (an edit); `Some(None)`: unlimited; `Some(Some(n))`:
+    /// a fresh allowance of `n`.
+    pub uses: Option<Option<u64>>,
 }
 
 /// The settings as columns, in the order both statements bind them.
@@ -140,6 +179,10 @@ struct SettingColumns<'a> {
     expiration: &'static str,
     expires_at: Option<i64>,
     refresh_window_secs: Option<i64>,
+    rate_limit: Option<String>,
+    allowed_ips: String,
+    /// `None`: keep; else the allowance (null: unlimited).
+    uses: Option<Option<i64>>,
 }
 
 impl<'a> From<&TokenSettings<'a>> for SettingColumns<'a> {
@@ -156,6 +199,11 @@ impl<'a> From<&TokenSettings<'a>> for SettingColumns<'a> {
             expiration: settings.expiry.model().as_str(),
             expires_at: settings.expiry.at(),
             refresh_window_secs: settings.expiry.window_secs(),
+            rate_limit: settings.rate_limit.map(|limit| limit.to_string()),
+            allowed_ips: joined(settings.allowed_ips),
+            uses: settings
+                .uses
+                .map(|uses| uses.map(|n| i64::try_from(n).unwrap_or(i64::MAX))),
         }
     }
 }
@@ -175,9 +223,9 @@ pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> 
     let id = sqlx::query_scalar(
         "insert into access_tokens (user_id, token_digest, hint, description, api_set, methods, \
          scopes, expiration, expires_at, refresh_window_secs, created_at, created_by_user_id, \
-         created_by_login, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11) \
-         returning token_id",
+         created_by_login, updated_at, rate_limit, allowed_ips, max_uses, uses_left) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11, $14, $15, $16, \
+         $16) returning token_id",
     )
     .bind(token.user_id)
     .bind(token.digest)
@@ -192,6 +240,9 @@ pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> 
     .bind(token.now)
     .bind(token.created_by_user_id)
     .bind(token.created_by_login)
+    .bind(settings.rate_limit.as_deref())
+    .bind(&settings.allowed_ips)
+    .bind(settings.uses.flatten())
     .fetch_one(executor)
     .await?;
     Ok(id)
@@ -320,23 +371,67 @@ pub async fn update_settings<'c>(
     now: i64,
 ) -> Result<bool> {
     let settings = SettingColumns::from(&settings);
-    let done = sqlx::query(
+    let refill = if settings.uses.is_some() {
+        ", max_uses = $12, uses_left = $12"
+    } else {
+        ""
+    };
+    let sql = format!(
         "update access_tokens set description = $2, api_set = $3, methods = $4, scopes = $5, \
-         expiration = $6, expires_at = $7, refresh_window_secs = $8, updated_at = $9 \
-         where token_id = $1 and removed_at is null",
+         expiration = $6, expires_at = $7, refresh_window_secs = $8, updated_at = $9, \
+         rate_limit = $10, allowed_ips = $11{refill} \
+         where token_id = $1 and removed_at is null"
+    );
+    let mut query = sqlx::query(&sql)
+        .bind(token_id)
+        .bind(settings.description)
+        .bind(settings.api_set)
+        .bind(&settings.methods)
+        .bind(&settings.scopes)
+        .bind(settings.expiration)
+        .bind(settings.expires_at)
+        .bind(settings.refresh_window_secs)
+        .bind(now)
+        .bind(settings.rate_limit.as_deref())
+        .bind(&settings.allowed_ips);
+    if let Some(uses) = settings.uses {
+        query = query.bind(uses);
+    }
+    let done = query.execute(executor).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Suspends (`Some(at)`) or resumes (`None`) a live token; false when it is not live or is
+/// already so.
+pub async fn set_suspended<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+    suspended_at: Option<i64>,
+    now: i64,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "update access_tokens set suspended_at = $2, updated_at = $3 \
+         where token_id = $1 and removed_at is null \
+         and (suspended_at is null) = ($2 is not null)",
     )
     .bind(token_id)
-    .bind(settings.description)
-    .bind(settings.api_set)
-    .bind(&settings.methods)
-    .bind(&settings.scopes)
-    .bind(settings.expiration)
-    .bind(settings.expires_at)
-    .bind(settings.refresh_window_secs)
+    .bind(suspended_at)
     .bind(now)
     .execute(executor)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Takes one of a limited token's uses: the uses left after it, or `None` when none were
+/// left. One statement, so concurrent calls on any number of servers take each use once.
+pub async fn spend_use<'c>(executor: impl AnyExecutor<'c>, token_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "update access_tokens set uses_left = uses_left - 1 \
+         where token_id = $1 and uses_left > 0 returning uses_left",
+    )
+    .bind(token_id)
+    .fetch_optional(executor)
+    .await?)
 }
 
 pub async fn current_digest<'c>(

@@ -8,14 +8,14 @@ use axum::{
     extract::{Path, Query, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::{delete, get},
+    routing::{delete, get, post},
 };
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{
     ApiError,
-    extract::{Admin, Change, CreateToken, DeleteTokens, GetTokens, NoFields},
+    extract::{Admin, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields},
     tokens::{PageParams, issued, token_page},
 };
 use crate::{
@@ -27,11 +27,13 @@ use crate::{
 };
 
 /// Every admin route, for the OpenAPI document and the test that walks them as a non-admin.
-pub const ROUTES: [(&str, &str); 6] = [
+pub const ROUTES: [(&str, &str); 8] = [
     ("GET", "/api/v1/admin/users"),
     ("GET", "/api/v1/admin/users/{login}/tokens"),
     ("POST", "/api/v1/admin/users/{login}/tokens"),
     ("DELETE", "/api/v1/admin/users/{login}/tokens/{id}"),
+    ("POST", "/api/v1/admin/users/{login}/tokens/{id}/suspend"),
+    ("POST", "/api/v1/admin/users/{login}/tokens/{id}/resume"),
     ("GET", "/api/v1/admin/policy"),
     ("PUT", "/api/v1/admin/policy"),
 ];
@@ -44,6 +46,14 @@ pub fn router() -> Router<AppState> {
             get(tokens_of).post(create_for),
         )
         .route("/api/v1/admin/users/{login}/tokens/{id}", delete(remove_of))
+        .route(
+            "/api/v1/admin/users/{login}/tokens/{id}/suspend",
+            post(suspend_of),
+        )
+        .route(
+            "/api/v1/admin/users/{login}/tokens/{id}/resume",
+            post(resume_of),
+        )
         .route("/api/v1/admin/policy", get(policy).put(set_policy))
 }
 
@@ -115,6 +125,41 @@ async fn remove_of(
         .remove(&owner, &[id], &confirmed, &admin.caller.client)
         .await?;
     Ok(Json(json!({ "removed": removed })).into_response())
+}
+
+async fn suspend_of(
+    State(services): State<Services>,
+    Path((login, id)): Path<(String, i64)>,
+    admin: Admin<EditToken>,
+    change: Change<NoFields>,
+) -> Result<Response, ApiError> {
+    set_suspended_of(&services, &admin, &change, &login, id, true).await
+}
+
+async fn resume_of(
+    State(services): State<Services>,
+    Path((login, id)): Path<(String, i64)>,
+    admin: Admin<EditToken>,
+    change: Change<NoFields>,
+) -> Result<Response, ApiError> {
+    set_suspended_of(&services, &admin, &change, &login, id, false).await
+}
+
+async fn set_suspended_of(
+    services: &Services,
+    admin: &Admin<EditToken>,
+    change: &Change<NoFields>,
+    login: &str,
+    id: i64,
+    suspend: bool,
+) -> Result<Response, ApiError> {
+    let owner = admin.owner_of(services, login).await?;
+    let confirmed = change.confirm(services, &admin.caller).await?;
+    let token = services
+        .tokens
+        .set_suspended(&owner, id, suspend, &confirmed, &admin.caller.client)
+        .await?;
+    Ok(Json(json!({ "token": token })).into_response())
 }
 
 async fn policy(

@@ -119,6 +119,9 @@ impl ApiError {
             | Self::Token(TokenError::Account(AccountError::Throttled { retry_after_secs })) => {
                 Some(*retry_after_secs)
             }
+            Self::Refused(Refusal::RateLimited { retry_after_secs }) => {
+                i64::try_from(*retry_after_secs).ok()
+            }
             _ => None,
         }
     }

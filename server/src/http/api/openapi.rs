@@ -118,7 +118,9 @@ fn rest_paths() -> Map<String, Value> {
     };
     let changes = "Body: JSON with `password` and any of description, api_set, methods, \
                    expires_at (yyyy-mm-dd), expires_in (30d), auto_refresh (12h), \
-                   never_expires, scopes.";
+                   never_expires, scopes, max_uses (1 to 1000000000; null: unlimited; on an \
+                   edit a refill), rate_limit (600/min, 10/s, 5000/h; null: none), \
+                   allowed_ips (addresses and CIDR ranges; []: anywhere).";
     let list = "users.authentication.GetTokens";
     let mut paths = Map::new();
     paths.insert(
@@ -148,6 +150,21 @@ fn rest_paths() -> Map<String, Value> {
         json!({
             "post": op(&format!("A new token with this one's settings. {changes}"),
                        Some("users.authentication.CreateToken")),
+        }),
+    );
+    paths.insert(
+        "/api/v1/tokens/{id}/suspend".into(),
+        json!({
+            "post": op("Suspend a token: refused (token_suspended) until resumed, with the \
+                        same value. Body: {\"password\"}",
+                       Some("users.authentication.EditToken")),
+        }),
+    );
+    paths.insert(
+        "/api/v1/tokens/{id}/resume".into(),
+        json!({
+            "post": op("Resume a suspended token. Body: {\"password\"}",
+                       Some("users.authentication.EditToken")),
         }),
     );
     paths.insert(
@@ -197,11 +214,27 @@ fn rest_paths() -> Map<String, Value> {
         }),
     );
     paths.insert(
+        "/api/v1/admin/users/{login}/tokens/{id}/suspend".into(),
+        json!({
+            "post": admin("Suspend a user's token. Body: {\"password\"}",
+                          "users.authentication.EditToken"),
+        }),
+    );
+    paths.insert(
+        "/api/v1/admin/users/{login}/tokens/{id}/resume".into(),
+        json!({
+            "post": admin("Resume a user's suspended token. Body: {\"password\"}",
+                          "users.authentication.EditToken"),
+        }),
+    );
+    paths.insert(
         "/api/v1/admin/policy".into(),
         json!({
             "get": admin("The token policy", list),
             "put": admin("Replace the token policy. Body: {\"password\", max_lifetime_secs, \
-                          expiry_required, api_sets, custom_allowed}",
+                          expiry_required, api_sets, custom_allowed, owner_rate_limit \
+                          (calls per period shared by a person's tokens), \
+                          allowed_ips_required_for (API set ids)}",
                          "users.authentication.CreateToken"),
         }),
     );

@@ -43,6 +43,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/api/v1/tokens/{id}/regenerate", post(regenerate))
         .route("/api/v1/tokens/{id}/copy", post(copy))
+        .route("/api/v1/tokens/{id}/suspend", post(suspend))
+        .route("/api/v1/tokens/{id}/resume", post(resume))
 }
 
 pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
@@ -178,6 +180,39 @@ async fn regenerate(
         .regenerate(&caller.owner(), id, &confirmed, &caller.client)
         .await?;
     Ok(issued(StatusCode::OK, token))
+}
+
+async fn suspend(
+    State(services): State<Services>,
+    Path(id): Path<i64>,
+    caller: Caller<EditToken>,
+    change: Change<NoFields>,
+) -> Result<Response, ApiError> {
+    set_suspended(&services, &caller, &change, id, true).await
+}
+
+async fn resume(
+    State(services): State<Services>,
+    Path(id): Path<i64>,
+    caller: Caller<EditToken>,
+    change: Change<NoFields>,
+) -> Result<Response, ApiError> {
+    set_suspended(&services, &caller, &change, id, false).await
+}
+
+async fn set_suspended(
+    services: &Services,
+    caller: &Caller<EditToken>,
+    change: &Change<NoFields>,
+    id: i64,
+    suspend: bool,
+) -> Result<Response, ApiError> {
+    let confirmed = change.confirm(services, caller).await?;
+    let token = services
+        .tokens
+        .set_suspended(&caller.owner(), id, suspend, &confirmed, &caller.client)
+        .await?;
+    Ok(Json(json!({ "token": token })).into_response())
 }
 
 async fn remove_one(

@@ -18,6 +18,7 @@ fn input(expiry: Option<ExpiryInput>, api: Option<ApiInput>) -> TokenInput {
         api,
         scopes: None,
         expiry,
+        ..TokenInput::default()
     }
 }
 
@@ -261,6 +262,9 @@ fn every_field_is_explained_at_once() {
         api: Some(ApiInput::Methods(Vec::new())),
         scopes: Some(vec!["node:1:rw".into()]),
         expiry: date("31/12/2027"),
+        max_uses: Some("many".into()),
+        rate_limit: Some("fast".into()),
+        allowed_ips: Some(vec!["localhost".into()]),
     }
     .decide(&rules(&catalog, &policy, Basis::New))
     .unwrap_err();
@@ -268,6 +272,9 @@ fn every_field_is_explained_at_once() {
     assert!(errors.api.unwrap().contains("at least one API method"));
     assert!(errors.scopes.unwrap().contains("is not a scope"));
     assert!(errors.expiry.unwrap().contains("is not a date"));
+    assert!(errors.max_uses.unwrap().contains("whole number"));
+    assert!(errors.rate_limit.unwrap().contains("calls per period"));
+    assert!(errors.allowed_ips.unwrap().contains("“localhost” is not"));
 }
 
 #[test]
@@ -280,11 +287,14 @@ fn errors_are_empty_only_without_a_message_and_sum_up_in_field_order() {
             0 => errors.description = message,
             1 => errors.expiry = message,
             2 => errors.api = message,
-            _ => errors.scopes = message,
+            3 => errors.scopes = message,
+            4 => errors.max_uses = message,
+            5 => errors.rate_limit = message,
+            _ => errors.allowed_ips = message,
         }
         errors
     };
-    for field in 0..4 {
+    for field in 0..7 {
         assert!(!one(field).is_empty(), "field {field}");
     }
     let all = TokenInputErrors {
@@ -292,8 +302,112 @@ fn errors_are_empty_only_without_a_message_and_sum_up_in_field_order() {
         expiry: Some("E.".into()),
         api: Some("A.".into()),
         scopes: Some("S.".into()),
+        max_uses: Some("U.".into()),
+        rate_limit: Some("R.".into()),
+        allowed_ips: Some("I.".into()),
         by_policy: false,
     };
-    assert_eq!(all.summary(), "D. E. A. S.");
+    assert_eq!(all.summary(), "D. E. A. S. U. R. I.");
     assert_eq!(TokenInputErrors::default().summary(), "");
+}
+
+#[test]
+fn limits_are_decided_with_the_rest_and_an_edit_keeps_what_it_leaves_out() {
+    let catalog = shipped();
+    let open = TokenPolicy::default();
+    let new = TokenInput {
+        max_uses: Some("10".into()),
+        rate_limit: Some("600/min".into()),
+        allowed_ips: Some(vec!["203.0.113.0/24 198.51.100.7".into()]),
+        ..input(None, marketplace())
+    }
+    .decide(&rules(&catalog, &open, Basis::New))
+    .unwrap();
+    assert_eq!(new.uses(), Some(Some(10)));
+    assert_eq!(
+        new.rate_limit().map(|r| r.to_string()),
+        Some("600/min".into())
+    );
+    assert_eq!(new.allowed_ips().len(), 2);
+
+    let token = TokenView {
+        max_uses: Some(10),
+        uses_left: Some(3),
+        rate_limit: "10/s".parse().ok(),
+        allowed_ips: AddressRange::parse_entries(&["10.0.0.0/8"]).unwrap(),
+        ..existing(ApiSelection::Set("marketplace".into()))
+    };
+    let kept = input(None, None)
+        .decide(&rules(&catalog, &open, Basis::Edit(&token)))
+        .unwrap();
+    assert_eq!(kept.uses(), None, "an edit without uses keeps what is left");
+    assert_eq!(kept.rate_limit(), token.rate_limit);
+    assert_eq!(kept.allowed_ips(), &token.allowed_ips[..]);
+    let copied = input(None, None)
+        .decide(&rules(&catalog, &open, Basis::Copy(&token)))
+        .unwrap();
+    assert_eq!(
+        copied.uses(),
+        Some(Some(10)),
+        "a copy starts with the full allowance"
+    );
+    let lifted = TokenInput {
+        max_uses: Some("unlimited".into()),
+        rate_limit: Some(String::new()),
+        allowed_ips: Some(Vec::new()),
+        ..input(None, None)
+    }
+    .decide(&rules(&catalog, &open, Basis::Edit(&token)))
+    .unwrap();
+    assert_eq!(lifted.uses(), Some(None));
+    assert_eq!(lifted.rate_limit(), None);
+    assert!(lifted.allowed_ips().is_empty());
+}
+
+#[test]
+fn bad_limits_are_refused_field_by_field() {
+    let catalog = shipped();
+    let open = TokenPolicy::default();
+    let errors = TokenInput {
+        max_uses: Some("0".into()),
+        rate_limit: Some("lots".into()),
+        allowed_ips: Some(vec!["10.0.0.1/8".into()]),
+        ..input(None, marketplace())
+    }
+    .decide(&rules(&catalog, &open, Basis::New))
+    .unwrap_err();
+    assert!(errors.max_uses.unwrap().contains("1 to 1,000,000,000"));
+    assert!(errors.rate_limit.unwrap().contains("600/min"));
+    assert!(
+        errors
+            .allowed_ips
+            .unwrap()
+            .contains("did you mean 10.0.0.0/8")
+    );
+    assert!(!errors.by_policy);
+}
+
+#[test]
+fn the_policy_may_require_an_allow_list_for_a_set() {
+    let catalog = shipped();
+    let policy = TokenPolicy {
+        allowed_ips_required_for: vec!["marketplace".into()],
+        ..TokenPolicy::default()
+    };
+    let errors = input(None, marketplace())
+        .decide(&rules(&catalog, &policy, Basis::New))
+        .unwrap_err();
+    assert!(errors.allowed_ips.unwrap().contains("Marketplace"));
+    assert!(errors.by_policy);
+    let listed = TokenInput {
+        allowed_ips: Some(vec!["192.0.2.1".into()]),
+        ..input(None, marketplace())
+    };
+    assert!(listed.decide(&rules(&catalog, &policy, Basis::New)).is_ok());
+    let other_set = input(None, Some(ApiInput::Set("maven_plugin".into())));
+    assert!(
+        other_set
+            .decide(&rules(&catalog, &policy, Basis::New))
+            .is_ok()
+    );
 }

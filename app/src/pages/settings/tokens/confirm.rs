@@ -7,7 +7,9 @@ use super::{Pending, TokensState};
 use crate::{
     components::password_prompt::PasswordPrompt,
     error::ServerError,
-    server_fns::tokens::{copy_token, edit_token, generate_token, regenerate_token, remove_tokens},
+    server_fns::tokens::{
+        copy_token, edit_token, generate_token, regenerate_token, remove_tokens, suspend_token,
+    },
     token::IssuedTokenView,
 };
 
@@ -24,6 +26,11 @@ async fn apply(pending: Pending, password: String) -> Result<Outcome, ServerErro
         Pending::Edit(id, form) => {
             let token = edit_token(id, form, password).await?;
             Outcome::Done(format!("“{}” was updated.", token.description))
+        }
+        Pending::Suspend(id, suspend) => {
+            let token = suspend_token(id, suspend, password).await?;
+            let done = if suspend { "suspended" } else { "resumed" };
+            Outcome::Done(format!("“{}” was {done}.", token.description))
         }
         Pending::Remove(ids) => {
             let removed = remove_tokens(ids, password).await?;
@@ -46,6 +53,15 @@ fn question(pending: &Pending, count_word: impl Fn(usize) -> String) -> String {
              Enter your password to continue."
                 .into()
         }
+        Pending::Suspend(_, true) => format!(
+            "Suspend {}? It is refused until you resume it, and keeps its value. Enter your \
+             password to continue.",
+            count_word(1)
+        ),
+        Pending::Suspend(_, false) => format!(
+            "Resume {}? It works again with the same value. Enter your password to continue.",
+            count_word(1)
+        ),
         Pending::Remove(ids) => format!(
             "Remove {}? They stop working at once. Enter your password to continue.",
             count_word(ids.len())
@@ -94,7 +110,7 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
                 }
                 Err(ServerError::InvalidFields(fields)) => {
                     // Back to the token dialog, with the server's words next to the fields.
-                    state.form_errors.set(Some(fields));
+                    state.form_errors.set(Some(*fields));
                     state.pending.set(None);
                 }
                 Err(ServerError::NotFound) => {

@@ -1,5 +1,5 @@
-//! The token dialog: Description, Expiration Model, API (sets or hand-picked methods) and
-//! scopes.
+//! The token dialog: Description, Expiration Model, API (sets or hand-picked methods),
+//! scopes and limits.
 //! The same dialog generates, edits (with a Regenerate link) and copies.
 
 use leptos::prelude::*;
@@ -10,6 +10,7 @@ use crate::{
         api_picker::ApiPicker,
         expiry_field::{ExpiryChoice, ExpiryField, ExpiryFieldState},
         field::TextField,
+        limits_field::{LimitsField, LimitsFieldState},
         modal::Modal,
         scopes_field::{ScopesField, scope_entries},
         token_table::expiry_label,
@@ -83,6 +84,11 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
             .map(|t| t.scopes.join(" "))
             .unwrap_or_default(),
     );
+    let limits = match &mode {
+        FormMode::Generate => LimitsFieldState::new_token(),
+        FormMode::Edit(token) => LimitsFieldState::of_token(token, true),
+        FormMode::Copy(token) => LimitsFieldState::of_token(token, false),
+    };
     let tried = RwSignal::new(false);
     state.form_errors.set(None);
 
@@ -93,6 +99,9 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
             expiry: (initial_expiry.as_ref() != Some(&typed)).then_some(typed),
             api: Some(ApiInput::from(&api.get())),
             scopes: Some(scope_entries(&scopes.get())),
+            max_uses: limits.max_uses(),
+            rate_limit: limits.rate_limit(),
+            allowed_ips: limits.allowed_ips(),
         }
     };
     let local_errors = {
@@ -112,7 +121,7 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                 policy: &policy,
                 basis,
             };
-            form().decide(&rules).err().unwrap_or_default()
+            form().decide(&rules).err().map(|e| *e).unwrap_or_default()
         }
     };
     let errors = {
@@ -126,6 +135,9 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                 expiry: shown(local.expiry, expiry.typed()).or(server.expiry),
                 api: shown(local.api, true).or(server.api),
                 scopes: shown(local.scopes, !scopes.get().trim().is_empty()).or(server.scopes),
+                max_uses: shown(local.max_uses, true).or(server.max_uses),
+                rate_limit: shown(local.rate_limit, true).or(server.rate_limit),
+                allowed_ips: shown(local.allowed_ips, true).or(server.allowed_ips),
                 by_policy: false,
             }
         })
@@ -188,6 +200,11 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                     value=scopes
                     error=Signal::derive(move || errors.with(|e| e.scopes.clone()))
                     whose="your"
+                />
+                <LimitsField
+                    state=limits
+                    current=source.clone().filter(|_| matches!(mode, FormMode::Edit(_)))
+                    errors=errors
                 />
                 <footer class="dialog__footer">
                     {regenerate_id.map(|id| view! {

@@ -1,5 +1,5 @@
 //! The Access Tokens tab: the list of your tokens with a toolbar (Generate, Edit, Copy,
-//! Remove, Refresh), the token dialog, the password confirmation and the one-time reveal.
+//! Suspend or Resume, Remove, Refresh), the token dialog, the password confirmation and the one-time reveal.
 
 mod confirm;
 mod form;
@@ -35,6 +35,8 @@ pub enum Pending {
     Edit(i64, TokenInput),
     Copy(i64, TokenInput),
     Regenerate(i64),
+    /// Suspend (`true`) or resume a token.
+    Suspend(i64, bool),
     Remove(Vec<i64>),
 }
 
@@ -137,6 +139,11 @@ fn TokenManager(page: TokenPage) -> impl IntoView {
     provide_context(state);
     let one_selected = move || state.selected.with(|s| s.len() == 1);
     let any_selected = move || state.selected.with(|s| !s.is_empty());
+    let resumable = move || {
+        state
+            .selected_token()
+            .is_some_and(|token| token.suspended_at.is_some())
+    };
     let open_with_selected = move |make: fn(TokenView) -> FormMode| {
         if let Some(token) = state.selected_token() {
             state.form.set(Some(make(token)));
@@ -171,6 +178,19 @@ fn TokenManager(page: TokenPage) -> impl IntoView {
                     on:click=move |_| open_with_selected(FormMode::Copy)
                 >
                     "Copy"
+                </button>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=move || !one_selected()
+                    on:click=move |_| {
+                        if let Some(token) = state.selected_token() {
+                            let suspend = token.suspended_at.is_none();
+                            state.pending.set(Some(Pending::Suspend(token.id, suspend)));
+                        }
+                    }
+                >
+                    {move || if resumable() { "Resume" } else { "Suspend" }}
                 </button>
                 <button
                     type="button"

@@ -227,9 +227,9 @@ impl PlatformService {
             .method_at(service, group, method)
             .ok_or(PlatformError::UnknownMethod)?;
         let presented = presented.ok_or(PlatformError::Refused(Refusal::NoCredential))?;
-        let grant = self
+        let admission = self
             .tokens
-            .authenticate(&presented, Some(&method.name), client)
+            .verify(&presented, Some(&method.name), client)
             .await?;
         drop(presented);
         if let Some(unknown) = params
@@ -246,12 +246,13 @@ impl PlatformService {
             Some(resource) => {
                 let env = params.env_name(resource)?;
                 self.tokens
-                    .check_scope(&grant, &env, method.access, &method.name, client)
+                    .check_scope(&admission, &env, method.access, &method.name, client)
                     .map_err(PlatformError::Refused)?;
                 Some(env)
             }
             None => None,
         };
+        let grant = self.tokens.admit(admission, client).await?;
         let call = Call {
             grant: &grant,
             method,

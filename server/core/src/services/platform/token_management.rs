@@ -50,6 +50,9 @@ fn request(call: &Call<'_>) -> Result<TokenRequest, PlatformError> {
         never_expires: never,
         // One entry as typed: the token rules split it and refuse empty parts.
         scopes: p.optional("scopes").map(|raw| vec![raw.to_owned()]),
+        // The catalog's token methods take no limits: those are set in the dashboard, REST
+        // and the CLI, and kept as they are by an edit here.
+        ..TokenRequest::default()
     })
 }
 

@@ -200,6 +200,12 @@ mod tests {
             owner_login: "ann".into(),
             owner_role: Role::User,
             owner_disabled_at: None,
+            suspended_at: None,
+            max_uses: None,
+            uses_left: None,
+            rate_limit: None,
+            allowed_ips: Vec::new(),
+            owner_rate_limit: None,
         })
     }
 

@@ -1,18 +1,26 @@
-//! The check on every API call's path: parse, look up by digest, then owner, expiry, method.
+//! The check on every API call's path: parse, look up by digest, then owner, suspension,
+//! expiry, method, address and rate ([`TokenService::verify`]); then, once the call's scope is
+//! known to fit, the use itself ([`TokenService::admit`]).
+//!
 //! The look-up is one indexed read, or none for a token checked recently (see `cache`); uses
-//! are recorded in memory (see `usage`).
+//! are recorded in memory (see `usage`), rates counted in memory (see `rate`). Only a token
+//! with a limited number of uses pays a write, to take one.
 
-use std::{fmt, sync::Arc};
+use std::{
+    fmt,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use domain::{
     account::Role,
     catalog::{Access, MethodName},
     client::ClientInfo,
-    token::{EnvName, Scope, TokenSecret, scopes_allow},
+    token::{EnvName, Expiry, Scope, TokenSecret, addresses_allow, scopes_allow},
 };
 use zeroize::Zeroize as _;
 
-use super::{Refusal, TokenService, usage::RefusedUse};
+use super::{Refusal, TokenService, rate::Limited, usage::RefusedUse};
 use crate::{
     auth::secret,
     clock,
@@ -94,6 +102,25 @@ impl TokenGrant {
     }
 }
 
+/// A token that passed every check but its scope for this call and its uses: [`TokenService::admit`]
+/// turns it into a [`TokenGrant`]. Until then the call has not used the token.
+#[derive(Debug)]
+#[must_use = "a verified token must be admitted (or refused) for the call to use it"]
+pub struct Admission {
+    grant: TokenGrant,
+    limited_uses: bool,
+    expiry: Expiry,
+    transport: Transport,
+    started: Instant,
+    at: i64,
+}
+
+impl Admission {
+    pub fn grant(&self) -> &TokenGrant {
+        &self.grant
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum CheckError {
     #[error(transparent)]
@@ -104,24 +131,73 @@ pub enum CheckError {
 
 impl TokenService {
     /// Checks a presented token for a call of `method` (`None`: any valid token, as for
-    /// introspecting itself). Refusals are recorded for the audit log; every check is
-    /// counted by outcome and transport, and timed.
-    #[tracing::instrument(skip_all, fields(method = method.map(MethodName::as_str)))]
+    /// introspecting itself) and admits the call: [`Self::verify`] then [`Self::admit`], for
+    /// calls that act on no environment.
     pub async fn authenticate(
         &self,
         presented: &Presented,
         method: Option<&MethodName>,
         client: &ClientInfo,
     ) -> Result<TokenGrant, CheckError> {
-        let started = std::time::Instant::now();
-        let checked = self.check(presented, method, client).await;
-        let outcome = match &checked {
-            Ok(_) => "success",
+        let admission = self.verify(presented, method, client).await?;
+        self.admit(admission, client).await
+    }
+
+    /// Every check a call's token must pass before its scope is known. Refusals are recorded
+    /// for the audit log, counted by outcome and transport, and timed.
+    #[tracing::instrument(skip_all, fields(method = method.map(MethodName::as_str)))]
+    pub async fn verify(
+        &self,
+        presented: &Presented,
+        method: Option<&MethodName>,
+        client: &ClientInfo,
+    ) -> Result<Admission, CheckError> {
+        let started = Instant::now();
+        let checked = self.check(presented, method, client, started).await;
+        if let Err(error) = &checked {
+            let outcome = match error {
+                CheckError::Refused(refusal) => refusal.code(),
+                CheckError::Storage(_) => "storage_error",
+            };
+            crate::metrics::token_checked(outcome, presented.transport.label(), started.elapsed());
+        }
+        checked
+    }
+
+    /// Lets the verified call use its token: takes one of its uses if they are limited
+    /// (refusing when none are left) and records the use.
+    pub async fn admit(
+        &self,
+        admission: Admission,
+        client: &ClientInfo,
+    ) -> Result<TokenGrant, CheckError> {
+        let spent = if admission.limited_uses {
+            match tokens::spend_use(self.database.pool(), admission.grant.token_id).await {
+                Ok(Some(_)) => Ok(()),
+                Ok(None) => Err(CheckError::Refused(self.record_refusal(
+                    Refusal::Exhausted,
+                    Some(&admission.grant),
+                    None,
+                    client,
+                    admission.at,
+                ))),
+                Err(error) => Err(CheckError::Storage(error)),
+            }
+        } else {
+            Ok(())
+        };
+        let outcome = match &spent {
+            Ok(()) => "success",
             Err(CheckError::Refused(refusal)) => refusal.code(),
             Err(CheckError::Storage(_)) => "storage_error",
         };
-        crate::metrics::token_checked(outcome, presented.transport.label(), started.elapsed());
-        checked
+        let transport = admission.transport.label();
+        crate::metrics::token_checked(outcome, transport, admission.started.elapsed());
+        spent?;
+        let grant = admission.grant;
+        self.usage
+            .record_use(grant.token_id, admission.at, client, admission.expiry);
+        Ok(grant)
     }
 
     async fn check(
@@ -129,7 +205,8 @@ impl TokenService {
         presented: &Presented,
         method: Option<&MethodName>,
         client: &ClientInfo,
-    ) -> Result<TokenGrant, CheckError> {
+        started: Instant,
+    ) -> Result<Admission, CheckError> {
         let now = clock::now();
         let secret = match TokenSecret::parse(presented.value()) {
             Ok(secret) => secret,
@@ -170,7 +247,11 @@ impl TokenService {
         if row.owner_disabled_at.is_some() {
             return refuse(Refusal::OwnerDisabled);
         }
-        if self.current_expiry(&row).has_passed(now) {
+        if row.suspended_at.is_some() {
+            return refuse(Refusal::Suspended);
+        }
+        let expiry = self.current_expiry(&row);
+        if expiry.has_passed(now) {
             return refuse(Refusal::Expired);
         }
         if let Some(method) = method
@@ -178,25 +259,42 @@ impl TokenService {
         {
             return refuse(Refusal::MethodNotAllowed(method.to_string()));
         }
-        self.usage.record_use(row.token_id, now, client, row.expiry);
-        Ok(TokenGrant {
-            token_id: row.token_id,
-            user_id: row.user_id,
-            login: row.owner_login.clone(),
-            role: row.owner_role,
-            scopes: row.scopes.clone(),
+        if !addresses_allow(&row.allowed_ips, client.ip.as_deref()) {
+            return refuse(Refusal::AddressNotAllowed);
+        }
+        if (row.rate_limit.is_some() || row.owner_rate_limit.is_some())
+            && let Err(wait) = self.rates.admit(&rate_limits(&row), started)
+        {
+            return refuse(Refusal::RateLimited {
+                retry_after_secs: whole_seconds(wait),
+            });
+        }
+        Ok(Admission {
+            grant: TokenGrant {
+                token_id: row.token_id,
+                user_id: row.user_id,
+                login: row.owner_login.clone(),
+                role: row.owner_role,
+                scopes: row.scopes.clone(),
+            },
+            limited_uses: row.max_uses.is_some(),
+            expiry: row.expiry,
+            transport: presented.transport,
+            started,
+            at: now,
         })
     }
 
     /// Refuses a call on `env` that the token's scopes do not cover (recorded for the audit).
     pub fn check_scope(
         &self,
-        grant: &TokenGrant,
+        admission: &Admission,
         env: &EnvName,
         access: Access,
         method: &MethodName,
         client: &ClientInfo,
     ) -> Result<(), Refusal> {
+        let grant = &admission.grant;
         if scopes_allow(&grant.scopes, env, access) {
             return Ok(());
         }
@@ -204,6 +302,11 @@ impl TokenService {
             env: env.to_string(),
             access: access.as_str(),
         };
+        crate::metrics::token_checked(
+            refusal.code(),
+            admission.transport.label(),
+            admission.started.elapsed(),
+        );
         self.usage.record_refusal(RefusedUse {
             at: clock::now(),
             owner_login: Some(grant.login.clone()),
@@ -225,14 +328,58 @@ impl TokenService {
         client: &ClientInfo,
         now: i64,
     ) -> CheckError {
-        let token = row.map_or_else(String::new, |row| format!(" token {}", row.token_id));
+        let owner = row.map(|row| (row.token_id, row.owner_login.as_str()));
+        CheckError::Refused(self.record_refusal_of(refusal, owner, method, client, now))
+    }
+
+    fn record_refusal(
+        &self,
+        refusal: Refusal,
+        grant: Option<&TokenGrant>,
+        method: Option<&MethodName>,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Refusal {
+        let owner = grant.map(|grant| (grant.token_id, grant.login.as_str()));
+        self.record_refusal_of(refusal, owner, method, client, now)
+    }
+
+    fn record_refusal_of(
+        &self,
+        refusal: Refusal,
+        owner: Option<(i64, &str)>,
+        method: Option<&MethodName>,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Refusal {
+        let token = owner.map_or_else(String::new, |(id, _)| format!(" token {id}"));
         let method = method.map_or_else(String::new, |m| format!(" calling {m}"));
         self.usage.record_refusal(RefusedUse {
             at: now,
-            owner_login: row.map(|row| row.owner_login.clone()),
+            owner_login: owner.map(|(_, login)| login.to_owned()),
             detail: format!("{}:{token}{method}", refusal.code()),
             client: client.clone(),
         });
-        CheckError::Refused(refusal)
+        refusal
     }
+}
+
+/// The token's own rate limit and its owner's, those that are set.
+fn rate_limits(row: &tokens::TokenRecord) -> Vec<(Limited, domain::token::RateLimit)> {
+    [
+        row.rate_limit
+            .map(|limit| (Limited::Token(row.token_id), limit)),
+        row.owner_rate_limit
+            .map(|limit| (Limited::Owner(row.user_id), limit)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// A wait as `Retry-After` states it: whole seconds, rounded up, at least one.
+fn whole_seconds(wait: Duration) -> u64 {
+    u64::try_from(wait.as_nanos().div_ceil(1_000_000_000))
+        .unwrap_or(u64::MAX)
+        .max(1)
 }

@@ -91,6 +91,9 @@ fn stored_settings<'a>(
         api: settings.api(),
         scopes: settings.scopes(),
         expiry,
+        rate_limit: settings.rate_limit(),
+        allowed_ips: settings.allowed_ips(),
+        uses: settings.uses(),
     }
 }
 
@@ -260,6 +263,46 @@ impl TokenService {
             client,
         )
         .await
+    }
+
+    /// Suspends (`true`) or resumes a live token: while suspended it is refused, and it
+    /// resumes with the same value and settings. Suspending a suspended token, or resuming
+    /// an active one, changes nothing and is no error.
+    pub async fn set_suspended(
+        &self,
+        owner: &TokenOwner,
+        token_id: i64,
+        suspend: bool,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<TokenView> {
+        let row = self.live_row(owner, token_id).await?;
+        let now = clock::now();
+        let mut tx = self.database.begin_write().await?;
+        let changed =
+            tokens::set_suspended(&mut *tx, token_id, suspend.then_some(now), now).await?;
+        if changed {
+            let action = if suspend {
+                Action::TokenSuspended
+            } else {
+                Action::TokenResumed
+            };
+            record(
+                &mut tx,
+                action,
+                confirmed.actor(),
+                owner,
+                token_id,
+                &row.hint,
+                None,
+                client,
+            )
+            .await?;
+        }
+        let invalidate = self.cache.invalidate_on_drop();
+        tx.commit().await.map_err(StorageError::from)?;
+        drop(invalidate);
+        self.get(owner, token_id).await
     }
 
     /// Removes tokens, all or none: one that is not the owner's live token fails the lot.

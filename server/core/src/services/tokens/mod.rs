@@ -5,6 +5,7 @@ mod cache;
 mod check;
 mod lifecycle;
 mod policy;
+mod rate;
 mod refusal;
 mod request;
 mod usage;
@@ -21,7 +22,7 @@ use domain::{
 };
 
 pub use cache::{CheckCache, REVISION_POLL};
-pub use check::{CheckError, Presented, TokenGrant, Transport};
+pub use check::{Admission, CheckError, Presented, TokenGrant, Transport};
 pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
 pub use request::TokenRequest;
@@ -41,7 +42,7 @@ pub enum TokenError {
     Invalid(String),
     /// A token's settings that cannot be accepted, field by field.
     #[error("{}", .0.summary())]
-    Input(TokenInputErrors),
+    Input(Box<TokenInputErrors>),
     #[error(transparent)]
     Account(#[from] AccountError),
     #[error(transparent)]
@@ -74,6 +75,7 @@ pub struct TokenService {
     usage: UsageRecorder,
     /// Shared with the account service, whose changes to owners also alter checks.
     cache: Arc<CheckCache>,
+    rates: Arc<rate::RateLimiter>,
 }
 
 impl TokenService {
@@ -83,6 +85,7 @@ impl TokenService {
             catalog,
             usage: UsageRecorder::default(),
             cache,
+            rates: Arc::default(),
         }
     }
 
@@ -158,6 +161,8 @@ impl TokenService {
             TokenStatus::Removed
         } else if expiry.has_passed(now) {
             TokenStatus::Expired
+        } else if record.suspended_at.is_some() {
+            TokenStatus::Suspended
         } else {
             TokenStatus::Active
         };
@@ -189,6 +194,11 @@ impl TokenService {
             created_by: record.created_by_login.clone(),
             updated_at: record.updated_at,
             last_used,
+            suspended_at: record.suspended_at,
+            max_uses: record.max_uses,
+            uses_left: record.uses_left,
+            rate_limit: record.rate_limit,
+            allowed_ips: record.allowed_ips.clone(),
         }
     }
 }

@@ -34,6 +34,15 @@ impl TokenService {
                 "There is no API set “{unknown}”."
             )));
         }
+        if let Some(unknown) = new
+            .allowed_ips_required_for
+            .iter()
+            .find(|id| self.catalog.set(id).is_none())
+        {
+            return Err(TokenError::Invalid(format!(
+                "There is no API set “{unknown}” to require allowed addresses for."
+            )));
+        }
         if !new.allows_some_api() {
             return Err(TokenError::Invalid(
                 "This policy would let nobody make a token: allow at least one API set, or \

@@ -34,6 +34,14 @@ pub enum Refusal {
     MethodNotAllowed(String),
     #[error("This access token's scopes do not allow {access} access to the environment {env}.")]
     OutOfScope { env: String, access: &'static str },
+    #[error("This access token is suspended: its owner or an admin can resume it.")]
+    Suspended,
+    #[error("This access token may not be used from this address.")]
+    AddressNotAllowed,
+    #[error("Too many calls with this access token: try again in {retry_after_secs} s.")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("This access token has no uses left.")]
+    Exhausted,
 }
 
 impl Refusal {
@@ -49,6 +57,10 @@ impl Refusal {
             Self::OwnerDisabled => "owner_disabled",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::OutOfScope { .. } => "out_of_scope",
+            Self::Suspended => "token_suspended",
+            Self::AddressNotAllowed => "address_not_allowed",
+            Self::RateLimited { .. } => "rate_limited",
+            Self::Exhausted => "token_exhausted",
         }
     }
 
@@ -65,6 +77,10 @@ impl Refusal {
             Self::OwnerDisabled => 708,
             Self::MethodNotAllowed(_) => 709,
             Self::OutOfScope { .. } => 710,
+            Self::Suspended => 711,
+            Self::AddressNotAllowed => 712,
+            Self::RateLimited { .. } => 713,
+            Self::Exhausted => 714,
         }
     }
 
@@ -84,6 +100,12 @@ impl Refusal {
                 env: "my-project".into(),
                 access: "write",
             },
+            Self::Suspended,
+            Self::AddressNotAllowed,
+            Self::RateLimited {
+                retry_after_secs: 1,
+            },
+            Self::Exhausted,
         ]
     }
 }

@@ -3,7 +3,7 @@
 //! values mean is decided by [`TokenInput::decide`].
 
 use domain::token::{ApiInput, ExpiryInput, TokenInput, TokenInputErrors};
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -22,10 +22,25 @@ pub struct TokenRequest {
     #[serde(default)]
     pub never_expires: bool,
     pub scopes: Option<Vec<String>>,
+    /// How many calls the token may make (a refill on an edit); `null`: unlimited.
+    #[serde(default, deserialize_with = "given")]
+    pub max_uses: Option<Option<i64>>,
+    /// Calls per period, such as `600/min`; `null`: no limit.
+    #[serde(default, deserialize_with = "given")]
+    pub rate_limit: Option<Option<String>>,
+    /// Addresses and CIDR ranges the token may be used from; `[]`: anywhere.
+    pub allowed_ips: Option<Vec<String>>,
+}
+
+/// A field that is present, even as `null` (`Some(None)`), unlike one left out (`None`).
+fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 impl TokenRequest {
-    pub fn into_input(self) -> Result<TokenInput, TokenInputErrors> {
+    pub fn into_input(self) -> Result<TokenInput, Box<TokenInputErrors>> {
         let mut errors = TokenInputErrors::default();
         let api = match (self.api_set, self.methods) {
             (Some(_), Some(_)) => {
@@ -50,13 +65,18 @@ impl TokenRequest {
             );
         }
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(Box::new(errors));
         }
         Ok(TokenInput {
             description: self.description,
             api,
             scopes: self.scopes,
             expiry,
+            max_uses: self
+                .max_uses
+                .map(|uses| uses.map_or_else(String::new, |n| n.to_string())),
+            rate_limit: self.rate_limit.map(Option::unwrap_or_default),
+            allowed_ips: self.allowed_ips,
         })
     }
 }
