@@ -87,11 +87,16 @@ pub fn LimitsField(
         || current
             .as_ref()
             .is_some_and(|token| token.max_uses.is_some());
-    let open = move || {
-        has_limits
-            || errors
-                .with(|e| e.max_uses.is_some() || e.rate_limit.is_some() || e.allowed_ips.is_some())
-    };
+    // Open from the start when the token has a limit, and whenever one of them is refused;
+    // otherwise as the person toggles it (a re-render never folds it away under their cursor).
+    let open = RwSignal::new(has_limits);
+    Effect::new(move |_| {
+        if errors
+            .with(|e| e.max_uses.is_some() || e.rate_limit.is_some() || e.allowed_ips.is_some())
+        {
+            open.set(true);
+        }
+    });
     let uses_hint = match current
         .as_ref()
         .and_then(|t| t.max_uses.map(|max| (t.uses_left.unwrap_or(0), max)))
@@ -106,7 +111,11 @@ pub fn LimitsField(
         None => "Leave empty for no limit; 1 makes a single-use token.".to_owned(),
     };
     view! {
-        <details class="limits" prop:open=open>
+        <details
+            class="limits"
+            prop:open=move || open.get()
+            on:toggle:target=move |e| open.set(e.target().open())
+        >
             <summary>"Limits " <span class="muted">"(uses, rate, addresses; optional)"</span></summary>
             <div class="limits__row">
                 <TextField

@@ -102,8 +102,9 @@ impl TokenGrant {
     }
 }
 
-/// A token that passed every check but its scope for this call and its uses: [`TokenService::admit`]
-/// turns it into a [`TokenGrant`]. Until then the call has not used the token.
+/// A token that passed every check but its scope for this call and its uses:
+/// [`TokenService::admit`] turns it into a [`TokenGrant`]. Until then the call has not used
+/// the token.
 #[derive(Debug)]
 #[must_use = "a verified token must be admitted (or refused) for the call to use it"]
 pub struct Admission {
