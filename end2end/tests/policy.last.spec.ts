@@ -26,12 +26,22 @@ test('an admin sets a policy; the Access Tokens dialog explains it before and af
   await expect(page).toHaveURL(/\/admin\/policies$/);
   await waitForHydration(page);
   await page.getByLabel('Maximum lifetime').fill('30d');
-  await page.getByRole('checkbox', { name: 'Extended Access' }).uncheck();
+  await page.getByRole('group', { name: 'API sets people may choose' }).getByRole('checkbox', { name: 'Extended Access' }).uncheck();
+  await page.getByLabel('Calls per person').fill('often');
+  await page.getByRole('button', { name: 'Save policy' }).click();
+  await expect(page.locator('#policy-owner-rate-limit-error')).toContainText('600/min');
+  await page.getByLabel('Calls per person').fill('6000/h');
+  await page
+    .getByRole('group', { name: 'Tokens must list the addresses they are used from, for' })
+    .getByRole('checkbox', { name: 'Marketplace' })
+    .check();
   await page.getByRole('button', { name: 'Save policy' }).click();
   await confirmWith(page, ADMIN_PASSWORD);
   await expect(page.getByRole('status')).toContainText('The policy is saved.');
   await expect(page.locator('.policy-current')).toContainText('Tokens live at most 30d.');
   await expect(page.locator('.policy-current')).toContainText('API sets allowed: IDE Plugins, Marketplace, Maven Plugin.');
+  await expect(page.locator('.policy-current')).toContainText("Each person's tokens together make at most 6000/h calls.");
+  await expect(page.locator('.policy-current')).toContainText('Tokens must list their allowed addresses for: Marketplace.');
 
   const user = createUser('policy');
   const context = await browser.newContext();
@@ -64,6 +74,9 @@ test('an admin sets a policy; the Access Tokens dialog explains it before and af
   await dialog.getByRole('button', { name: 'Calendar' }).click();
   await dialog.getByRole('button', { name: 'Next month' }).click();
   await dialog.getByRole('button', { name: /^1 / }).click();
+  // Marketplace tokens must say where they are used from: the limits open with the reason.
+  await expect(dialog.locator('#token-allowed-ips-error')).toContainText('requires tokens with the API set “Marketplace”');
+  await dialog.getByLabel('Allowed addresses').fill('127.0.0.1');
   await dialog.getByRole('button', { name: 'Generate' }).click();
   await confirmWith(userPage, user.password);
   await expect(userPage.getByRole('dialog', { name: 'Your new access token' })).toBeVisible();

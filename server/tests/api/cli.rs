@@ -570,3 +570,59 @@ fn the_policy_binds_the_token_command() {
         assert!(stdout(&help).contains(flag), "{flag} in the usage");
     }
 }
+
+#[test]
+fn token_limits_and_suspension_from_the_command_line() {
+    let cli = Cli::new();
+    assert!(
+        cli.run(&["create", "--login", "alice"], None)
+            .status
+            .success()
+    );
+    let made = cli.run(
+        &[
+            "token",
+            "-u",
+            "alice",
+            "--max-uses",
+            "3",
+            "--rate-limit",
+            "10/s",
+            "--allow-ip",
+            "10.0.0.0/8",
+            "--allow-ip",
+            "2001:db8::/32",
+        ],
+        None,
+    );
+    assert!(made.status.success(), "{}", stderr(&made));
+    let text = stdout(&made);
+    for expected in [
+        "uses:        3",
+        "rate limit:  10/s",
+        "addresses:   10.0.0.0/8 2001:db8::/32",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let id = text
+        .split_whitespace()
+        .skip_while(|word| *word != "token")
+        .nth(1)
+        .unwrap()
+        .to_owned();
+
+    let suspended = cli.run(&["suspend-token", "-u", "alice", &id], None);
+    assert_eq!(
+        stdout(&suspended),
+        format!("Suspended token {id} of alice.\n")
+    );
+    let resumed = cli.run(&["resume-token", "-u", "alice", &id], None);
+    assert_eq!(stdout(&resumed), format!("Resumed token {id} of alice.\n"));
+    let missing = cli.run(&["suspend-token", "-u", "alice", "999"], None);
+    assert_eq!(missing.status.code(), Some(67), "{}", stderr(&missing));
+
+    let bad = cli.run(&["token", "-u", "alice", "--rate-limit", "often"], None);
+    assert_eq!(bad.status.code(), Some(65), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("600/min"), "{}", stderr(&bad));
+    assert_eq!(token_count(&cli), 1, "a refused token makes nothing");
+}

@@ -23,6 +23,7 @@ on_both_engines!(
     allowed_addresses_admit_only_their_clients,
     limits_are_set_shown_and_refused_through_rest,
     the_policy_may_require_an_allow_list,
+    an_admin_suspends_and_resumes_someone_elses_token,
 );
 
 /// A platform call with the token as Bearer, from `client` when given (through the tests'
@@ -376,4 +377,52 @@ async fn the_policy_may_require_an_allow_list(app: &TestApp) {
     )
     .await;
     assert_eq!(unknown_set.status, 422, "{}", unknown_set.text());
+}
+
+async fn an_admin_suspends_and_resumes_someone_elses_token(app: &TestApp) {
+    alice_signed_in(app).await;
+    app.create_user("root", "root's long password", Role::Admin)
+        .await;
+    let admin = app.sign_in("root", "root's long password").await;
+    let (token, id) = app.token_for("alice", spec("extended_access")).await;
+    let change = |action: &str| {
+        let uri = format!("/api/v1/admin/users/alice/tokens/{id}/{action}");
+        let admin = admin.clone();
+        async move {
+            json_request(
+                app,
+                "POST",
+                &uri,
+                Auth::Session(&admin),
+                Some(json!({ "password": "root's long password" })),
+            )
+            .await
+        }
+    };
+    let suspended = change("suspend").await;
+    assert_eq!(
+        suspended.json()["token"]["status"],
+        "suspended",
+        "{}",
+        suspended.text()
+    );
+    assert_eq!(code(&info_call(app, &token, None).await), "token_suspended");
+    let resumed = change("resume").await;
+    assert_eq!(
+        resumed.json()["token"]["status"],
+        "active",
+        "{}",
+        resumed.text()
+    );
+    assert_eq!(info_call(app, &token, None).await.status, 200);
+    let (actor, subject): (Option<String>, Option<String>) = sqlx::query_as(
+        "select actor_login, subject_login from audit_events where action = 'token_suspended'",
+    )
+    .fetch_one(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        (actor.as_deref(), subject.as_deref()),
+        (Some("root"), Some("alice"))
+    );
 }
