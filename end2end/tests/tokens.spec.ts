@@ -373,3 +373,19 @@ test('limits set in the dialog show in the list and hold: a single use, a refill
   await expect(row(page, 'One shot')).toContainText('Active');
   expect((await platform(request, info, value)).result).toBe(0);
 });
+
+test('Remove all my tokens: the incident button ends every token at once', async ({ page, request }) => {
+  const user = createUser('incident');
+  const first = cliToken(user, '--api', 'extended_access', '--description', 'Laptop');
+  const second = cliToken(user, '--api', 'extended_access', '--description', 'CI');
+  await openTokens(page, user);
+  await page.getByRole('button', { name: 'Remove all' }).click();
+  await expect(page.getByRole('dialog', { name: 'Remove access tokens' })).toContainText('Remove every one of your access tokens?');
+  await confirmWith(page, user.password);
+  await expect(page.getByText('All 2 of your tokens were removed.')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'No access tokens yet' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Remove all' })).toHaveCount(0);
+  for (const value of [first, second]) {
+    expect((await platform(request, '/1.0/users/account/rest/getuserinfo', value)).code).toBe('token_removed');
+  }
+});

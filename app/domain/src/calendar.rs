@@ -65,11 +65,32 @@ pub fn format_dmy(unix_secs: i64) -> String {
     format!("{day:02}-{month:02}-{year:04}")
 }
 
+/// An instant as RFC 3339 in UTC, to the second: `2027-06-30T00:00:00Z`.
+pub fn format_rfc3339(unix_secs: i64) -> String {
+    let (year, month, day) = civil_date(unix_secs);
+    let secs = unix_secs.rem_euclid(86_400);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn instants_print_as_rfc3339_utc() {
+        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            format_rfc3339(1_803_902_400 + 3_723),
+            "2027-03-01T13:02:03Z"
+        );
+    }
 
     proptest! {
         #[test]

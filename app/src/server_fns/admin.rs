@@ -139,6 +139,22 @@ pub async fn remove_tokens_of(
         .map_err(server_error)
 }
 
+/// Removes every one of a person's live tokens: how many.
+#[server(prefix = "/_fn", endpoint = "admin_remove_all_tokens", input = Json, output = Json)]
+pub async fn remove_all_tokens_of(login: String, password: String) -> Result<usize, ServerError> {
+    use super::call::{Call, server_error};
+
+    let call = Call::current()?;
+    let (session, proof) = call.admin().await?;
+    let (owner, _) = call.owner_for_admin(&proof, &login).await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .remove_all(&owner, &confirmed, call.client())
+        .await
+        .map_err(server_error)
+}
+
 /// Suspends (`suspend`) or resumes a person's token.
 #[server(prefix = "/_fn", endpoint = "admin_suspend_token", input = Json, output = Json)]
 pub async fn suspend_token_of(

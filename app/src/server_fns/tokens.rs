@@ -172,3 +172,19 @@ pub async fn suspend_token(
         .await
         .map_err(server_error)
 }
+
+/// Removes every one of the session's live tokens (the incident button): how many.
+#[server(prefix = "/_fn", endpoint = "remove_all_tokens", input = Json, output = Json)]
+pub async fn remove_all_tokens(password: String) -> Result<usize, ServerError> {
+    use super::call::{Call, server_error};
+    use tessera_core::services::tokens::TokenOwner;
+
+    let call = Call::current()?;
+    let session = call.session().await?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .remove_all(&TokenOwner::of_session(&session), &confirmed, call.client())
+        .await
+        .map_err(server_error)
+}

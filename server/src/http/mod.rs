@@ -16,6 +16,7 @@ mod request_id;
 mod security_headers;
 mod server_fns;
 pub mod session;
+pub mod token_expiry;
 
 use std::path::Path;
 
@@ -38,6 +39,7 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
             &state.leptos_options.site_pkg_dir,
         ))
         .merge(pages::router(&state))
+        .layer(middleware::from_fn(token_expiry::announce))
         .layer(middleware::from_fn(server_fns::error_statuses))
         .layer(middleware::from_fn(csrf::reject_cross_site))
         .layer(middleware::from_fn(security_headers::add))

@@ -16,6 +16,7 @@ use serde_json::{Value, json};
 use super::{
     credentials::{SESSION_PARAM, presented_token},
     error::{add_retry_after, refusal_status},
+    token_expiry::AdmittedToken,
 };
 use crate::{
     services::{
@@ -63,6 +64,7 @@ async fn call(
         Err(refusal) => return failure(&PlatformError::Refused(refusal)),
     };
     let params = Params::new(pairs);
+    let admitted = parts.extensions.get::<AdmittedToken>().cloned();
     match services
         .platform
         .call(
@@ -70,6 +72,11 @@ async fn call(
             presented,
             &params,
             &context.client,
+            |grant| {
+                if let Some(admitted) = admitted {
+                    admitted.record(grant);
+                }
+            },
         )
         .await
     {

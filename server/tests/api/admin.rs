@@ -104,6 +104,10 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
         ("/_fn/admin_person", json!({ "login": "root", "page": 1 })),
         ("/_fn/admin_policy", json!({})),
         (
+            "/_fn/admin_remove_all_tokens",
+            json!({ "login": "root", "password": USER_PASSWORD }),
+        ),
+        (
             "/_fn/admin_remove_tokens",
             json!({ "login": "root", "ids": [1], "password": USER_PASSWORD }),
         ),

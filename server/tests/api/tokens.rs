@@ -28,6 +28,8 @@ on_both_engines!(
     only_digests_are_stored,
     changes_are_audited_with_actor_and_subject,
     the_catalog_and_openapi_are_served,
+    answers_say_when_the_token_expires,
+    remove_all_is_the_incident_button,
 );
 
 async fn stop_env(app: &TestApp, token: &str) -> TestResponse {
@@ -711,8 +713,21 @@ async fn the_catalog_and_openapi_are_served(app: &TestApp) {
         if !path.starts_with("/api/v1/") {
             continue;
         }
+        // Each template's parameters are declared (validators and generators insist).
+        for name in ["id", "login"] {
+            if path.contains(&format!("{{{name}}}")) {
+                let declared = operations["parameters"].as_array().is_some_and(|all| {
+                    all.iter()
+                        .any(|p| p["name"] == name && p["in"] == "path" && p["required"] == true)
+                });
+                assert!(declared, "{path} declares {name}");
+            }
+        }
         let uri = path.replace("{id}", "1").replace("{login}", "alice");
         for method in operations.as_object().unwrap().keys() {
+            if method == "parameters" {
+                continue;
+            }
             let method = method.to_uppercase();
             let response = json_request(app, &method, &uri, Auth::None, Some(json!({}))).await;
             let public = matches!(
@@ -746,4 +761,133 @@ async fn the_catalog_and_openapi_are_served(app: &TestApp) {
     let public = app.get("/api/v1/marketplace/apps").await.json();
     assert_eq!(public["result"], 0);
     assert!(public["apps"].as_array().unwrap().len() >= 3);
+}
+
+async fn answers_say_when_the_token_expires(app: &TestApp) {
+    let (cookie, _) = alice(app).await;
+    let lasting = |expiry: ExpiryInput| app::token::TokenInput {
+        expiry: Some(expiry),
+        ..spec("extended_access")
+    };
+    let (soon, soon_id) = app
+        .token_for("alice", lasting(ExpiryInput::Lasting("3d".into())))
+        .await;
+    let (never, _) = app.token_for("alice", lasting(ExpiryInput::Never)).await;
+    let (sliding, _) = app
+        .token_for("alice", lasting(ExpiryInput::AutoRefresh("12h".into())))
+        .await;
+    let (far, _) = app
+        .token_for("alice", lasting(ExpiryInput::Lasting("30d".into())))
+        .await;
+    let info = async |token: &str| {
+        app.get(&format!(
+            "/1.0/users/account/rest/getuserinfo?session={token}"
+        ))
+        .await
+    };
+
+    let answer = info(&soon).await;
+    let expires_at: i64 = sqlx::query_scalar(&format!(
+        "select expires_at from access_tokens where token_id = {soon_id}"
+    ))
+    .fetch_one(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        answer.header("tessera-token-expires"),
+        Some(app::calendar::format_rfc3339(expires_at).as_str())
+    );
+    let warning = answer.header("tessera-token-warning").unwrap();
+    assert!(warning.contains("expires in 3 days"), "{warning}");
+    // REST answers too, the token introspecting itself included.
+    let own = json_request(app, "GET", "/api/v1/tokens/self", Auth::Token(&soon), None).await;
+    assert_eq!(
+        own.header("tessera-token-expires"),
+        answer.header("tessera-token-expires")
+    );
+    assert!(own.header("tessera-token-warning").is_some());
+
+    let never = info(&never).await;
+    assert_eq!(never.header("tessera-token-expires"), None);
+    let far = info(&far).await;
+    assert!(far.header("tessera-token-expires").is_some());
+    assert_eq!(
+        far.header("tessera-token-warning"),
+        None,
+        "30 days out: no warning"
+    );
+    let sliding = info(&sliding).await;
+    assert!(sliding.header("tessera-token-expires").is_some());
+    assert_eq!(
+        sliding.header("tessera-token-warning"),
+        None,
+        "auto refresh moves on"
+    );
+    // A session's answers and a refusal carry neither.
+    let by_session = json_request(app, "GET", "/api/v1/tokens", Auth::Session(&cookie), None).await;
+    assert_eq!(by_session.header("tessera-token-expires"), None);
+    let (expired, expired_id) = app
+        .token_for("alice", lasting(ExpiryInput::Lasting("3d".into())))
+        .await;
+    app.exec(&format!(
+        "update access_tokens set expires_at = 1000 where token_id = {expired_id}"
+    ))
+    .await;
+    let refused = info(&expired).await;
+    assert_eq!(refused.json()["code"], "token_expired");
+    assert_eq!(refused.header("tessera-token-expires"), None);
+}
+
+async fn remove_all_is_the_incident_button(app: &TestApp) {
+    let (cookie, _) = alice(app).await;
+    let auth = Auth::Session(&cookie);
+    let mut values = Vec::new();
+    for _ in 0..3 {
+        values.push(app.token_for("alice", spec("extended_access")).await.0);
+    }
+    app.create_user("bob", "bob's long password", Role::User)
+        .await;
+    let (bobs, _) = app.token_for("bob", spec("extended_access")).await;
+    let remove = |body: Value| json_request(app, "POST", "/api/v1/tokens/remove", auth, Some(body));
+
+    let both = remove(json!({ "password": PASSWORD, "all": true, "ids": [1] })).await;
+    assert_eq!(both.status, 400, "{}", both.text());
+    let without = remove(json!({ "all": true })).await;
+    assert_eq!(without.status, 422, "{}", without.text());
+
+    let removed = remove(json!({ "password": PASSWORD, "all": true })).await;
+    assert_eq!(removed.json()["removed"], 3, "{}", removed.text());
+    for value in &values {
+        assert_eq!(stop_env(app, value).await.json()["code"], "token_removed");
+    }
+    assert_eq!(
+        stop_env(app, &bobs).await.json()["code"],
+        "not_found",
+        "bob's token still works"
+    );
+    let again = remove(json!({ "password": PASSWORD, "all": true })).await;
+    assert_eq!(again.json()["removed"], 0, "nothing left is no error");
+
+    // An admin does the same for a person.
+    app.create_user("root", "root's long password", Role::Admin)
+        .await;
+    let admin = app.sign_in("root", "root's long password").await;
+    let by_admin = json_request(
+        app,
+        "POST",
+        "/api/v1/admin/users/bob/tokens/remove",
+        Auth::Session(&admin),
+        Some(json!({ "password": "root's long password", "all": true })),
+    )
+    .await;
+    assert_eq!(by_admin.json()["removed"], 1, "{}", by_admin.text());
+    assert_eq!(stop_env(app, &bobs).await.json()["code"], "token_removed");
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_events where action = 'token_removed' \
+         and detail like '%all of the owner%'",
+    )
+    .fetch_one(app.database.pool())
+    .await
+    .unwrap();
+    assert_eq!(audited, 4);
 }

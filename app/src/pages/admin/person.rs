@@ -22,8 +22,10 @@ use crate::{
         token_table::TokenTable,
     },
     error::ServerError,
-    server_fns::admin::{load_person, remove_tokens_of, set_person_disabled, suspend_token_of},
-    token::IssuedTokenView,
+    server_fns::admin::{
+        load_person, remove_all_tokens_of, remove_tokens_of, set_person_disabled, suspend_token_of,
+    },
+    token::{IssuedTokenView, TokenStatus},
 };
 
 /// A change waiting for the admin's password.
@@ -32,6 +34,8 @@ enum PersonChange {
     /// Suspend (`true`) or resume a token.
     Suspend(i64, bool),
     Remove(Vec<i64>),
+    /// Every live token of theirs (the incident button).
+    RemoveAll,
     SetDisabled(bool),
 }
 
@@ -98,6 +102,9 @@ fn PersonView(
                         let done = if suspend { "suspended" } else { "resumed" };
                         format!("“{}” was {done}.", token.description)
                     }),
+                PersonChange::RemoveAll => remove_all_tokens_of(login.clone(), typed)
+                    .await
+                    .map(|n| format!("All {n} live tokens of {login} were removed.")),
                 PersonChange::Remove(ids) => {
                     remove_tokens_of(login, ids, typed).await.map(|n| match n {
                         1 => "1 token was removed.".to_owned(),
@@ -139,6 +146,11 @@ fn PersonView(
              to continue.",
             login.get_value()
         ),
+        PersonChange::RemoveAll => format!(
+            "Remove every live token of {}? They all stop working at once. Enter your password \
+             to continue.",
+            login.get_value()
+        ),
         PersonChange::Remove(ids) if ids.len() == 1 => format!(
             "Remove 1 token of {}? It stops working at once. Enter your password to continue.",
             login.get_value()
@@ -161,6 +173,7 @@ fn PersonView(
         }
     };
     let disabled = person.disabled;
+    let has_live = tokens.iter().any(|t| t.status != TokenStatus::Removed);
     let one_checked = {
         let tokens = StoredValue::new(tokens.clone());
         move || {
@@ -228,6 +241,15 @@ fn PersonView(
                         n => format!("Remove {n}"),
                     }}
                 </button>
+                <button
+                    type="button"
+                    class="button"
+                    disabled=!has_live
+                    title="Remove every live token of this person (after a leak)"
+                    on:click=move |_| pending.set(Some(PersonChange::RemoveAll))
+                >
+                    "Remove all"
+                </button>
                 <button type="button" class="button button--primary" on:click=move |_| creating.set(true)>
                     "+ New token"
                 </button>
@@ -271,13 +293,17 @@ fn PersonView(
             />
         })}
         {move || pending.get().map(|change| {
-            let danger = matches!(change, PersonChange::Remove(_) | PersonChange::SetDisabled(true));
+            let danger = matches!(
+                change,
+                PersonChange::Remove(_) | PersonChange::RemoveAll | PersonChange::SetDisabled(true)
+            );
             view! {
                 <PasswordPrompt
                     title=match change {
                         PersonChange::Suspend(_, true) => "Suspend access token",
                         PersonChange::Suspend(_, false) => "Resume access token",
                         PersonChange::Remove(_) => "Remove access tokens",
+                        PersonChange::RemoveAll => "Remove all access tokens",
                         PersonChange::SetDisabled(true) => "Disable user",
                         PersonChange::SetDisabled(false) => "Enable user",
                     }
@@ -286,6 +312,7 @@ fn PersonView(
                         PersonChange::Suspend(_, true) => "Suspend",
                         PersonChange::Suspend(_, false) => "Resume",
                         PersonChange::Remove(_) => "Remove",
+                        PersonChange::RemoveAll => "Remove all",
                         PersonChange::SetDisabled(true) => "Disable",
                         PersonChange::SetDisabled(false) => "Enable",
                     }

@@ -487,6 +487,17 @@ pub async fn retire_digest<'c>(
     Ok(())
 }
 
+/// The ids of a user's live tokens.
+pub async fn live_ids<'c>(executor: impl AnyExecutor<'c>, user_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "select token_id from access_tokens where user_id = $1 and removed_at is null \
+         order by token_id",
+    )
+    .bind(user_id)
+    .fetch_all(executor)
+    .await?)
+}
+
 /// Marks a live token removed; false when it was not live.
 pub async fn mark_removed<'c>(
     executor: impl AnyExecutor<'c>,

@@ -16,7 +16,7 @@ use serde_json::json;
 use super::{
     ApiError,
     extract::{Admin, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields},
-    tokens::{PageParams, issued, token_page},
+    tokens::{PageParams, Removal, issued, token_page},
 };
 use crate::{
     services::{
@@ -27,11 +27,12 @@ use crate::{
 };
 
 /// Every admin route, for the OpenAPI document and the test that walks them as a non-admin.
-pub const ROUTES: [(&str, &str); 8] = [
+pub const ROUTES: [(&str, &str); 9] = [
     ("GET", "/api/v1/admin/users"),
     ("GET", "/api/v1/admin/users/{login}/tokens"),
     ("POST", "/api/v1/admin/users/{login}/tokens"),
     ("DELETE", "/api/v1/admin/users/{login}/tokens/{id}"),
+    ("POST", "/api/v1/admin/users/{login}/tokens/remove"),
     ("POST", "/api/v1/admin/users/{login}/tokens/{id}/suspend"),
     ("POST", "/api/v1/admin/users/{login}/tokens/{id}/resume"),
     ("GET", "/api/v1/admin/policy"),
@@ -46,6 +47,10 @@ pub fn router() -> Router<AppState> {
             get(tokens_of).post(create_for),
         )
         .route("/api/v1/admin/users/{login}/tokens/{id}", delete(remove_of))
+        .route(
+            "/api/v1/admin/users/{login}/tokens/remove",
+            post(remove_many_of),
+        )
         .route(
             "/api/v1/admin/users/{login}/tokens/{id}/suspend",
             post(suspend_of),
@@ -123,6 +128,21 @@ async fn remove_of(
     let removed = services
         .tokens
         .remove(&owner, &[id], &confirmed, &admin.caller.client)
+        .await?;
+    Ok(Json(json!({ "removed": removed })).into_response())
+}
+
+async fn remove_many_of(
+    State(services): State<Services>,
+    Path(login): Path<String>,
+    admin: Admin<DeleteTokens>,
+    change: Change<Removal>,
+) -> Result<Response, ApiError> {
+    let owner = admin.owner_of(&services, &login).await?;
+    let confirmed = change.confirm(&services, &admin.caller).await?;
+    let removed = change
+        .fields
+        .apply(&services, &owner, &confirmed, &admin.caller.client)
         .await?;
     Ok(Json(json!({ "removed": removed })).into_response())
 }

@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 
 use super::ApiError;
 use crate::{
-    http::credentials::presented_token,
+    http::{credentials::presented_token, token_expiry::AdmittedToken},
     services::{
         Services,
         accounts::{AdminProof, Confirmed, SessionUser},
@@ -99,6 +99,7 @@ impl<M: RouteMethod> FromRequestParts<AppState> for Caller<M> {
                     .tokens
                     .authenticate(&presented, Some(&method), &context.client)
                     .await?;
+                announce_expiry(parts, &grant);
                 Who::Token(grant)
             }
             None => match signed_in_session(services, &context).await? {
@@ -161,7 +162,15 @@ impl FromRequestParts<AppState> for SelfToken {
             .tokens
             .authenticate(&presented, None, &client)
             .await?;
+        announce_expiry(parts, &grant);
         Ok(Self { grant, client })
+    }
+}
+
+/// Lets the answer say when the admitted token expires (see `token_expiry`).
+fn announce_expiry(parts: &Parts, grant: &TokenGrant) {
+    if let Some(admitted) = parts.extensions.get::<AdmittedToken>() {
+        admitted.record(grant);
     }
 }
 

@@ -170,7 +170,8 @@ fn rest_paths() -> Map<String, Value> {
     paths.insert(
         "/api/v1/tokens/remove".into(),
         json!({
-            "post": op("Remove several. Body: {\"password\", \"ids\": [..]}",
+            "post": op("Remove several (\"ids\": [..]) or all of them (\"all\": true, the \
+                        incident button). Body: {\"password\", \"ids\" or \"all\"}",
                        Some("users.authentication.DeleteTokens")),
         }),
     );
@@ -214,6 +215,14 @@ fn rest_paths() -> Map<String, Value> {
         }),
     );
     paths.insert(
+        "/api/v1/admin/users/{login}/tokens/remove".into(),
+        json!({
+            "post": admin("Remove several of a user's tokens (\"ids\": [..]) or all of them \
+                           (\"all\": true). Body: {\"password\", \"ids\" or \"all\"}",
+                          "users.authentication.DeleteTokens"),
+        }),
+    );
+    paths.insert(
         "/api/v1/admin/users/{login}/tokens/{id}/suspend".into(),
         json!({
             "post": admin("Suspend a user's token. Body: {\"password\"}",
@@ -252,5 +261,29 @@ fn rest_paths() -> Map<String, Value> {
         "/api/v1/openapi.json".into(),
         json!({ "get": op("This document", None) }),
     );
+    declare_path_parameters(&mut paths);
     paths
+}
+
+/// Every `{id}` and `{login}` in a route, declared as the path parameter it is (client
+/// generators and validators refuse a template whose parameters are not declared).
+fn declare_path_parameters(paths: &mut Map<String, Value>) {
+    for (route, item) in paths.iter_mut() {
+        let mut parameters = Vec::new();
+        if route.contains("{login}") {
+            parameters.push(json!({ "name": "login", "in": "path", "required": true,
+                                    "description": "The person's login",
+                                    "schema": { "type": "string" } }));
+        }
+        if route.contains("{id}") {
+            parameters.push(json!({ "name": "id", "in": "path", "required": true,
+                                    "description": "The token's id",
+                                    "schema": { "type": "integer", "format": "int64" } }));
+        }
+        if !parameters.is_empty()
+            && let Some(item) = item.as_object_mut()
+        {
+            item.insert("parameters".into(), Value::Array(parameters));
+        }
+    }
 }

@@ -18,12 +18,13 @@ use super::{
         SelfToken,
     },
 };
-use app::{paging::Paging, token::TokenView};
+use app::{paging::Paging, request::ClientInfo, token::TokenView};
 
 use crate::{
     services::{
         Services,
-        tokens::{IssuedToken, TokenRequest, TokenTarget},
+        accounts::Confirmed,
+        tokens::{IssuedToken, TokenOwner, TokenRequest, TokenTarget},
     },
     state::AppState,
 };
@@ -224,18 +225,48 @@ async fn remove_one(
     remove(&services, &caller, &change, &[id]).await
 }
 
+/// Which tokens to remove: `{"ids": [...]}`, or `{"all": true}` for every live one.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Ids {
-    ids: Vec<i64>,
+pub(super) struct Removal {
+    ids: Option<Vec<i64>>,
+    #[serde(default)]
+    all: bool,
+}
+
+impl Removal {
+    /// Removes what the body names of `owner`'s tokens; how many.
+    pub(super) async fn apply(
+        &self,
+        services: &Services,
+        owner: &TokenOwner,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<usize, ApiError> {
+        let tokens = &services.tokens;
+        Ok(match (&self.ids, self.all) {
+            (None, true) => tokens.remove_all(owner, confirmed, client).await?,
+            (Some(ids), false) => tokens.remove(owner, ids, confirmed, client).await?,
+            _ => {
+                return Err(ApiError::InvalidJson(
+                    "Give either \"ids\": [...] or \"all\": true.".into(),
+                ));
+            }
+        })
+    }
 }
 
 async fn remove_many(
     State(services): State<Services>,
     caller: Caller<DeleteTokens>,
-    change: Change<Ids>,
+    change: Change<Removal>,
 ) -> Result<Response, ApiError> {
-    remove(&services, &caller, &change, &change.fields.ids).await
+    let confirmed = change.confirm(&services, &caller).await?;
+    let removed = change
+        .fields
+        .apply(&services, &caller.owner(), &confirmed, &caller.client)
+        .await?;
+    Ok(Json(json!({ "removed": removed })).into_response())
 }
 
 async fn remove<T>(

@@ -8,7 +8,8 @@ use crate::{
     components::password_prompt::PasswordPrompt,
     error::ServerError,
     server_fns::tokens::{
-        copy_token, edit_token, generate_token, regenerate_token, remove_tokens, suspend_token,
+        copy_token, edit_token, generate_token, regenerate_token, remove_all_tokens, remove_tokens,
+        suspend_token,
     },
     token::IssuedTokenView,
 };
@@ -31,6 +32,13 @@ async fn apply(pending: Pending, password: String) -> Result<Outcome, ServerErro
             let token = suspend_token(id, suspend, password).await?;
             let done = if suspend { "suspended" } else { "resumed" };
             Outcome::Done(format!("“{}” was {done}.", token.description))
+        }
+        Pending::RemoveAll => {
+            let removed = remove_all_tokens(password).await?;
+            Outcome::Done(match removed {
+                1 => "Your 1 token was removed.".to_owned(),
+                n => format!("All {n} of your tokens were removed."),
+            })
         }
         Pending::Remove(ids) => {
             let removed = remove_tokens(ids, password).await?;
@@ -62,6 +70,9 @@ fn question(pending: &Pending, count_word: impl Fn(usize) -> String) -> String {
             "Resume {}? It works again with the same value. Enter your password to continue.",
             count_word(1)
         ),
+        Pending::RemoveAll => "Remove every one of your access tokens? They all stop working at \
+                               once, and cannot be brought back. Enter your password to continue."
+            .into(),
         Pending::Remove(ids) => format!(
             "Remove {}? They stop working at once. Enter your password to continue.",
             count_word(ids.len())
@@ -89,7 +100,7 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
         }
     };
     let question = question(&pending, count_word);
-    let is_remove = matches!(pending, Pending::Remove(_));
+    let is_remove = matches!(pending, Pending::Remove(_) | Pending::RemoveAll);
     let on_cancel = Callback::new(move |()| state.pending.set(None));
     let on_submit = Callback::new(move |typed: String| {
         busy.set(true);

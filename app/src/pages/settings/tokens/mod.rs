@@ -38,6 +38,8 @@ pub enum Pending {
     /// Suspend (`true`) or resume a token.
     Suspend(i64, bool),
     Remove(Vec<i64>),
+    /// Every live token (the incident button).
+    RemoveAll,
 }
 
 /// Everything the tab's pieces share.
@@ -214,6 +216,24 @@ fn TokenManager(page: TokenPage) -> impl IntoView {
                 <p class="alert alert--info" role="status">{text}</p>
             })}
             <TokenList />
+            {move || (state.paging.with(|p| p.total) > 0).then(|| view! {
+                <section class="card danger-zone" aria-labelledby="remove-all-title">
+                    <div>
+                        <h2 id="remove-all-title">"Remove all my tokens"</h2>
+                        <p class="muted">
+                            "If a token may have leaked and you cannot tell which, remove them all at once: "
+                            "every one stops working immediately. Make new ones afterwards."
+                        </p>
+                    </div>
+                    <button
+                        type="button"
+                        class="button button--danger"
+                        on:click=move |_| state.pending.set(Some(Pending::RemoveAll))
+                    >
+                        "Remove all"
+                    </button>
+                </section>
+            })}
         </div>
         {move || state.form.get().map(|mode| view! { <TokenDialog mode /> })}
         {move || state.pending.get().map(|pending| view! { <ConfirmDialog pending /> })}

@@ -215,12 +215,15 @@ impl PlatformService {
     }
 
     /// Runs the method at `/1.0/<service>/<group>/rest/<method>` for the presented token.
+    /// `admitted` hears of the token once the call may use it (whatever the method answers
+    /// next), so that the answer can say when the token expires.
     pub async fn call(
         &self,
         (service, group, method): (&str, &str, &str),
         presented: Option<Presented>,
         params: &Params,
         client: &ClientInfo,
+        admitted: impl FnOnce(&TokenGrant),
     ) -> Result<Answer, PlatformError> {
         let catalog = self.tokens.catalog();
         let method = catalog
@@ -253,6 +256,7 @@ impl PlatformService {
             None => None,
         };
         let grant = self.tokens.admit(admission, client).await?;
+        admitted(&grant);
         let call = Call {
             grant: &grant,
             method,

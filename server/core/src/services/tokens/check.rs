@@ -93,6 +93,8 @@ pub struct TokenGrant {
     pub login: String,
     pub role: Role,
     pub scopes: Vec<Scope>,
+    /// When the token stops working, this use included (an auto-refresh token's slid end).
+    pub expiry: Expiry,
 }
 
 impl TokenGrant {
@@ -195,7 +197,8 @@ impl TokenService {
         let transport = admission.transport.label();
         crate::metrics::token_checked(outcome, transport, admission.started.elapsed());
         spent?;
-        let grant = admission.grant;
+        let mut grant = admission.grant;
+        grant.expiry = admission.expiry.after_use(admission.at);
         self.usage
             .record_use(grant.token_id, admission.at, client, admission.expiry);
         Ok(grant)
@@ -277,6 +280,7 @@ impl TokenService {
                 login: row.owner_login.clone(),
                 role: row.owner_role,
                 scopes: row.scopes.clone(),
+                expiry,
             },
             limited_uses: row.max_uses.is_some(),
             expiry: row.expiry,

@@ -347,6 +347,48 @@ impl TokenService {
         Ok(ids.len())
     }
 
+    /// Removes every live token of the owner (the incident button); how many there were.
+    /// Tokens made while it runs may survive it; none that it found does.
+    pub async fn remove_all(
+        &self,
+        owner: &TokenOwner,
+        confirmed: &Confirmed,
+        client: &ClientInfo,
+    ) -> Result<usize> {
+        let ids = tokens::live_ids(self.database.pool(), owner.user_id()).await?;
+        if ids.is_empty() {
+            return Ok(0);
+        }
+        let actor = confirmed.actor();
+        let mut tx = self.database.begin_write().await?;
+        let mut removed = 0;
+        for &token_id in &ids {
+            let Some(row) = tokens::find(&mut *tx, owner.user_id(), token_id).await? else {
+                continue;
+            };
+            // One removed meanwhile by someone else is already gone: not an error here.
+            if !tokens::mark_removed(&mut *tx, token_id, actor.login(), clock::now()).await? {
+                continue;
+            }
+            record(
+                &mut tx,
+                Action::TokenRemoved,
+                actor,
+                owner,
+                token_id,
+                &row.hint,
+                Some("all of the owner's tokens removed"),
+                client,
+            )
+            .await?;
+            removed += 1;
+        }
+        let invalidate = self.cache.invalidate_on_drop();
+        tx.commit().await.map_err(StorageError::from)?;
+        drop(invalidate);
+        Ok(removed)
+    }
+
     /// A token replacing its own value (no password: holding the token is the proof).
     pub async fn rotate_self(
         &self,
