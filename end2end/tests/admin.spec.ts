@@ -107,7 +107,7 @@ test('a Hard Limit token stops at its time; a removed token is refused at once',
   const doomed = await newTokenFor(page, 'To be removed', 'Hard Limit', '30d');
   expect((await userInfo(request, doomed)).result).toBe(0);
   await page.getByRole('checkbox', { name: 'Select To be removed' }).check();
-  await page.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('button', { name: 'Remove', exact: true }).click();
   await confirmAsAdmin(page);
   await expect(page.getByText('1 token was removed.')).toBeVisible();
   expect((await userInfo(request, doomed)).code).toBe('token_removed');

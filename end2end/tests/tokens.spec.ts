@@ -217,7 +217,7 @@ test('edit, regenerate (old value refused), copy, and remove several with Shift+
   await row(page, 'Second (copy)').click();
   await page.getByRole('row').filter({ has: page.getByRole('checkbox', { name: 'Select Second', exact: true }) }).click({ modifiers: ['Shift'] });
   await expect(page.getByText('4 tokens, 3 selected')).toBeVisible();
-  await page.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('button', { name: 'Remove', exact: true }).click();
   await confirmWith(page, user.password);
   await expect(page.getByText('3 tokens were removed.')).toBeVisible();
   await expect(page.getByRole('row')).toHaveCount(2); // header + "First, renamed"
@@ -242,7 +242,7 @@ test('Refresh shows what another tab changed, and drops a selection that is gone
   await confirmWith(other, user.password);
   await takeValue(other);
   await row(other, 'Shared').click();
-  await other.getByRole('button', { name: 'Remove' }).click();
+  await other.getByRole('button', { name: 'Remove', exact: true }).click();
   await confirmWith(other, user.password);
   await expect(row(other, 'Shared')).toHaveCount(0);
 

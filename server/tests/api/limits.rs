@@ -175,6 +175,15 @@ async fn rate_limits_answer_429_and_the_owner_limit_is_shared(app: &TestApp) {
     // The policy's limit per person covers all of alice's tokens together.
     app.exec("update token_policy set owner_rate_limit = '3/h' where policy_id = 1")
         .await;
+    // A spent token's calls, refused, cost the shared allowance nothing.
+    let (spent, _) = app
+        .token_for("alice", extended(|i| i.max_uses = Some("1".into())))
+        .await;
+    app.exec("update access_tokens set uses_left = 0 where max_uses = 1")
+        .await;
+    for _ in 0..5 {
+        assert_eq!(code(&info_call(app, &spent, None).await), "token_exhausted");
+    }
     let (first, _) = app.token_for("alice", spec("extended_access")).await;
     let (second, _) = app.token_for("alice", spec("extended_access")).await;
     assert_eq!(info_call(app, &first, None).await.status, 200);

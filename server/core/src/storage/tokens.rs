@@ -422,12 +422,16 @@ pub async fn set_suspended<'c>(
     Ok(done.rows_affected() == 1)
 }
 
-/// Takes one of a limited token's uses: the uses left after it, or `None` when none were
-/// left. One statement, so concurrent calls on any number of servers take each use once.
-pub async fn spend_use<'c>(executor: impl AnyExecutor<'c>, token_id: i64) -> Result<Option<i64>> {
+/// Takes one of a limited token's uses: `Some(left)` after it, `Some(None)` when the token is
+/// unlimited after all (an edit the caller had not seen), `None` when none were left. One
+/// statement, so concurrent calls on any number of servers take each use once.
+pub async fn spend_use<'c>(
+    executor: impl AnyExecutor<'c>,
+    token_id: i64,
+) -> Result<Option<Option<i64>>> {
     Ok(sqlx::query_scalar(
         "update access_tokens set uses_left = uses_left - 1 \
-         where token_id = $1 and uses_left > 0 returning uses_left",
+         where token_id = $1 and (uses_left is null or uses_left > 0) returning uses_left",
     )
     .bind(token_id)
     .fetch_optional(executor)

@@ -36,6 +36,7 @@ async fn apply(pending: Pending, password: String) -> Result<Outcome, ServerErro
         Pending::RemoveAll => {
             let removed = remove_all_tokens(password).await?;
             Outcome::Done(match removed {
+                0 => "You had no tokens left to remove.".to_owned(),
                 1 => "Your 1 token was removed.".to_owned(),
                 n => format!("All {n} of your tokens were removed."),
             })

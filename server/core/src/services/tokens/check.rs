@@ -16,7 +16,7 @@ use domain::{
     account::Role,
     catalog::{Access, MethodName},
     client::ClientInfo,
-    token::{EnvName, Expiry, Scope, TokenSecret, addresses_allow, scopes_allow},
+    token::{EnvName, Expiry, RateLimit, Scope, TokenSecret, addresses_allow, scopes_allow},
 };
 use zeroize::Zeroize as _;
 
@@ -112,6 +112,9 @@ impl TokenGrant {
 pub struct Admission {
     grant: TokenGrant,
     limited_uses: bool,
+    /// The token's own rate limit and its owner's, those that are set: charged on admission,
+    /// so a call refused before (its scope, say) costs the allowance nothing.
+    rate_limits: Vec<(Limited, RateLimit)>,
     expiry: Expiry,
     transport: Transport,
     started: Instant,
@@ -167,28 +170,14 @@ impl TokenService {
         checked
     }
 
-    /// Lets the verified call use its token: takes one of its uses if they are limited
-    /// (refusing when none are left) and records the use.
+    /// Lets the verified call use its token: charges its rates, takes one of its uses if they
+    /// are limited (refusing when over a rate or when none are left), and records the use.
     pub async fn admit(
         &self,
         admission: Admission,
         client: &ClientInfo,
     ) -> Result<TokenGrant, CheckError> {
-        let spent = if admission.limited_uses {
-            match tokens::spend_use(self.database.pool(), admission.grant.token_id).await {
-                Ok(Some(_)) => Ok(()),
-                Ok(None) => Err(CheckError::Refused(self.record_refusal(
-                    Refusal::Exhausted,
-                    Some(&admission.grant),
-                    None,
-                    client,
-                    admission.at,
-                ))),
-                Err(error) => Err(CheckError::Storage(error)),
-            }
-        } else {
-            Ok(())
-        };
+        let spent = self.take_use(&admission, client).await;
         let outcome = match &spent {
             Ok(()) => "success",
             Err(CheckError::Refused(refusal)) => refusal.code(),
@@ -202,6 +191,40 @@ impl TokenService {
         self.usage
             .record_use(grant.token_id, admission.at, client, admission.expiry);
         Ok(grant)
+    }
+
+    /// Charges the call to the token's and its owner's rates, then takes one of its uses if
+    /// they are limited.
+    async fn take_use(&self, admission: &Admission, client: &ClientInfo) -> Result<(), CheckError> {
+        let refuse = |refusal| {
+            CheckError::Refused(self.record_refusal(
+                refusal,
+                Some(&admission.grant),
+                None,
+                client,
+                admission.at,
+            ))
+        };
+        if let Err(wait) = self.rates.admit(&admission.rate_limits, Instant::now()) {
+            return Err(refuse(Refusal::RateLimited {
+                retry_after_secs: whole_seconds(wait),
+            }));
+        }
+        if admission.limited_uses {
+            match tokens::spend_use(self.database.pool(), admission.grant.token_id).await {
+                // A use taken; or none to take, the token being unlimited since it was read.
+                Ok(Some(_)) => {}
+                Ok(None) => {
+                    self.rates.refund(&admission.rate_limits);
+                    return Err(refuse(Refusal::Exhausted));
+                }
+                Err(error) => {
+                    self.rates.refund(&admission.rate_limits);
+                    return Err(CheckError::Storage(error));
+                }
+            }
+        }
+        Ok(())
     }
 
     async fn check(
@@ -245,6 +268,10 @@ impl TokenService {
             // Says nothing about whose token it is.
             return refuse(Refusal::Unknown);
         }
+        // Before the token's state: from elsewhere, a stolen token tells nothing about it.
+        if !addresses_allow(&row.allowed_ips, client.ip.as_deref()) {
+            return refuse(Refusal::AddressNotAllowed);
+        }
         if row.removed_at.is_some() {
             return refuse(Refusal::Removed);
         }
@@ -263,16 +290,6 @@ impl TokenService {
         {
             return refuse(Refusal::MethodNotAllowed(method.to_string()));
         }
-        if !addresses_allow(&row.allowed_ips, client.ip.as_deref()) {
-            return refuse(Refusal::AddressNotAllowed);
-        }
-        if (row.rate_limit.is_some() || row.owner_rate_limit.is_some())
-            && let Err(wait) = self.rates.admit(&rate_limits(&row), started)
-        {
-            return refuse(Refusal::RateLimited {
-                retry_after_secs: whole_seconds(wait),
-            });
-        }
         Ok(Admission {
             grant: TokenGrant {
                 token_id: row.token_id,
@@ -283,6 +300,7 @@ impl TokenService {
                 expiry,
             },
             limited_uses: row.max_uses.is_some(),
+            rate_limits: rate_limits(&row),
             expiry: row.expiry,
             transport: presented.transport,
             started,
@@ -370,7 +388,7 @@ impl TokenService {
 }
 
 /// The token's own rate limit and its owner's, those that are set.
-fn rate_limits(row: &tokens::TokenRecord) -> Vec<(Limited, domain::token::RateLimit)> {
+fn rate_limits(row: &tokens::TokenRecord) -> Vec<(Limited, RateLimit)> {
     [
         row.rate_limit
             .map(|limit| (Limited::Token(row.token_id), limit)),

@@ -69,7 +69,10 @@ impl TokenService {
             },
         )
         .await?;
+        // The owner's rate limit is read with each token: this server's next check must see it.
+        let invalidate = self.cache.invalidate_on_drop();
         tx.commit().await.map_err(StorageError::from)?;
+        drop(invalidate);
         Ok(new)
     }
 }

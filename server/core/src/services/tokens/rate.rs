@@ -51,7 +51,14 @@ impl RateLimiter {
         let mut next = [0u64; 2];
         for (i, (key, limit)) in limits.iter().enumerate() {
             let (interval, tolerance) = cell(*limit);
-            let start = drained_at.get(key).copied().unwrap_or(0).max(now);
+            let stored = drained_at.get(key).copied().unwrap_or(0).max(now);
+            // Under one limit a bucket is never more than a period ahead; further means the
+            // limit was raised since (a day's single call, then 1000/s): start afresh.
+            let start = if stored > now.saturating_add(interval + tolerance) {
+                now
+            } else {
+                stored
+            };
             let ahead = start - now;
             if ahead > tolerance {
                 wait = wait.max(ahead - tolerance);
@@ -70,6 +77,19 @@ impl RateLimiter {
             drained_at.insert(*key, at);
         }
         Ok(())
+    }
+}
+
+impl RateLimiter {
+    /// Gives back the charge [`Self::admit`] made for a call that was then refused (a spent
+    /// token's, say), so that such calls cannot drain an owner's shared allowance.
+    pub fn refund(&self, limits: &[(Limited, RateLimit)]) {
+        let mut drained_at = self.drained_at.lock().unwrap_or_else(|e| e.into_inner());
+        for (key, limit) in limits {
+            if let Some(at) = drained_at.get_mut(key) {
+                *at = at.saturating_sub(cell(*limit).0);
+            }
+        }
     }
 }
 
@@ -107,6 +127,38 @@ mod tests {
         assert!(
             limiter
                 .admit(&[(Limited::Token(2), limit("3/s"))], t0)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_refunded_call_costs_nothing() {
+        let limiter = RateLimiter::default();
+        let t0 = limiter.started;
+        let owner = [(Limited::Owner(7), limit("1/h"))];
+        assert!(limiter.admit(&owner, t0).is_ok());
+        limiter.refund(&owner);
+        assert!(limiter.admit(&owner, t0).is_ok());
+        assert!(limiter.admit(&owner, t0).is_err());
+    }
+
+    #[test]
+    fn a_raised_limit_applies_at_once() {
+        let limiter = RateLimiter::default();
+        let t0 = limiter.started;
+        assert!(
+            limiter
+                .admit(&[(Limited::Token(1), limit("1/d"))], t0)
+                .is_ok()
+        );
+        assert!(
+            limiter
+                .admit(&[(Limited::Token(1), limit("1/d"))], t0)
+                .is_err()
+        );
+        assert!(
+            limiter
+                .admit(&[(Limited::Token(1), limit("1000/s"))], t0)
                 .is_ok()
         );
     }
