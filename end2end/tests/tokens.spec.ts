@@ -224,6 +224,34 @@ test('edit, regenerate (old value refused), copy, and remove several with Shift+
   expect((await platform(request, '/1.0/marketplace/app/rest/getlist', copied)).code).toBe('token_removed');
 });
 
+test('regenerate with a grace period: both values work until the new one is first used', async ({ page, request }) => {
+  const user = createUser('grace');
+  const old = cliToken(user, '--api', 'ide_plugins', '--description', 'Plugin');
+  await openTokens(page, user);
+
+  await row(page, 'Plugin').click();
+  await page.getByRole('button', { name: 'Edit' }).click();
+  await page.getByRole('button', { name: 'Regenerate token value' }).click();
+  const confirm = page.getByRole('dialog', { name: 'Confirm with your password' });
+  const grace = confirm.getByLabel('Keep the old value working for');
+  await expect(grace).toHaveValue('');
+  await grace.selectOption({ label: '1 day' });
+  await confirmWith(page, user.password);
+  const reveal = page.getByRole('dialog', { name: 'Your new access token' });
+  await expect(reveal).toContainText('The old value keeps working until');
+  const fresh = await takeValue(page);
+  await expect(row(page, 'Plugin')).toContainText('Rotating: the old value works until');
+
+  const info = '/1.0/users/account/rest/getuserinfo';
+  expect((await platform(request, info, old)).result).toBe(0);
+  expect((await platform(request, info, old)).result).toBe(0);
+  // The new value's first use ends the old one's grace.
+  expect((await platform(request, info, fresh)).result).toBe(0);
+  expect((await platform(request, info, old)).code).toBe('token_regenerated');
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(row(page, 'Plugin')).not.toContainText('Rotating');
+});
+
 test('Refresh shows what another tab changed, and drops a selection that is gone', async ({ page, context }) => {
   const user = createUser('tabs');
   cliToken(user, '--api', 'marketplace', '--description', 'Shared');

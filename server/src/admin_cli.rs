@@ -6,7 +6,10 @@ use app::{
     account::{Login, Password, Role},
     calendar::format_dmy,
     request::ClientInfo,
-    token::{ApiInput, ExpirationModel, ExpiryInput, Lifetime, RateLimit, TokenInput, TokenPolicy},
+    token::{
+        ApiInput, ExpirationModel, ExpiryInput, Lifetime, RateLimit, RotationGrace, TokenInput,
+        TokenPolicy,
+    },
 };
 
 use crate::{
@@ -257,6 +260,16 @@ fn changed_policy(
         policy.allowed_ips_required_for = match raw.trim() {
             "none" | "" => Vec::new(),
             list => set_ids(list, catalog, "--require-allowed-ips-for")?,
+        };
+    }
+    if let Some(raw) = args.max_grace {
+        policy.max_rotation_grace_secs = match raw.trim() {
+            "default" => None,
+            raw => Some(
+                RotationGrace::parse(raw)
+                    .map_err(|e| AdminError::Invalid(format!("--max-grace: {e}")))?
+                    .as_secs(),
+            ),
         };
     }
     Ok(policy)

@@ -132,6 +132,10 @@ pub struct PolicyArgs {
     /// comma-separated; `none` for none.
     #[arg(long, value_name = "SETS")]
     pub require_allowed_ips_for: Option<String>,
+    /// The longest a regenerated token's old value may keep working, such as 1d (at most
+    /// 7d); 0 to end old values at once; `default` for 7 days.
+    #[arg(long, value_name = "DURATION")]
+    pub max_grace: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

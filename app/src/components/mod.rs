@@ -4,6 +4,7 @@ pub mod api_picker;
 pub mod date_field;
 pub mod expiry_field;
 pub mod field;
+pub mod grace_choice;
 pub mod limits_field;
 pub mod modal;
 pub mod pager;

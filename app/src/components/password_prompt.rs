@@ -17,6 +17,9 @@ pub fn PasswordPrompt(
     error: RwSignal<Option<String>>,
     on_submit: Callback<String>,
     on_cancel: Callback<()>,
+    /// Fields the change takes besides the password, shown above it.
+    #[prop(optional)]
+    children: Option<Children>,
 ) -> impl IntoView {
     let password = RwSignal::new(String::new());
     let cancel = Callback::new(move |()| {
@@ -43,6 +46,7 @@ pub fn PasswordPrompt(
                     <h2 id="confirm-title">{title}</h2>
                 </header>
                 <p>{question}</p>
+                {children.map(|children| children())}
                 <div class="field">
                     <label for="confirm-password">"Password"</label>
                     <input

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::modal::Modal;
+use super::{modal::Modal, token_table::date_time};
 use crate::token::IssuedTokenView;
 
 #[component]
@@ -45,6 +45,12 @@ pub fn RevealDialog(issued: IssuedTokenView, on_close: Callback<()>) -> impl Int
                     "“" {issued.token.description.clone()} "” is ready. "
                     <strong>"Save its value now: it will not be displayed again."</strong>
                 </p>
+                {issued.token.old_value_expires_at.map(|until| view! {
+                    <p class="alert alert--info" id="reveal-grace">
+                        "The old value keeps working until " {date_time(until)} " (UTC), or until \
+                         this one is first used, whichever comes first."
+                    </p>
+                })}
                 <label class="sr-only" for="token-value">"Token value"</label>
                 <input
                     id="token-value"

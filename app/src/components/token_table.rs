@@ -290,6 +290,11 @@ pub fn TokenTable(
                                         {(!limits.is_empty()).then(|| view! {
                                             <span class="muted token-table__secondary token-table__limits">{limits}</span>
                                         })}
+                                        {token.old_value_expires_at.map(|until| view! {
+                                            <span class="token-table__secondary token-table__rotating">
+                                                "Rotating: the old value works until " {date_time(until)}
+                                            </span>
+                                        })}
                                     </td>
                                     <td data-label="API">
                                         {token.api_label.clone()}

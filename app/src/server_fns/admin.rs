@@ -176,6 +176,32 @@ pub async fn suspend_token_of(
         .map_err(server_error)
 }
 
+/// A new value for someone's token, shown to the admin once; `grace` as for the owner's own
+/// regeneration.
+#[server(prefix = "/_fn", endpoint = "admin_regenerate_token_of", input = Json, output = Json)]
+pub async fn regenerate_token_of(
+    login: String,
+    id: i64,
+    grace: String,
+    password: String,
+) -> Result<IssuedTokenView, ServerError> {
+    use super::call::{Call, issued, server_error};
+    use crate::token::RotationGrace;
+
+    let call = Call::current()?;
+    let (session, proof) = call.admin().await?;
+    let (owner, _) = call.owner_for_admin(&proof, &login).await?;
+    let grace =
+        RotationGrace::parse(&grace).map_err(|error| ServerError::Invalid(error.to_string()))?;
+    let confirmed = call.confirm(&session, &password).await?;
+    call.services
+        .tokens
+        .regenerate(&owner, id, grace, &confirmed, call.client())
+        .await
+        .map(issued)
+        .map_err(server_error)
+}
+
 #[server(prefix = "/_fn", endpoint = "admin_policy", input = Json, output = Json)]
 pub async fn load_policy() -> Result<PolicyPage, ServerError> {
     use super::call::{Call, server_error};

@@ -83,19 +83,29 @@ pub async fn edit_token(
         .map_err(server_error)
 }
 
+/// `grace`: how long the old value keeps working (`""`, `1h`, `1d`, `7d`; see
+/// [`RotationGrace`](crate::token::RotationGrace)).
 #[server(prefix = "/_fn", endpoint = "regenerate_token", input = Json, output = Json)]
-pub async fn regenerate_token(id: i64, password: String) -> Result<IssuedTokenView, ServerError> {
+pub async fn regenerate_token(
+    id: i64,
+    grace: String,
+    password: String,
+) -> Result<IssuedTokenView, ServerError> {
     use super::call::{Call, issued, server_error};
+    use crate::token::RotationGrace;
     use tessera_core::services::tokens::TokenOwner;
 
     let call = Call::current()?;
     let session = call.session().await?;
+    let grace =
+        RotationGrace::parse(&grace).map_err(|error| ServerError::Invalid(error.to_string()))?;
     let confirmed = call.confirm(&session, &password).await?;
     call.services
         .tokens
         .regenerate(
             &TokenOwner::of_session(&session),
             id,
+            grace,
             &confirmed,
             call.client(),
         )

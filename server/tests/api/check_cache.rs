@@ -5,6 +5,7 @@
 use app::{
     account::{Login, Role},
     request::ClientInfo,
+    token::RotationGrace,
 };
 use axum::{body::Body, http::Request};
 use server::services::{
@@ -94,7 +95,13 @@ async fn a_kept_token_is_refused_on_the_next_request_after_each_change(app: &Tes
 
     let (value, id) = kept_token(app, "kim").await;
     tokens
-        .regenerate(&owner(), id, &Confirmed::by_operator(), &client)
+        .regenerate(
+            &owner(),
+            id,
+            RotationGrace::NONE,
+            &Confirmed::by_operator(),
+            &client,
+        )
         .await
         .unwrap();
     assert_eq!(

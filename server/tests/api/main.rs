@@ -15,6 +15,7 @@ mod operations;
 mod pages;
 mod paging;
 mod platform;
+mod rotation;
 mod security;
 mod startup;
 mod storage;

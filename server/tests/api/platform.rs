@@ -6,7 +6,7 @@ use app::{
     account::Role,
     catalog::ApiMethod,
     request::ClientInfo,
-    token::{TokenInput, TokenSecret},
+    token::{RotationGrace, TokenInput, TokenSecret},
 };
 use axum::{body::Body, http::Request};
 use base64::{Engine as _, engine::general_purpose::STANDARD};
@@ -201,6 +201,7 @@ async fn every_method_on_every_transport(app: &TestApp) {
             .regenerate(
                 &owner,
                 regenerated_id,
+                RotationGrace::NONE,
                 &Confirmed::by_operator(),
                 &ClientInfo::default(),
             )

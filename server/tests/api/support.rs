@@ -68,7 +68,12 @@ pub struct TestApp {
 
 enum Scratch {
     Sqlite(tempfile::TempDir),
-    Postgres { admin_url: String, name: String },
+    Postgres {
+        admin_url: String,
+        name: String,
+    },
+    /// Another server's database (see [`TestApp::replica`]): not this one's to remove.
+    Shared,
 }
 
 pub struct TestResponse {
@@ -129,6 +134,12 @@ impl TestApp {
         admin.close().await.ok();
         let url = with_database_name(&admin_url, &name);
         Self::start(&url, Scratch::Postgres { admin_url, name }).await
+    }
+
+    /// Another server on the same database, as a second replica is: services, kept tokens and
+    /// change watcher of its own. Tear it down before the app it copies.
+    pub async fn replica(&self) -> Self {
+        Self::start(&self.url(), Scratch::Shared).await
     }
 
     async fn start(url: &str, scratch: Scratch) -> Self {
@@ -296,7 +307,7 @@ impl TestApp {
     pub fn sqlite_dir(&self) -> Option<&Path> {
         match &self.scratch {
             Scratch::Sqlite(dir) => Some(dir.path()),
-            Scratch::Postgres { .. } => None,
+            Scratch::Postgres { .. } | Scratch::Shared => None,
         }
     }
 

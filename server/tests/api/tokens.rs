@@ -1,7 +1,11 @@
 //! Token lifecycle through the REST API (browser session or token), concurrency, expiry
 //! models, buffered last use, audit, and what is stored.
 
-use app::{account::Role, request::ClientInfo, token::ExpiryInput};
+use app::{
+    account::Role,
+    request::ClientInfo,
+    token::{ExpiryInput, RotationGrace},
+};
 use axum::{body::Body, http::Request};
 use serde_json::{Value, json};
 use server::services::{accounts::Confirmed, tokens::TokenOwner};
@@ -413,7 +417,9 @@ async fn regenerating_twice_concurrently_leaves_one_working_value(app: &TestApp)
         tokio::spawn(async move {
             let owner = TokenOwner::by_operator(alice_id, "alice".into());
             let (confirmed, client) = (Confirmed::by_operator(), ClientInfo::default());
-            tokens.regenerate(&owner, id, &confirmed, &client).await
+            tokens
+                .regenerate(&owner, id, RotationGrace::NONE, &confirmed, &client)
+                .await
         })
     };
     // Two tasks on two worker threads: the regenerations race for real.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DateError, ExpiryDate, ExpirySpec, Lifetime, RateLimit};
+use super::{DateError, ExpiryDate, ExpirySpec, Lifetime, RateLimit, RotationGrace};
 use crate::catalog::{ApiSelection, Catalog};
 
 /// Missing fields take the defaults (no limit); unknown ones are refused.
@@ -24,6 +24,9 @@ pub struct TokenPolicy {
     pub owner_rate_limit: Option<RateLimit>,
     /// API sets, by id, whose tokens must list the addresses they may be used from.
     pub allowed_ips_required_for: Vec<String>,
+    /// The longest a regenerated token's old value may keep working; `None`: the server's
+    /// longest, [`MAX_GRACE_SECS`](super::MAX_GRACE_SECS).
+    pub max_rotation_grace_secs: Option<u64>,
 }
 
 impl Default for TokenPolicy {
@@ -35,6 +38,7 @@ impl Default for TokenPolicy {
             custom_allowed: true,
             owner_rate_limit: None,
             allowed_ips_required_for: Vec::new(),
+            max_rotation_grace_secs: None,
         }
     }
 }
@@ -112,6 +116,11 @@ impl TokenPolicy {
             ExpirySpec::For { secs } => too_long(*secs),
             ExpirySpec::AutoRefresh { window_secs } => too_long(*window_secs),
         }
+    }
+
+    /// The longest a regeneration may keep the old value working.
+    pub fn max_grace(&self) -> RotationGrace {
+        RotationGrace::longest(self.max_rotation_grace_secs)
     }
 
     /// Whether tokens with the API set `id` must list the addresses they may be used from.
@@ -194,6 +203,12 @@ impl TokenPolicy {
                     .map(|id| catalog.set(id).map_or(id.as_str(), |s| s.title.as_str()))
                     .collect::<Vec<_>>()
                     .join(", ")
+            ));
+        }
+        if self.max_rotation_grace_secs.is_some() {
+            lines.push(format!(
+                "A regenerated token's old value keeps working for at most {}.",
+                self.max_grace()
             ));
         }
         lines

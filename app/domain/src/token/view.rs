@@ -105,6 +105,9 @@ pub struct TokenView {
     pub rate_limit: Option<RateLimit>,
     /// None: any address.
     pub allowed_ips: Vec<AddressRange>,
+    /// Unix seconds: regenerated with a grace period, the previous value still works until
+    /// then at the latest (its first use of the new value ends it sooner); `None` otherwise.
+    pub old_value_expires_at: Option<i64>,
 }
 
 /// Rows per page in the Access Tokens list and an admin's person page.
@@ -164,6 +167,7 @@ impl TokenView {
             uses_left: None,
             rate_limit: None,
             allowed_ips: Vec::new(),
+            old_value_expires_at: None,
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::{
     account::{PersonPage, Role},
     calendar::format_dmy,
     components::{
+        grace_choice::GraceChoice,
         pager::{Pager, page_asked, page_href, rows_shown},
         password_prompt::PasswordPrompt,
         reveal::RevealDialog,
@@ -23,7 +24,8 @@ use crate::{
     },
     error::ServerError,
     server_fns::admin::{
-        load_person, remove_all_tokens_of, remove_tokens_of, set_person_disabled, suspend_token_of,
+        load_person, regenerate_token_of, remove_all_tokens_of, remove_tokens_of,
+        set_person_disabled, suspend_token_of,
     },
     token::{IssuedTokenView, TokenStatus},
 };
@@ -33,10 +35,54 @@ use crate::{
 enum PersonChange {
     /// Suspend (`true`) or resume a token.
     Suspend(i64, bool),
+    /// A new value for a token, shown to the admin once.
+    Regenerate(i64),
     Remove(Vec<i64>),
     /// Every live token of theirs (the incident button).
     RemoveAll,
     SetDisabled(bool),
+}
+
+/// What a change came to: a message, or a new value to reveal once.
+enum Applied {
+    Done(String),
+    Issued(Box<IssuedTokenView>),
+}
+
+async fn apply_change(
+    change: PersonChange,
+    login: String,
+    grace: String,
+    password: String,
+) -> Result<Applied, ServerError> {
+    let message = match change {
+        PersonChange::Regenerate(id) => {
+            let issued = regenerate_token_of(login, id, grace, password).await?;
+            return Ok(Applied::Issued(Box::new(issued)));
+        }
+        PersonChange::Suspend(id, suspend) => {
+            let token = suspend_token_of(login, id, suspend, password).await?;
+            let done = if suspend { "suspended" } else { "resumed" };
+            format!("“{}” was {done}.", token.description)
+        }
+        PersonChange::RemoveAll => {
+            let n = remove_all_tokens_of(login.clone(), password).await?;
+            format!("All {n} live tokens of {login} were removed.")
+        }
+        PersonChange::Remove(ids) => match remove_tokens_of(login, ids, password).await? {
+            1 => "1 token was removed.".to_owned(),
+            n => format!("{n} tokens were removed."),
+        },
+        PersonChange::SetDisabled(disabled) => {
+            set_person_disabled(login.clone(), disabled, password).await?;
+            if disabled {
+                format!("{login} is disabled: their sessions and tokens stopped.")
+            } else {
+                format!("{login} is enabled again.")
+            }
+        }
+    };
+    Ok(Applied::Done(message))
 }
 
 #[component]
@@ -87,6 +133,7 @@ fn PersonView(
     let revealed = RwSignal::new(None::<IssuedTokenView>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let grace = RwSignal::new(String::new());
 
     let apply = Callback::new(move |typed: String| {
         let Some(change) = pending.get_untracked() else {
@@ -94,48 +141,33 @@ fn PersonView(
         };
         busy.set(true);
         let login = login.get_value();
+        let grace = grace.get_untracked();
         leptos::task::spawn_local(async move {
-            let outcome: Result<String, ServerError> = match change {
-                PersonChange::Suspend(id, suspend) => suspend_token_of(login, id, suspend, typed)
-                    .await
-                    .map(|token| {
-                        let done = if suspend { "suspended" } else { "resumed" };
-                        format!("“{}” was {done}.", token.description)
-                    }),
-                PersonChange::RemoveAll => remove_all_tokens_of(login.clone(), typed)
-                    .await
-                    .map(|n| format!("All {n} live tokens of {login} were removed.")),
-                PersonChange::Remove(ids) => {
-                    remove_tokens_of(login, ids, typed).await.map(|n| match n {
-                        1 => "1 token was removed.".to_owned(),
-                        n => format!("{n} tokens were removed."),
-                    })
-                }
-                PersonChange::SetDisabled(disabled) => {
-                    set_person_disabled(login.clone(), disabled, typed)
-                        .await
-                        .map(|_| {
-                            if disabled {
-                                format!("{login} is disabled: their sessions and tokens stopped.")
-                            } else {
-                                format!("{login} is enabled again.")
-                            }
-                        })
-                }
-            };
+            let outcome = apply_change(change, login, grace, typed).await;
             busy.set(false);
             match outcome {
-                Ok(message) => {
+                Ok(Applied::Done(message)) => {
                     pending.set(None);
                     checked.set(Vec::new());
                     notice.set(Some(message));
                     reload.run(());
+                }
+                Ok(Applied::Issued(issued)) => {
+                    pending.set(None);
+                    checked.set(Vec::new());
+                    notice.set(None);
+                    revealed.set(Some(*issued));
                 }
                 Err(other) => error.set(Some(other.to_string())),
             }
         });
     });
     let question = move |change: &PersonChange| match change {
+        PersonChange::Regenerate(_) => format!(
+            "Give this token of {} a new value? It is shown to you once: hand it over safely. \
+             Enter your password to continue.",
+            login.get_value()
+        ),
         PersonChange::Suspend(_, true) => format!(
             "Suspend this token of {}? It is refused until resumed, and keeps its value. Enter \
              your password to continue.",
@@ -233,6 +265,19 @@ fn PersonView(
                 <button
                     type="button"
                     class="button"
+                    disabled=move || one_checked().is_none_or(|token| token.status == TokenStatus::Removed)
+                    on:click=move |_| {
+                        if let Some(token) = one_checked() {
+                            grace.set(String::new());
+                            pending.set(Some(PersonChange::Regenerate(token.id)));
+                        }
+                    }
+                >
+                    "Regenerate"
+                </button>
+                <button
+                    type="button"
+                    class="button"
                     disabled=move || checked.with(Vec::is_empty)
                     on:click=move |_| pending.set(Some(PersonChange::Remove(checked.get())))
                 >
@@ -302,6 +347,7 @@ fn PersonView(
                     title=match change {
                         PersonChange::Suspend(_, true) => "Suspend access token",
                         PersonChange::Suspend(_, false) => "Resume access token",
+                        PersonChange::Regenerate(_) => "Regenerate access token",
                         PersonChange::Remove(_) => "Remove access tokens",
                         PersonChange::RemoveAll => "Remove all access tokens",
                         PersonChange::SetDisabled(true) => "Disable user",
@@ -311,6 +357,7 @@ fn PersonView(
                     action=match change {
                         PersonChange::Suspend(_, true) => "Suspend",
                         PersonChange::Suspend(_, false) => "Resume",
+                        PersonChange::Regenerate(_) => "Regenerate",
                         PersonChange::Remove(_) => "Remove",
                         PersonChange::RemoveAll => "Remove all",
                         PersonChange::SetDisabled(true) => "Disable",
@@ -321,7 +368,9 @@ fn PersonView(
                     error
                     on_submit=apply
                     on_cancel=Callback::new(move |()| { error.set(None); pending.set(None) })
-                />
+                >
+                    {matches!(change, PersonChange::Regenerate(_)).then(|| view! { <GraceChoice grace /> })}
+                </PasswordPrompt>
             }
         })}
         {move || revealed.get().map(|issued| view! {

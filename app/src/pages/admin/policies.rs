@@ -7,7 +7,7 @@ use crate::{
     components::field::TextField,
     components::password_prompt::PasswordPrompt,
     server_fns::admin::{load_policy, set_policy},
-    token::{Lifetime, PolicyPage, RateLimit, TokenPolicy},
+    token::{Lifetime, PolicyPage, RateLimit, RotationGrace, TokenPolicy},
 };
 
 #[component]
@@ -52,6 +52,13 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
             .unwrap_or_default(),
     );
     let ips_required = RwSignal::new(page.policy.allowed_ips_required_for.clone());
+    let max_grace = RwSignal::new(
+        page.policy
+            .max_rotation_grace_secs
+            .map(|_| page.policy.max_grace().typed())
+            .unwrap_or_default(),
+    );
+    let grace_error = RwSignal::new(None::<String>);
     let field_error = RwSignal::new(None::<String>);
     let rate_error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
@@ -73,6 +80,14 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
             };
             let owner_rate_limit = RateLimit::parse_optional(&owner_rate.get())
                 .map_err(|e| (rate_error, e.to_string()))?;
+            let max_rotation_grace_secs = match max_grace.get().trim() {
+                "" => None,
+                raw => Some(
+                    RotationGrace::parse(raw)
+                        .map_err(|e| (grace_error, e.to_string()))?
+                        .as_secs(),
+                ),
+            };
             let required = ips_required.get();
             let chosen = allowed_sets.get();
             let api_sets = if all_set_ids.iter().all(|id| chosen.contains(id)) {
@@ -98,6 +113,7 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
                     .filter(|id| required.contains(id))
                     .cloned()
                     .collect(),
+                max_rotation_grace_secs,
             })
         }
     };
@@ -108,6 +124,7 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
             notice.set(None);
             field_error.set(None);
             rate_error.set(None);
+            grace_error.set(None);
             match policy() {
                 Ok(_) => confirming.set(true),
                 Err((field, message)) => field.set(Some(message)),
@@ -202,6 +219,15 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
                 placeholder="no limit"
                 hint=|| "Such as 600/min or 5000/h, shared by all of one person's tokens (more tokens buy no more calls); empty for no limit. Counted by each server process."
                 error=rate_error
+            />
+            <TextField
+                id="policy-max-grace"
+                label="Old value after a regeneration"
+                value=max_grace
+                class="input--short"
+                placeholder="7d"
+                hint=|| "The longest a regenerated token's old value may keep working, such as 1h or 1d (at most 7d); 0 to stop old values at once; empty for 7 days."
+                error=grace_error
             />
             <fieldset class="field policy-sets">
                 <legend>"Tokens must list the addresses they are used from, for"</legend>

@@ -13,12 +13,14 @@ struct PolicyRow {
     custom_allowed: i64,
     owner_rate_limit: Option<String>,
     allowed_ips_required_for: String,
+    max_rotation_grace_secs: Option<i64>,
 }
 
 pub async fn get<'c>(executor: impl AnyExecutor<'c>) -> Result<TokenPolicy> {
     let row: PolicyRow = sqlx::query_as(
         "select max_lifetime_secs, expiry_required, api_sets, custom_allowed, \
-         owner_rate_limit, allowed_ips_required_for from token_policy where policy_id = 1",
+         owner_rate_limit, allowed_ips_required_for, max_rotation_grace_secs \
+         from token_policy where policy_id = 1",
     )
     .fetch_one(executor)
     .await?;
@@ -45,6 +47,9 @@ pub async fn get<'c>(executor: impl AnyExecutor<'c>) -> Result<TokenPolicy> {
             .split_whitespace()
             .map(str::to_owned)
             .collect(),
+        max_rotation_grace_secs: row
+            .max_rotation_grace_secs
+            .and_then(|secs| u64::try_from(secs).ok()),
     })
 }
 
@@ -57,7 +62,7 @@ pub async fn set<'c>(
     sqlx::query(
         "update token_policy set max_lifetime_secs = $1, expiry_required = $2, api_sets = $3, \
          custom_allowed = $4, updated_at = $5, updated_by_login = $6, owner_rate_limit = $7, \
-         allowed_ips_required_for = $8 where policy_id = 1",
+         allowed_ips_required_for = $8, max_rotation_grace_secs = $9 where policy_id = 1",
     )
     .bind(policy.max_lifetime_secs.map(|secs| secs as i64))
     .bind(i64::from(policy.expiry_required))
@@ -67,6 +72,11 @@ pub async fn set<'c>(
     .bind(updated_by_login)
     .bind(policy.owner_rate_limit.map(|limit| limit.to_string()))
     .bind(policy.allowed_ips_required_for.join(" "))
+    .bind(
+        policy
+            .max_rotation_grace_secs
+            .map(|secs| i64::try_from(secs).unwrap_or(i64::MAX)),
+    )
     .execute(executor)
     .await?;
     Ok(())

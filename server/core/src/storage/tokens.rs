@@ -7,7 +7,7 @@ use domain::{
     client::ClientInfo,
     token::{AddressRange, Expiry, RateLimit, Scope},
 };
-use sqlx::{AnyExecutor, FromRow, any::AnyRow};
+use sqlx::{AnyExecutor, FromRow, Row as _, any::AnyRow};
 
 use super::Result;
 
@@ -41,6 +41,8 @@ pub struct TokenRecord {
     /// The policy's limit shared by all of the owner's tokens, read with the token so that a
     /// check needs nothing else.
     pub owner_rate_limit: Option<RateLimit>,
+    /// While a regeneration's grace period runs: when the previous value stops at the latest.
+    pub old_value_expires_at: Option<i64>,
 }
 
 /// The columns as stored: space-separated lists, the expiry in three columns.
@@ -73,6 +75,7 @@ struct StoredToken {
     rate_limit: Option<String>,
     allowed_ips: String,
     owner_rate_limit: Option<String>,
+    old_value_expires_at: Option<i64>,
 }
 
 impl<'r> FromRow<'r, AnyRow> for TokenRecord {
@@ -130,6 +133,7 @@ impl<'r> FromRow<'r, AnyRow> for TokenRecord {
             rate_limit,
             allowed_ips,
             owner_rate_limit,
+            old_value_expires_at: stored.old_value_expires_at,
         })
     }
 }
@@ -153,7 +157,7 @@ const SELECT: &str = "select t.token_id, t.user_id, t.hint, t.description, t.api
      t.created_by_login, t.updated_at, t.last_used_at, t.last_used_ip, t.last_used_user_agent, \
      t.removed_at, u.login as owner_login, u.role as owner_role, \
      u.disabled_at as owner_disabled_at, t.suspended_at, t.max_uses, t.uses_left, \
-     t.rate_limit, t.allowed_ips, p.owner_rate_limit \
+     t.rate_limit, t.allowed_ips, p.owner_rate_limit, t.old_value_expires_at \
      from access_tokens t join users u on u.user_id = t.user_id \
      join token_policy p on p.policy_id = 1";
 
@@ -270,19 +274,35 @@ pub async fn revision<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
     )
 }
 
+/// A value regeneration replaced: its token, and until when it still works (a grace period
+/// still running), if at all.
+#[derive(Debug)]
+pub struct RetiredValue {
+    pub token: TokenRecord,
+    pub works_until: Option<i64>,
+}
+
 /// The token whose earlier value this digest was, if it was regenerated away.
 pub async fn find_retired<'c>(
     executor: impl AnyExecutor<'c>,
     digest: &str,
-) -> Result<Option<TokenRecord>> {
+) -> Result<Option<RetiredValue>> {
     let sql = format!(
-        "{SELECT} join retired_token_digests r on r.token_id = t.token_id \
+        "select found.*, r.works_until from ({SELECT}) found \
+         join retired_token_digests r on r.token_id = found.token_id \
          where r.token_digest = $1"
     );
-    Ok(sqlx::query_as(&sql)
+    let Some(row) = sqlx::query(&sql)
         .bind(digest)
         .fetch_optional(executor)
-        .await?)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(RetiredValue {
+        token: TokenRecord::from_row(&row)?,
+        works_until: row.try_get("works_until")?,
+    }))
 }
 
 pub async fn find<'c>(
@@ -450,45 +470,84 @@ pub async fn current_digest<'c>(
     .await?)
 }
 
-/// Swaps the digest if it is still `old` (a concurrent regeneration makes this false).
+/// A value swapped in by regeneration.
+pub struct NewValue<'a> {
+    pub old_digest: &'a str,
+    pub digest: &'a str,
+    pub hint: &'a str,
+    /// Until when the old value keeps working; `None`: it stops now.
+    pub old_value_works_until: Option<i64>,
+}
+
+/// Swaps the digest if it is still `old_digest` (a concurrent regeneration makes this false)
+/// and notes how long the old value keeps working.
 pub async fn replace_digest<'c>(
     executor: impl AnyExecutor<'c>,
     token_id: i64,
-    old_digest: &str,
-    new_digest: &str,
-    hint: &str,
+    value: &NewValue<'_>,
     now: i64,
 ) -> Result<bool> {
     let done = sqlx::query(
-        "update access_tokens set token_digest = $3, hint = $4, updated_at = $5 \
+        "update access_tokens set token_digest = $3, hint = $4, updated_at = $5, \
+         old_value_expires_at = $6 \
          where token_id = $1 and token_digest = $2 and removed_at is null",
     )
     .bind(token_id)
-    .bind(old_digest)
-    .bind(new_digest)
-    .bind(hint)
+    .bind(value.old_digest)
+    .bind(value.digest)
+    .bind(value.hint)
     .bind(now)
+    .bind(value.old_value_works_until)
     .execute(executor)
     .await?;
     Ok(done.rows_affected() == 1)
 }
 
+/// Keeps a replaced value's digest, so that its use is refused with a precise reason, or
+/// allowed until `works_until`.
 pub async fn retire_digest<'c>(
     executor: impl AnyExecutor<'c>,
     token_id: i64,
     digest: &str,
+    works_until: Option<i64>,
     now: i64,
 ) -> Result<()> {
     sqlx::query(
-        "insert into retired_token_digests (token_digest, token_id, retired_at) \
-         values ($1, $2, $3) on conflict (token_digest) do nothing",
+        "insert into retired_token_digests (token_digest, token_id, retired_at, works_until) \
+         values ($1, $2, $3, $4) on conflict (token_digest) do nothing",
     )
     .bind(digest)
     .bind(token_id)
     .bind(now)
+    .bind(works_until)
     .execute(executor)
     .await?;
     Ok(())
+}
+
+/// Ends at `now` every grace period of the token's earlier values (a new regeneration, or the
+/// new value's first use); false when none was running.
+pub async fn end_grace(
+    executor: &mut sqlx::AnyConnection,
+    token_id: i64,
+    now: i64,
+) -> Result<bool> {
+    sqlx::query(
+        "update retired_token_digests set works_until = $2 \
+         where token_id = $1 and works_until > $2",
+    )
+    .bind(token_id)
+    .bind(now)
+    .execute(&mut *executor)
+    .await?;
+    let done = sqlx::query(
+        "update access_tokens set old_value_expires_at = null \
+         where token_id = $1 and old_value_expires_at is not null",
+    )
+    .bind(token_id)
+    .execute(&mut *executor)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// The ids of a user's live tokens.

@@ -15,8 +15,11 @@ use serde_json::json;
 
 use super::{
     ApiError,
-    extract::{Admin, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields},
-    tokens::{PageParams, Removal, issued, token_page},
+    extract::{
+        Admin, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields, RegenerateToken,
+        Regeneration,
+    },
+    tokens::{PageParams, Removal, issued, regenerated, token_page},
 };
 use crate::{
     services::{
@@ -27,7 +30,7 @@ use crate::{
 };
 
 /// Every admin route, for the OpenAPI document and the test that walks them as a non-admin.
-pub const ROUTES: [(&str, &str); 9] = [
+pub const ROUTES: [(&str, &str); 10] = [
     ("GET", "/api/v1/admin/users"),
     ("GET", "/api/v1/admin/users/{login}/tokens"),
     ("POST", "/api/v1/admin/users/{login}/tokens"),
@@ -35,6 +38,7 @@ pub const ROUTES: [(&str, &str); 9] = [
     ("POST", "/api/v1/admin/users/{login}/tokens/remove"),
     ("POST", "/api/v1/admin/users/{login}/tokens/{id}/suspend"),
     ("POST", "/api/v1/admin/users/{login}/tokens/{id}/resume"),
+    ("POST", "/api/v1/admin/users/{login}/tokens/{id}/regenerate"),
     ("GET", "/api/v1/admin/policy"),
     ("PUT", "/api/v1/admin/policy"),
 ];
@@ -58,6 +62,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/admin/users/{login}/tokens/{id}/resume",
             post(resume_of),
+        )
+        .route(
+            "/api/v1/admin/users/{login}/tokens/{id}/regenerate",
+            post(regenerate_of),
         )
         .route("/api/v1/admin/policy", get(policy).put(set_policy))
 }
@@ -180,6 +188,24 @@ async fn set_suspended_of(
         .set_suspended(&owner, id, suspend, &confirmed, &admin.caller.client)
         .await?;
     Ok(Json(json!({ "token": token })).into_response())
+}
+
+/// A new value for someone's token, shown to the admin once; the old one may keep working
+/// for a grace period, as for the owner.
+async fn regenerate_of(
+    State(services): State<Services>,
+    Path((login, id)): Path<(String, i64)>,
+    admin: Admin<RegenerateToken>,
+    change: Change<Regeneration>,
+) -> Result<Response, ApiError> {
+    let owner = admin.owner_of(&services, &login).await?;
+    let grace = change.fields.grace()?;
+    let confirmed = change.confirm(&services, &admin.caller).await?;
+    let token = services
+        .tokens
+        .regenerate(&owner, id, grace, &confirmed, &admin.caller.client)
+        .await?;
+    Ok(regenerated(token))
 }
 
 async fn policy(

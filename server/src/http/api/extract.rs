@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 use app::{
     catalog::MethodName,
     request::{ClientInfo, RequestContext, signed_in_session},
-    token::DecidedToken,
+    token::{DecidedToken, RotationGrace},
 };
 use axum::{
     body::Bytes,
@@ -248,3 +248,18 @@ impl<T: DeserializeOwned> Change<T> {
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoFields {}
+
+/// The body of a regeneration: the password, and how long the old value keeps working
+/// (`"grace": "1h"`, at most 7 days; none when left out).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regeneration {
+    grace: Option<String>,
+}
+
+impl Regeneration {
+    pub fn grace(&self) -> Result<RotationGrace, ApiError> {
+        RotationGrace::parse(self.grace.as_deref().unwrap_or_default())
+            .map_err(|error| ApiError::Token(TokenError::Invalid(error.to_string())))
+    }
+}

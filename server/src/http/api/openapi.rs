@@ -121,6 +121,10 @@ fn rest_paths() -> Map<String, Value> {
                    never_expires, scopes, max_uses (1 to 1000000000; null: unlimited; on an \
                    edit a refill), rate_limit (600/min, 10/s, 5000/h; null: none), \
                    allowed_ips (addresses and CIDR ranges; []: anywhere).";
+    let regeneration = "The old value stops at once, or with grace (a duration such as 1h, at \
+                        most 7 days or the policy's longest) when that time ends or the new \
+                        value is first used, whichever comes first. The answer has the token, \
+                        its value (once) and old_value_expires_at (Unix seconds; null: stopped).";
     let list = "users.authentication.GetTokens";
     let mut paths = Map::new();
     paths.insert(
@@ -141,7 +145,7 @@ fn rest_paths() -> Map<String, Value> {
     paths.insert(
         "/api/v1/tokens/{id}/regenerate".into(),
         json!({
-            "post": op("A new value; the old one stops at once. Body: {\"password\"}",
+            "post": op(&format!("A new value. {regeneration} Body: {{\"password\", \"grace\"}}"),
                        Some("users.authentication.RegenerateToken")),
         }),
     );
@@ -185,7 +189,8 @@ fn rest_paths() -> Map<String, Value> {
     paths.insert(
         "/api/v1/tokens/self/rotate".into(),
         json!({
-            "post": op("A new value for the presented token (no password)", None),
+            "post": op(&format!("A new value for the presented token (no password). \
+                                 {regeneration} Body (optional): {{\"grace\"}}"), None),
         }),
     );
     let admin = |summary: &str, method: &str| {
@@ -237,13 +242,22 @@ fn rest_paths() -> Map<String, Value> {
         }),
     );
     paths.insert(
+        "/api/v1/admin/users/{login}/tokens/{id}/regenerate".into(),
+        json!({
+            "post": admin(&format!("A new value for a user's token, shown to the admin once. \
+                                    {regeneration} Body: {{\"password\", \"grace\"}}"),
+                          "users.authentication.RegenerateToken"),
+        }),
+    );
+    paths.insert(
         "/api/v1/admin/policy".into(),
         json!({
             "get": admin("The token policy", list),
             "put": admin("Replace the token policy. Body: {\"password\", max_lifetime_secs, \
                           expiry_required, api_sets, custom_allowed, owner_rate_limit \
                           (calls per period shared by a person's tokens), \
-                          allowed_ips_required_for (API set ids)}",
+                          allowed_ips_required_for (API set ids), max_rotation_grace_secs \
+                          (the longest grace a regeneration may give; null: 7 days)}",
                          "users.authentication.CreateToken"),
         }),
     );

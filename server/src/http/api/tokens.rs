@@ -15,7 +15,7 @@ use super::{
     ApiError,
     extract::{
         Caller, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields, RegenerateToken,
-        SelfToken,
+        Regeneration, SelfToken,
     },
 };
 use app::{paging::Paging, request::ClientInfo, token::TokenView};
@@ -54,6 +54,17 @@ pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
         Json(json!({ "token": issued.token, "value": issued.secret.expose() })),
     )
         .into_response()
+}
+
+/// A new value, and when the replaced one stops working at the latest (Unix seconds; null:
+/// it already has).
+pub(super) fn regenerated(issued: IssuedToken) -> Response {
+    Json(json!({
+        "old_value_expires_at": issued.token.old_value_expires_at,
+        "token": issued.token,
+        "value": issued.secret.expose(),
+    }))
+    .into_response()
 }
 
 /// `?page=` (from 1; past the end, the last) and `?per_page=` (1 to [`MAX_PER_PAGE`],
@@ -173,14 +184,15 @@ async fn regenerate(
     State(services): State<Services>,
     Path(id): Path<i64>,
     caller: Caller<RegenerateToken>,
-    change: Change<NoFields>,
+    change: Change<Regeneration>,
 ) -> Result<Response, ApiError> {
+    let grace = change.fields.grace()?;
     let confirmed = change.confirm(&services, &caller).await?;
     let token = services
         .tokens
-        .regenerate(&caller.owner(), id, &confirmed, &caller.client)
+        .regenerate(&caller.owner(), id, grace, &confirmed, &caller.client)
         .await?;
-    Ok(issued(StatusCode::OK, token))
+    Ok(regenerated(token))
 }
 
 async fn suspend(
@@ -291,15 +303,18 @@ async fn introspect_self(
     Ok(Json(json!({ "token": token })).into_response())
 }
 
+/// No password: holding the token is the proof. The body, if any, may give a `grace`.
 async fn rotate_self(
     State(services): State<Services>,
     presented: SelfToken,
+    change: Change<Regeneration>,
 ) -> Result<Response, ApiError> {
+    let grace = change.fields.grace()?;
     let token = services
         .tokens
-        .rotate_self(&presented.grant, &presented.client)
+        .rotate_self(&presented.grant, grace, &presented.client)
         .await?;
-    Ok(issued(StatusCode::OK, token))
+    Ok(regenerated(token))
 }
 
 async fn revoke_self(

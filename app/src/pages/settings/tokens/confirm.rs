@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::{Pending, TokensState};
 use crate::{
-    components::password_prompt::PasswordPrompt,
+    components::{grace_choice::GraceChoice, password_prompt::PasswordPrompt},
     error::ServerError,
     server_fns::tokens::{
         copy_token, edit_token, generate_token, regenerate_token, remove_all_tokens, remove_tokens,
@@ -19,11 +19,13 @@ enum Outcome {
     Done(String),
 }
 
-async fn apply(pending: Pending, password: String) -> Result<Outcome, ServerError> {
+async fn apply(pending: Pending, password: String, grace: String) -> Result<Outcome, ServerError> {
     Ok(match pending {
         Pending::Generate(form) => Outcome::Issued(Box::new(generate_token(form, password).await?)),
         Pending::Copy(id, form) => Outcome::Issued(Box::new(copy_token(id, form, password).await?)),
-        Pending::Regenerate(id) => Outcome::Issued(Box::new(regenerate_token(id, password).await?)),
+        Pending::Regenerate(id) => {
+            Outcome::Issued(Box::new(regenerate_token(id, grace, password).await?))
+        }
         Pending::Edit(id, form) => {
             let token = edit_token(id, form, password).await?;
             Outcome::Done(format!("“{}” was updated.", token.description))
@@ -58,9 +60,7 @@ fn question(pending: &Pending, count_word: impl Fn(usize) -> String) -> String {
         }
         Pending::Edit(..) => "Enter your password to apply the changes.".into(),
         Pending::Regenerate(_) => {
-            "Regenerating gives the token a new value; the current one stops working at once. \
-             Enter your password to continue."
-                .into()
+            "Regenerating gives the token a new value. Enter your password to continue.".into()
         }
         Pending::Suspend(_, true) => format!(
             "Suspend {}? It is refused until you resume it, and keeps its value. Enter your \
@@ -102,12 +102,14 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
     };
     let question = question(&pending, count_word);
     let is_remove = matches!(pending, Pending::Remove(_) | Pending::RemoveAll);
+    let is_regenerate = matches!(pending, Pending::Regenerate(_));
+    let grace = RwSignal::new(String::new());
     let on_cancel = Callback::new(move |()| state.pending.set(None));
     let on_submit = Callback::new(move |typed: String| {
         busy.set(true);
         let pending = pending.clone();
         leptos::task::spawn_local(async move {
-            let outcome = apply(pending, typed).await;
+            let outcome = apply(pending, typed, grace.get_untracked()).await;
             busy.set(false);
             match outcome {
                 Ok(outcome) => {
@@ -143,6 +145,8 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
             error
             on_submit
             on_cancel
-        />
+        >
+            {is_regenerate.then(|| view! { <GraceChoice grace /> })}
+        </PasswordPrompt>
     }
 }

@@ -1,7 +1,7 @@
 //! users.authentication: the caller's tokens. Changes need the account password (the
 //! `password` parameter), as in the dashboard.
 
-use domain::token::DecidedToken;
+use domain::token::{DecidedToken, RotationGrace};
 use serde_json::{Value, json};
 
 use super::{Answer, Call, PlatformError, PlatformService, answer};
@@ -110,10 +110,12 @@ impl PlatformService {
 
     pub(super) async fn regenerate_token(&self, call: Call<'_>) -> Result<Answer, PlatformError> {
         let id = token_id(call.params.required("id")?)?;
+        let grace = RotationGrace::parse(call.params.optional("grace").unwrap_or_default())
+            .map_err(|error| PlatformError::InvalidParameter(error.to_string()))?;
         let confirmed = self.confirm(&call).await?;
         let token = self
             .tokens
-            .regenerate(&owner(&call), id, &confirmed, call.client)
+            .regenerate(&owner(&call), id, grace, &confirmed, call.client)
             .await?;
         Ok(issued(token))
     }

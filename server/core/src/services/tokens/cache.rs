@@ -54,8 +54,26 @@ impl std::fmt::Debug for CheckCache {
     }
 }
 
+/// A presented value the database knows: its token, and whether it is the token's current
+/// value or one that regeneration replaced and that still works for a grace period.
+#[derive(Debug, Clone)]
+pub struct KnownValue {
+    pub token: Arc<TokenRecord>,
+    /// `Some(until)`: a replaced value, working until then (Unix seconds).
+    pub replaced_until: Option<i64>,
+}
+
+impl KnownValue {
+    pub fn current(token: TokenRecord) -> Self {
+        Self {
+            token: Arc::new(token),
+            replaced_until: None,
+        }
+    }
+}
+
 struct Entry {
-    record: Arc<TokenRecord>,
+    value: KnownValue,
     stored: Instant,
 }
 
@@ -90,8 +108,8 @@ impl CheckCache {
         }
     }
 
-    /// A kept record, if the watcher is working and the record is young enough.
-    pub fn get(&self, digest: &str) -> Option<Arc<TokenRecord>> {
+    /// A kept value, if the watcher is working and the entry is young enough.
+    pub fn get(&self, digest: &str) -> Option<KnownValue> {
         if !self.watched() {
             return None;
         }
@@ -99,7 +117,7 @@ impl CheckCache {
         entries
             .get(digest)
             .filter(|entry| entry.stored.elapsed() < ENTRY_LIFETIME)
-            .map(|entry| entry.record.clone())
+            .map(|entry| entry.value.clone())
     }
 
     /// Taken before reading a token from the database.
@@ -109,7 +127,7 @@ impl CheckCache {
 
     /// Keeps a record read from the database, unless the cache was invalidated since `ticket`
     /// (the record may predate that change).
-    pub fn insert(&self, ticket: ReadTicket, digest: String, record: Arc<TokenRecord>) {
+    pub fn insert(&self, ticket: ReadTicket, digest: String, value: KnownValue) {
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
         // Under the write lock: an invalidation either happened before (and is seen here) or
         // waits for this insert and then drops it.
@@ -122,7 +140,7 @@ impl CheckCache {
         entries.insert(
             digest,
             Entry {
-                record,
+                value,
                 stored: Instant::now(),
             },
         );
@@ -181,8 +199,8 @@ mod tests {
 
     use super::*;
 
-    fn record() -> Arc<TokenRecord> {
-        Arc::new(TokenRecord {
+    fn record() -> KnownValue {
+        KnownValue::current(TokenRecord {
             token_id: 1,
             user_id: 1,
             hint: "abcd".into(),
@@ -206,6 +224,7 @@ mod tests {
             rate_limit: None,
             allowed_ips: Vec::new(),
             owner_rate_limit: None,
+            old_value_expires_at: None,
         })
     }
 

@@ -20,7 +20,7 @@ use domain::{
 };
 use zeroize::Zeroize as _;
 
-use super::{Refusal, TokenService, rate::Limited, usage::RefusedUse};
+use super::{Refusal, TokenService, cache::KnownValue, rate::Limited, usage::RefusedUse};
 use crate::{
     auth::secret,
     clock,
@@ -112,6 +112,8 @@ impl TokenGrant {
 pub struct Admission {
     grant: TokenGrant,
     limited_uses: bool,
+    /// The token's current value, while its replaced one still works: its first use ends that.
+    ends_grace: bool,
     /// The token's own rate limit and its owner's, those that are set: charged on admission,
     /// so a call refused before (its scope, say) costs the allowance nothing.
     rate_limits: Vec<(Limited, RateLimit)>,
@@ -186,6 +188,9 @@ impl TokenService {
         let transport = admission.transport.label();
         crate::metrics::token_checked(outcome, transport, admission.started.elapsed());
         spent?;
+        if admission.ends_grace {
+            self.end_grace(admission.grant.token_id, admission.at).await;
+        }
         let mut grant = admission.grant;
         grant.expiry = admission.expiry.after_use(admission.at);
         self.usage
@@ -242,26 +247,20 @@ impl TokenService {
             }
         };
         let digest = secret::digest(secret.expose());
-        let row = match self.cache.get(&digest) {
-            Some(row) => row,
+        let known = match self.cache.get(&digest) {
+            Some(known) => known,
             None => {
                 let ticket = self.cache.ticket();
-                let pool = self.database.pool();
-                let Some(row) = tokens::find_by_digest(pool, &digest).await? else {
-                    let retired = tokens::find_retired(pool, &digest).await?;
-                    let refusal = if retired.is_some() {
-                        Refusal::Regenerated
-                    } else {
-                        Refusal::Unknown
-                    };
-                    return Err(self.refuse(refusal, retired.as_ref(), method, client, now));
-                };
-                let row = Arc::new(row);
-                self.cache.insert(ticket, digest, row.clone());
-                row
+                let known = self.look_up(&digest, method, client, now).await?;
+                self.cache.insert(ticket, digest, known.clone());
+                known
             }
         };
-        let refuse = |refusal| Err(self.refuse(refusal, Some(&row), method, client, now));
+        let row = &known.token;
+        if known.replaced_until.is_some_and(|until| until <= now) {
+            return Err(self.refuse(Refusal::Regenerated, Some(row), method, client, now));
+        }
+        let refuse = |refusal| Err(self.refuse(refusal, Some(row), method, client, now));
         if let Some(login) = &presented.basic_login
             && !login.eq_ignore_ascii_case(&row.owner_login)
         {
@@ -281,7 +280,7 @@ impl TokenService {
         if row.suspended_at.is_some() {
             return refuse(Refusal::Suspended);
         }
-        let expiry = self.current_expiry(&row);
+        let expiry = self.current_expiry(row);
         if expiry.has_passed(now) {
             return refuse(Refusal::Expired);
         }
@@ -300,12 +299,63 @@ impl TokenService {
                 expiry,
             },
             limited_uses: row.max_uses.is_some(),
-            rate_limits: rate_limits(&row),
+            ends_grace: known.replaced_until.is_none()
+                && row.old_value_expires_at.is_some_and(|until| until > now),
+            rate_limits: rate_limits(row),
             expiry: row.expiry,
             transport: presented.transport,
             started,
             at: now,
         })
+    }
+
+    /// The token a digest names: by its current value, or by a value regeneration replaced
+    /// whose grace period still runs. Any other replaced value is refused as such.
+    async fn look_up(
+        &self,
+        digest: &str,
+        method: Option<&MethodName>,
+        client: &ClientInfo,
+        now: i64,
+    ) -> Result<KnownValue, CheckError> {
+        let pool = self.database.pool();
+        if let Some(row) = tokens::find_by_digest(pool, digest).await? {
+            return Ok(KnownValue::current(row));
+        }
+        let Some(retired) = tokens::find_retired(pool, digest).await? else {
+            return Err(self.refuse(Refusal::Unknown, None, method, client, now));
+        };
+        match retired.works_until {
+            Some(until) if until > now => Ok(KnownValue {
+                token: Arc::new(retired.token),
+                replaced_until: Some(until),
+            }),
+            _ => Err(self.refuse(
+                Refusal::Regenerated,
+                Some(&retired.token),
+                method,
+                client,
+                now,
+            )),
+        }
+    }
+
+    /// The new value's first use shows its client has it: the replaced value stops now, on
+    /// every server (the change moves the token revision). Should the write fail, the old
+    /// value works on until its grace period ends, as it was granted to.
+    async fn end_grace(&self, token_id: i64, now: i64) {
+        let ended = async {
+            let mut tx = self.database.begin_write().await?;
+            tokens::end_grace(&mut tx, token_id, now).await?;
+            let invalidate = self.cache.invalidate_on_drop();
+            tx.commit().await?;
+            drop(invalidate);
+            Ok::<_, StorageError>(())
+        }
+        .await;
+        if let Err(error) = ended {
+            tracing::warn!(%error, token_id, "the grace period of a regenerated token's old value could not be ended at its new value's first use");
+        }
     }
 
     /// Refuses a call on `env` that the token's scopes do not cover (recorded for the audit).

@@ -4,7 +4,10 @@
 use domain::{
     client::ClientInfo,
     paging::Paging,
-    token::{DecidedToken, EXPIRES_SOON_SECS, Expiry, TokenOverview, TokenView, UNUSED_SECS},
+    token::{
+        DecidedToken, EXPIRES_SOON_SECS, Expiry, RotationGrace, TokenOverview, TokenView,
+        UNUSED_SECS,
+    },
 };
 
 use super::{IssuedToken, Result, TokenError, TokenGrant, TokenService};
@@ -17,7 +20,7 @@ use crate::{
     },
     storage::{
         StorageError,
-        tokens::{self, NewToken, TokenRecord, TokenSettings},
+        tokens::{self, NewToken, NewValue, TokenRecord, TokenSettings},
     },
 };
 
@@ -246,19 +249,25 @@ impl TokenService {
         self.get(owner, token_id).await
     }
 
-    /// A new value for the token; the old one is refused from this moment on.
+    /// A new value for the token. The old one keeps working for `grace` (within the
+    /// policy's longest) or until the new one is first used, whichever comes first; with no
+    /// grace it is refused from this moment on.
     pub async fn regenerate(
         &self,
         owner: &TokenOwner,
         token_id: i64,
+        grace: RotationGrace,
         confirmed: &Confirmed,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
         self.live_row(owner, token_id).await?;
+        let grace = self.allowed_grace(grace).await?;
+        let actor = confirmed.actor();
         self.replace_value(
             owner,
             token_id,
-            confirmed.actor(),
+            grace,
+            actor,
             Action::TokenRegenerated,
             client,
         )
@@ -389,16 +398,33 @@ impl TokenService {
         Ok(removed)
     }
 
-    /// A token replacing its own value (no password: holding the token is the proof).
+    /// A token replacing its own value (no password: holding the token is the proof), the
+    /// old one kept working as [`Self::regenerate`] does.
     pub async fn rotate_self(
         &self,
         grant: &TokenGrant,
+        grace: RotationGrace,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
         let owner = TokenOwner::of_grant(grant);
         let actor = grant_actor(grant);
-        self.replace_value(&owner, grant.token_id, &actor, Action::TokenRotated, client)
-            .await
+        let grace = self.allowed_grace(grace).await?;
+        self.replace_value(
+            &owner,
+            grant.token_id,
+            grace,
+            &actor,
+            Action::TokenRotated,
+            client,
+        )
+        .await
+    }
+
+    async fn allowed_grace(&self, grace: RotationGrace) -> Result<RotationGrace> {
+        let policy = self.policy().await?;
+        grace
+            .allowed_by(policy.max_rotation_grace_secs)
+            .map_err(|error| TokenError::Invalid(error.to_string()))
     }
 
     /// A token removing itself.
@@ -476,11 +502,13 @@ impl TokenService {
     }
 
     /// Swaps in a new value. Compare-and-swap on the old digest, so two concurrent
-    /// regenerations leave exactly one working value, and every replaced digest is retired.
+    /// regenerations leave exactly one new value, and every replaced digest is retired. Only
+    /// the value just replaced may keep working: an earlier one's grace ends here.
     async fn replace_value(
         &self,
         owner: &TokenOwner,
         token_id: i64,
+        grace: RotationGrace,
         actor: &Actor,
         action: Action,
         client: &ClientInfo,
@@ -494,12 +522,24 @@ impl TokenService {
                 .ok_or(TokenError::NotFound)?;
             let mut tx = self.database.begin_write().await?;
             let now = clock::now();
-            if !tokens::replace_digest(&mut *tx, token_id, &old, &digest, secret.hint(), now)
-                .await?
-            {
+            let works_until = grace.ends_at(now);
+            tokens::end_grace(&mut tx, token_id, now).await?;
+            let value = NewValue {
+                old_digest: &old,
+                digest: &digest,
+                hint: secret.hint(),
+                old_value_works_until: works_until,
+            };
+            if !tokens::replace_digest(&mut *tx, token_id, &value, now).await? {
                 continue;
             }
-            tokens::retire_digest(&mut *tx, token_id, &old, now).await?;
+            tokens::retire_digest(&mut *tx, token_id, &old, works_until, now).await?;
+            let grace_note = works_until.map(|until| {
+                format!(
+                    "the old value works for {grace} at most, until {}",
+                    domain::calendar::format_rfc3339(until)
+                )
+            });
             record(
                 &mut tx,
                 action,
@@ -507,7 +547,7 @@ impl TokenService {
                 owner,
                 token_id,
                 secret.hint(),
-                None,
+                grace_note.as_deref(),
                 client,
             )
             .await?;

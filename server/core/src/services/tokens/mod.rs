@@ -199,6 +199,7 @@ impl TokenService {
             uses_left: record.uses_left,
             rate_limit: record.rate_limit,
             allowed_ips: record.allowed_ips.clone(),
+            old_value_expires_at: record.old_value_expires_at.filter(|&until| until > now),
         }
     }
 }

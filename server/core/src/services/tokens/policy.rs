@@ -54,6 +54,14 @@ impl TokenService {
             domain::token::Lifetime::from_secs(secs)
                 .map_err(|e| TokenError::Invalid(e.to_string()))?;
         }
+        if new
+            .max_rotation_grace_secs
+            .is_some_and(|secs| secs > domain::token::MAX_GRACE_SECS)
+        {
+            return Err(TokenError::Invalid(
+                "An old value can be kept working for at most 7 days after a regeneration.".into(),
+            ));
+        }
         let actor = confirmed.actor();
         let mut tx = self.database.begin_write().await?;
         policy::set(&mut *tx, &new, actor.login(), clock::now()).await?;

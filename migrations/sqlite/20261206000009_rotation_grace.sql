@@ -1,0 +1,30 @@
+-- Rotation with a grace period: a regenerated token's previous value may keep working until
+-- `works_until` (null: not at all), or until the new value is first used, if sooner.
+alter table retired_token_digests add column works_until bigint;
+-- The end of the grace period still running, if any: a check of the new value reads it with
+-- the token and knows, without another read, that its first use ends the grace.
+alter table access_tokens add column old_value_expires_at bigint;
+-- null: the server's longest grace (7 days)
+alter table token_policy add column max_rotation_grace_secs bigint;
+
+-- A check reads `old_value_expires_at` too: the grace ended on one server must reach the others.
+drop trigger access_tokens_check_changed;
+
+create trigger access_tokens_check_changed after update on access_tokens
+when old.token_digest is not new.token_digest
+    or old.user_id is not new.user_id
+    or old.api_set is not new.api_set
+    or old.methods is not new.methods
+    or old.scopes is not new.scopes
+    or old.expiration is not new.expiration
+    or old.expires_at is not new.expires_at
+    or old.refresh_window_secs is not new.refresh_window_secs
+    or old.removed_at is not new.removed_at
+    or old.suspended_at is not new.suspended_at
+    or old.max_uses is not new.max_uses
+    or old.rate_limit is not new.rate_limit
+    or old.allowed_ips is not new.allowed_ips
+    or old.old_value_expires_at is not new.old_value_expires_at
+begin
+    update token_revision set revision = revision + 1 where revision_id = 1;
+end;
