@@ -339,7 +339,10 @@ async fn token(
         scopes: (!args.scope.is_empty()).then_some(args.scope),
         expiry: match (args.expire, args.auto) {
             (Some(lifetime), _) => Some(ExpiryInput::Lasting(lifetime)),
-            (None, Some(window)) => Some(ExpiryInput::AutoRefresh(window)),
+            (None, Some(window)) => Some(ExpiryInput::AutoRefresh {
+                window,
+                not_after: args.not_after,
+            }),
             (None, None) => None,
         },
         max_uses: args.max_uses,
@@ -363,9 +366,13 @@ async fn token(
     let token = &issued.token;
     let expiry = match (token.expiration, token.expires_at) {
         (ExpirationModel::AutoRefresh, Some(at)) => format!(
-            "auto refresh every {}s (now until {})",
+            "auto refresh every {}s (now until {}{})",
             token.refresh_window_secs.unwrap_or_default(),
-            format_instant(at)
+            format_instant(at),
+            token
+                .not_after
+                .map(|end| format!(", at the latest {}", format_instant(end)))
+                .unwrap_or_default()
         ),
         (_, Some(at)) => format!("hard limit, until {}", format_instant(at)),
         (_, None) => "never".to_owned(),

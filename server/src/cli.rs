@@ -197,6 +197,10 @@ pub struct TokenArgs {
     /// Auto refresh: each use before expiry renews it for this many seconds.
     #[arg(short = 'a', long = "auto")]
     pub auto: Option<String>,
+    /// With --auto: the last date the token may be valid through, however often it is used
+    /// (yyyy-mm-dd or dd-mm-yyyy).
+    #[arg(long = "not-after", requires = "auto", value_name = "DATE")]
+    pub not_after: Option<String>,
     /// A resource scope, env:NAME:r, env:NAME:w or env:NAME:rw; repeat for several.
     #[arg(short = 's', long = "scope")]
     pub scope: Vec<String>,

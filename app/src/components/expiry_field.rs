@@ -40,6 +40,8 @@ pub struct ExpiryFieldState {
     pub date: RwSignal<String>,
     pub duration: RwSignal<String>,
     pub window: RwSignal<String>,
+    /// Auto Refresh's optional absolute end, `dd-mm-yyyy`.
+    pub not_after: RwSignal<String>,
 }
 
 const DURATION_FORMAT: &str = "Write it as 90s, 20m, 12h or 30d.";
@@ -58,6 +60,7 @@ impl ExpiryFieldState {
             suggested.to_string(),
             "30d".to_owned(),
             "30d".to_owned(),
+            String::new(),
         )
     }
 
@@ -79,15 +82,23 @@ impl ExpiryFieldState {
             ExpirationModel::HardLimit => ExpiryChoice::Date,
             ExpirationModel::AutoRefresh => ExpiryChoice::AutoRefresh,
         };
-        Self::with(choice, date, "30d".to_owned(), window)
+        let not_after = token.not_after.map(last_day).unwrap_or_default();
+        Self::with(choice, date, "30d".to_owned(), window, not_after)
     }
 
-    fn with(choice: ExpiryChoice, date: String, duration: String, window: String) -> Self {
+    fn with(
+        choice: ExpiryChoice,
+        date: String,
+        duration: String,
+        window: String,
+        not_after: String,
+    ) -> Self {
         Self {
             choice: RwSignal::new(choice),
             date: RwSignal::new(date),
             duration: RwSignal::new(duration),
             window: RwSignal::new(window),
+            not_after: RwSignal::new(not_after),
         }
     }
 
@@ -107,9 +118,21 @@ impl ExpiryFieldState {
         match self.choice.get() {
             ExpiryChoice::Date => ExpiryInput::Date(self.date.get()),
             ExpiryChoice::Duration => ExpiryInput::Lasting(self.duration.get()),
-            ExpiryChoice::AutoRefresh => ExpiryInput::AutoRefresh(self.window.get()),
+            ExpiryChoice::AutoRefresh => ExpiryInput::AutoRefresh {
+                window: self.window.get(),
+                not_after: Some(self.not_after.get()).filter(|end| !end.trim().is_empty()),
+            },
             ExpiryChoice::Never => ExpiryInput::Never,
         }
+    }
+}
+
+/// The last valid day of an end instant: the day before when it falls at midnight.
+fn last_day(end: i64) -> String {
+    if end % 86_400 == 0 {
+        format_dmy(end - 1)
+    } else {
+        format_dmy(end)
     }
 }
 
@@ -204,8 +227,27 @@ pub fn ExpiryField(
                     )
                 };
                 let hint = format!("{now_note}{rule} {DURATION_FORMAT}{max_note}");
+                let end_hint = if policy.max_lifetime().is_some() {
+                    "Optional: the last date it may be valid (dd-mm-yyyy), however often it is \
+                     used. Empty: this server's maximum lifetime from today."
+                } else {
+                    "Optional: the last date it may be valid (dd-mm-yyyy), however often it is \
+                     used. Empty: no end while it is used."
+                };
+                let not_after = (choice == ExpiryChoice::AutoRefresh).then(|| view! {
+                    <TextField
+                        id="token-not-after"
+                        label="Ends no later than"
+                        value=state.not_after
+                        class="input--short"
+                        placeholder="dd-mm-yyyy"
+                        hint=move || end_hint
+                        error=Signal::derive(|| None::<String>)
+                    />
+                });
                 view! {
                     <TextField id label value class="input--short" hint=move || hint.clone() error />
+                    {not_after}
                 }
                 .into_any()
             }

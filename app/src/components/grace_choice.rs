@@ -3,11 +3,12 @@
 
 use leptos::prelude::*;
 
-use crate::token::GRACE_CHOICES;
+use crate::token::{GRACE_CHOICES, RotationGrace};
 
-/// `grace` holds the chosen value as the server parses it (`""` for no time, `1h`, ...).
+/// `grace` holds the chosen value as the server parses it (`""` for no time, `1h`, ...);
+/// only the choices within `longest` (the policy's) are offered.
 #[component]
-pub fn GraceChoice(grace: RwSignal<String>) -> impl IntoView {
+pub fn GraceChoice(grace: RwSignal<String>, longest: RotationGrace) -> impl IntoView {
     view! {
         <div class="field">
             <label for="regenerate-grace">"Keep the old value working for"</label>
@@ -19,6 +20,7 @@ pub fn GraceChoice(grace: RwSignal<String>) -> impl IntoView {
             >
                 {GRACE_CHOICES
                     .iter()
+                    .filter(|(_, value)| RotationGrace::parse(value).is_ok_and(|g| g <= longest))
                     .map(|(label, value)| view! { <option value=*value>{*label}</option> })
                     .collect_view()}
             </select>

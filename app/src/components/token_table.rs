@@ -26,7 +26,14 @@ pub fn expiry_label(token: &TokenView) -> String {
     match (token.expiration, token.expires_at) {
         (ExpirationModel::Never, _) | (_, None) => "Never".to_owned(),
         (ExpirationModel::HardLimit, Some(at)) if at % 86_400 == 0 => format_dmy(at - 1),
-        (ExpirationModel::AutoRefresh, Some(at)) => format!("{} (auto refresh)", date_time(at)),
+        (ExpirationModel::AutoRefresh, Some(at)) => match token.not_after {
+            Some(end) => format!(
+                "{} (auto refresh, at the latest {})",
+                date_time(at),
+                date_time(end)
+            ),
+            None => format!("{} (auto refresh)", date_time(at)),
+        },
         (_, Some(at)) => date_time(at),
     }
 }

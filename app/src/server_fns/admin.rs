@@ -193,6 +193,12 @@ pub async fn regenerate_token_of(
     let (owner, _) = call.owner_for_admin(&proof, &login).await?;
     let grace =
         RotationGrace::parse(&grace).map_err(|error| ServerError::Invalid(error.to_string()))?;
+    let grace = call
+        .services
+        .tokens
+        .allowed_grace(grace)
+        .await
+        .map_err(server_error)?;
     let confirmed = call.confirm(&session, &password).await?;
     call.services
         .tokens

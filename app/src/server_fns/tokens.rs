@@ -99,6 +99,12 @@ pub async fn regenerate_token(
     let session = call.session().await?;
     let grace =
         RotationGrace::parse(&grace).map_err(|error| ServerError::Invalid(error.to_string()))?;
+    let grace = call
+        .services
+        .tokens
+        .allowed_grace(grace)
+        .await
+        .map_err(server_error)?;
     let confirmed = call.confirm(&session, &password).await?;
     call.services
         .tokens

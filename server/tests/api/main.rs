@@ -9,6 +9,7 @@ mod assets;
 mod check_cache;
 mod cli;
 mod csrf;
+mod expiry;
 mod health;
 mod limits;
 mod operations;

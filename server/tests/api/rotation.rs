@@ -19,6 +19,7 @@ on_both_engines!(
     the_old_value_stops_when_the_grace_runs_out,
     a_second_regeneration_ends_the_first_ones_grace,
     a_token_rotating_itself_may_keep_its_old_value,
+    an_old_value_cannot_rotate_the_token_and_follows_its_state,
     the_grace_is_checked_against_the_limit_and_the_policy,
     the_first_use_on_any_replica_ends_the_grace,
 );
@@ -100,10 +101,16 @@ async fn both_values_work_until_the_new_one_is_first_used(app: &TestApp) {
         deadline
     );
 
-    // The old value works, again and again (the second time from memory), as the same token.
+    // The old value works, again and again (from memory once the watcher has seen the
+    // regeneration), as the same token.
+    tokio::time::sleep(Duration::from_millis(700)).await;
     for _ in 0..2 {
         assert_eq!(use_token(app, &old).await, "ok");
     }
+    assert!(
+        app.services.tokens.kept_checks() > 0,
+        "answered from memory"
+    );
     let through_old = json_request(app, "GET", "/api/v1/tokens/self", Auth::Token(&old), None)
         .await
         .json();
@@ -220,8 +227,12 @@ async fn the_grace_is_checked_against_the_limit_and_the_policy(app: &TestApp) {
     let refused = regenerate(app, &cookie, id, Some("1d")).await;
     assert_eq!(refused.status, 422, "{}", refused.text());
     assert!(refused.text().contains("at most 1h"), "{}", refused.text());
-    // Nothing was changed by the refusals.
+    // Nothing was changed by the refusals: the token has its first value still, no grace.
     assert_eq!(use_token(app, &old).await, "ok");
+    assert_eq!(
+        listed(app, &cookie, id).await["old_value_expires_at"],
+        Value::Null
+    );
     let allowed = regenerate(app, &cookie, id, Some("1h")).await;
     new_value(&allowed);
     assert_eq!(use_token(app, &old).await, "ok");
@@ -232,11 +243,17 @@ async fn the_first_use_on_any_replica_ends_the_grace(app: &TestApp) {
     let replica = app.replica().await;
     let (old, id) = app.token_for("rosa", spec("extended_access")).await;
     let new = new_value(&regenerate(app, &cookie, id, Some("1h")).await);
-    // Both servers keep the old value in memory, working.
+    // Once both watchers have seen the regeneration (SQLite polls every 250 ms), both servers
+    // keep the old value in memory, working: only the grace's end can drop it there.
+    tokio::time::sleep(Duration::from_millis(700)).await;
     for server in [app, &replica] {
         for _ in 0..2 {
             assert_eq!(use_token(server, &old).await, "ok");
         }
+        assert!(
+            server.services.tokens.kept_checks() > 0,
+            "answered from memory"
+        );
     }
     // The new value's first use, on the replica, ends the grace there at once...
     assert_eq!(use_token(&replica, &new).await, "ok");
@@ -253,4 +270,50 @@ async fn the_first_use_on_any_replica_ends_the_grace(app: &TestApp) {
     assert_eq!(use_token(app, &old).await, "token_regenerated");
     assert_eq!(use_token(app, &new).await, "ok");
     replica.teardown().await;
+}
+
+async fn an_old_value_cannot_rotate_the_token_and_follows_its_state(app: &TestApp) {
+    let cookie = rosa(app).await;
+    let (old, id) = app.token_for("rosa", spec("extended_access")).await;
+    let new = new_value(&regenerate(app, &cookie, id, Some("1d")).await);
+    // Whoever still holds the old value may use it, not take the token over with it.
+    let rotated = json_request(
+        app,
+        "POST",
+        "/api/v1/tokens/self/rotate",
+        Auth::Token(&old),
+        Some(json!({ "grace": "0" })),
+    )
+    .await;
+    assert_eq!(rotated.status, 409, "{}", rotated.text());
+    assert_eq!(rotated.json()["error"]["code"], "conflict");
+    assert_eq!(use_token(app, &old).await, "ok");
+
+    // The old value is the token: suspended, it is refused too; resumed, it works again.
+    for (action, code) in [("suspend", "token_suspended"), ("resume", "ok")] {
+        let changed = json_request(
+            app,
+            "POST",
+            &format!("/api/v1/tokens/{id}/{action}"),
+            Auth::Session(&cookie),
+            Some(json!({ "password": PASSWORD })),
+        )
+        .await;
+        assert_eq!(changed.status, 200, "{}", changed.text());
+        assert_eq!(use_token(app, &old).await, code, "after {action}");
+    }
+    app.exec(&format!(
+        "update users set disabled_at = 1 where login = 'rosa'"
+    ))
+    .await;
+    app.services.tokens.flush_usage().await.unwrap();
+    let disabled_by = Instant::now() + Duration::from_secs(2);
+    while use_token(app, &old).await != "owner_disabled" {
+        assert!(
+            Instant::now() < disabled_by,
+            "the old value outlived its owner's disabling"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(use_token(app, &new).await, "owner_disabled");
 }

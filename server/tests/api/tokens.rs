@@ -475,7 +475,7 @@ async fn removing_during_use_refuses_the_next_call(app: &TestApp) {
 async fn auto_refresh_slides_and_hard_limit_ends(app: &TestApp) {
     let (_, alice_id) = alice(app).await;
     let mut sliding = spec("extended_access");
-    sliding.expiry = Some(ExpiryInput::AutoRefresh("3600".to_owned()));
+    sliding.expiry = Some(ExpiryInput::auto_refresh("3600"));
     let (value, id) = app.token_for("alice", sliding).await;
     // As if made two hours ago and last used 59 minutes ago: one minute left.
     let now = server::clock::now();
@@ -780,7 +780,7 @@ async fn answers_say_when_the_token_expires(app: &TestApp) {
         .await;
     let (never, _) = app.token_for("alice", lasting(ExpiryInput::Never)).await;
     let (sliding, _) = app
-        .token_for("alice", lasting(ExpiryInput::AutoRefresh("12h".into())))
+        .token_for("alice", lasting(ExpiryInput::auto_refresh("12h")))
         .await;
     let (far, _) = app
         .token_for("alice", lasting(ExpiryInput::Lasting("30d".into())))

@@ -59,8 +59,23 @@ pub enum ExpiryInput {
     Date(String),
     /// Hard limit a duration from now: `30d`, `12h`, `20m`, `90s` or a number of seconds.
     Lasting(String),
-    /// Auto refresh: each use before expiry pushes it to now + this window.
-    AutoRefresh(String),
+    /// Auto refresh: each use before expiry pushes it to now + this window, and, when
+    /// `not_after` is a date (as for [`Self::Date`]), never past the end of that date.
+    AutoRefresh {
+        window: String,
+        #[serde(default)]
+        not_after: Option<String>,
+    },
+}
+
+impl ExpiryInput {
+    /// Auto refresh with `window` and no absolute end.
+    pub fn auto_refresh(window: impl Into<String>) -> Self {
+        Self::AutoRefresh {
+            window: window.into(),
+            not_after: None,
+        }
+    }
 }
 
 /// Which token an input is decided against.
@@ -316,7 +331,7 @@ impl TokenInput {
             .policy
             .check_expiry(&expiry, rules.now)
             .map_err(|e| Refused::Policy(e.to_string()))?;
-        Ok(Some(expiry))
+        Ok(Some(rules.policy.cap_total_age(expiry, rules.now)))
     }
 }
 
@@ -385,7 +400,18 @@ impl ExpiryInput {
                     .map_err(|e: DateError| e.to_string())?,
             ),
             Self::Lasting(raw) => ExpirySpec::lasting(lifetime(raw)?),
-            Self::AutoRefresh(raw) => ExpirySpec::auto_refresh(lifetime(raw)?),
+            Self::AutoRefresh { window, not_after } => {
+                let not_after = match not_after.as_deref().map(str::trim) {
+                    None | Some("") => None,
+                    Some(raw) => Some(
+                        ExpiryDate::parse(raw)
+                            .and_then(|date| date.check_range(today(now), Some(latest_date(now))))
+                            .map_err(|e| format!("Ends no later than: {e}"))?
+                            .expires_at_unix(),
+                    ),
+                };
+                ExpirySpec::auto_refresh(lifetime(window)?, not_after)
+            }
         })
     }
 }
@@ -448,8 +474,14 @@ fn kept_expiry(token: &TokenView, now: i64) -> Result<ExpirySpec, Refused> {
         token.expires_at,
         token.refresh_window_secs,
     ) {
+        (ExpirationModel::AutoRefresh, _, _) if token.not_after.is_some_and(|end| end <= now) => {
+            Err(Refused::Invalid(
+                "The token you copy has reached its absolute end: choose a new expiry.".to_owned(),
+            ))
+        }
         (ExpirationModel::AutoRefresh, _, Some(window)) => Ok(ExpirySpec::AutoRefresh {
             window_secs: window.max(1) as u64,
+            not_after: token.not_after,
         }),
         (_, Some(at), _) if at <= now => Err(Refused::Invalid(
             "The token you copy has expired: choose a new expiry.".to_owned(),

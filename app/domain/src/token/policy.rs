@@ -58,6 +58,8 @@ pub enum PolicyViolation {
     TooLong { max: Lifetime },
     #[error(transparent)]
     DateTooFar(DateError),
+    #[error("This server's policy lets a token live at most until the end of {latest}.")]
+    EndTooFar { latest: ExpiryDate },
     #[error("This server's policy does not allow the API set “{0}”.")]
     SetNotAllowed(String),
     #[error(
@@ -114,7 +116,40 @@ impl TokenPolicy {
                     .map_err(PolicyViolation::DateTooFar)
             }
             ExpirySpec::For { secs } => too_long(*secs),
-            ExpirySpec::AutoRefresh { window_secs } => too_long(*window_secs),
+            ExpirySpec::AutoRefresh {
+                window_secs,
+                not_after,
+            } => {
+                too_long(*window_secs)?;
+                match (not_after, self.latest_date(now)) {
+                    (Some(end), Some(latest)) if *end > latest.expires_at_unix() => {
+                        Err(PolicyViolation::EndTooFar { latest })
+                    }
+                    _ => Ok(()),
+                }
+            }
+        }
+    }
+
+    /// An auto-refresh token's absolute end under the maximum lifetime: no use lets a token
+    /// chosen at `now` live past `now` plus the maximum, so a token used often enough no
+    /// longer lives for ever.
+    pub fn cap_total_age(&self, expiry: ExpirySpec, now: i64) -> ExpirySpec {
+        match (expiry, self.max_lifetime()) {
+            (
+                ExpirySpec::AutoRefresh {
+                    window_secs,
+                    not_after,
+                },
+                Some(max),
+            ) => {
+                let cap = now.saturating_add(i64::try_from(max.as_secs()).unwrap_or(i64::MAX));
+                ExpirySpec::AutoRefresh {
+                    window_secs,
+                    not_after: Some(not_after.map_or(cap, |end| end.min(cap))),
+                }
+            }
+            (other, _) => other,
         }
     }
 
@@ -266,7 +301,8 @@ mod tests {
         assert!(matches!(
             policy.check_expiry(
                 &ExpirySpec::AutoRefresh {
-                    window_secs: 31 * day
+                    window_secs: 31 * day,
+                    not_after: None,
                 },
                 now
             ),

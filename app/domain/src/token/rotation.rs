@@ -41,8 +41,12 @@ impl RotationGrace {
         if raw.is_empty() || raw == "0" {
             return Ok(Self::NONE);
         }
-        let lifetime = Lifetime::parse(raw).map_err(GraceError::Duration)?;
-        Self::within(lifetime.as_secs(), MAX_GRACE_SECS)
+        match Lifetime::parse(raw) {
+            Ok(lifetime) => Self::within(lifetime.as_secs(), MAX_GRACE_SECS),
+            // `0s`, `0h`: none, as `0` is.
+            Err(LifetimeError::Zero) => Ok(Self::NONE),
+            Err(error) => Err(GraceError::Duration(error)),
+        }
     }
 
     /// The longest grace a policy allowing at most `max_secs` (`None`: the server's longest)
@@ -109,6 +113,7 @@ mod tests {
     fn nothing_typed_means_no_grace() {
         assert_eq!(RotationGrace::parse(""), Ok(RotationGrace::NONE));
         assert_eq!(RotationGrace::parse(" 0 "), Ok(RotationGrace::NONE));
+        assert_eq!(RotationGrace::parse("0h"), Ok(RotationGrace::NONE));
         assert_eq!(RotationGrace::NONE.ends_at(100), None);
         assert_eq!(RotationGrace::NONE.to_string(), "no time");
         assert_eq!(

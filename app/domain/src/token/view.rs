@@ -15,8 +15,13 @@ pub enum ExpirySpec {
     Until { date: ExpiryDateWire },
     /// Hard limit: valid for a duration from now.
     For { secs: u64 },
-    /// Auto refresh: each use before expiry pushes it to now + the window.
-    AutoRefresh { window_secs: u64 },
+    /// Auto refresh: each use before expiry pushes it to now + the window, never past
+    /// `not_after` (Unix seconds) when that is set.
+    AutoRefresh {
+        window_secs: u64,
+        #[serde(default)]
+        not_after: Option<i64>,
+    },
 }
 
 /// An [`ExpiryDate`] on the wire, as ISO 8601.
@@ -51,9 +56,10 @@ impl ExpirySpec {
         }
     }
 
-    pub fn auto_refresh(window: Lifetime) -> Self {
+    pub fn auto_refresh(window: Lifetime, not_after: Option<i64>) -> Self {
         Self::AutoRefresh {
             window_secs: window.as_secs(),
+            not_after,
         }
     }
 }
@@ -92,6 +98,8 @@ pub struct TokenView {
     /// Unix seconds; `None` when the token never expires.
     pub expires_at: Option<i64>,
     pub refresh_window_secs: Option<i64>,
+    /// Unix seconds: an auto-refresh token's absolute end, which no use moves.
+    pub not_after: Option<i64>,
     pub status: TokenStatus,
     pub created_at: i64,
     pub created_by: String,
@@ -157,6 +165,7 @@ impl TokenView {
             expiration: ExpirationModel::Never,
             expires_at: None,
             refresh_window_secs: None,
+            not_after: None,
             status: TokenStatus::Active,
             created_at: 0,
             created_by: "ann".into(),

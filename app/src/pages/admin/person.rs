@@ -124,6 +124,7 @@ fn PersonView(
     let login = StoredValue::new(person.login.clone());
     let catalog = Arc::new(loaded.catalog.clone());
     let policy = Arc::new(loaded.policy.clone());
+    let grace_longest = loaded.policy.max_grace();
     let now = loaded.now;
     let tokens = loaded.tokens.clone();
     let paging = loaded.paging;
@@ -369,7 +370,7 @@ fn PersonView(
                     on_submit=apply
                     on_cancel=Callback::new(move |()| { error.set(None); pending.set(None) })
                 >
-                    {matches!(change, PersonChange::Regenerate(_)).then(|| view! { <GraceChoice grace /> })}
+                    {matches!(change, PersonChange::Regenerate(_)).then(|| view! { <GraceChoice grace longest=grace_longest /> })}
                 </PasswordPrompt>
             }
         })}

@@ -81,6 +81,7 @@ impl Classify for TokenError {
         match self {
             Self::NotFound => ErrorKind::NotFound,
             Self::Invalid(_) => ErrorKind::Invalid,
+            Self::ReplacedValue => ErrorKind::Conflict,
             Self::Input(errors) => ErrorKind::InvalidToken(errors),
             Self::Account(error) => error.kind(),
             Self::Storage(error) => error.kind(),

@@ -58,6 +58,7 @@ struct StoredToken {
     expiration: String,
     expires_at: Option<i64>,
     refresh_window_secs: Option<i64>,
+    not_after: Option<i64>,
     created_at: i64,
     created_by_login: String,
     updated_at: i64,
@@ -96,6 +97,7 @@ impl<'r> FromRow<'r, AnyRow> for TokenRecord {
             &stored.expiration,
             stored.expires_at,
             stored.refresh_window_secs,
+            stored.not_after,
         )
         .ok_or_else(|| corrupt("expiration"))?;
         let rate = |column: &str, stored: &Option<String>| {
@@ -153,7 +155,8 @@ fn joined<T: ToString>(items: &[T]) -> String {
 }
 
 const SELECT: &str = "select t.token_id, t.user_id, t.hint, t.description, t.api_set, \
-     t.methods, t.scopes, t.expiration, t.expires_at, t.refresh_window_secs, t.created_at, \
+     t.methods, t.scopes, t.expiration, t.expires_at, t.refresh_window_secs, t.not_after, \
+     t.created_at, \
      t.created_by_login, t.updated_at, t.last_used_at, t.last_used_ip, t.last_used_user_agent, \
      t.removed_at, u.login as owner_login, u.role as owner_role, \
      u.disabled_at as owner_disabled_at, t.suspended_at, t.max_uses, t.uses_left, \
@@ -183,6 +186,7 @@ struct SettingColumns<'a> {
     expiration: &'static str,
     expires_at: Option<i64>,
     refresh_window_secs: Option<i64>,
+    not_after: Option<i64>,
     rate_limit: Option<String>,
     allowed_ips: String,
     /// `None`: keep; else the allowance (null: unlimited).
@@ -203,6 +207,7 @@ impl<'a> From<&TokenSettings<'a>> for SettingColumns<'a> {
             expiration: settings.expiry.model().as_str(),
             expires_at: settings.expiry.at(),
             refresh_window_secs: settings.expiry.window_secs(),
+            not_after: settings.expiry.not_after(),
             rate_limit: settings.rate_limit.map(|limit| limit.to_string()),
             allowed_ips: joined(settings.allowed_ips),
             uses: settings
@@ -227,9 +232,9 @@ pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> 
     let id = sqlx::query_scalar(
         "insert into access_tokens (user_id, token_digest, hint, description, api_set, methods, \
          scopes, expiration, expires_at, refresh_window_secs, created_at, created_by_user_id, \
-         created_by_login, updated_at, rate_limit, allowed_ips, max_uses, uses_left) \
+         created_by_login, updated_at, rate_limit, allowed_ips, max_uses, uses_left, not_after) \
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $11, $14, $15, $16, \
-         $16) returning token_id",
+         $16, $17) returning token_id",
     )
     .bind(token.user_id)
     .bind(token.digest)
@@ -247,6 +252,7 @@ pub async fn insert<'c>(executor: impl AnyExecutor<'c>, token: NewToken<'_>) -> 
     .bind(settings.rate_limit.as_deref())
     .bind(&settings.allowed_ips)
     .bind(settings.uses.flatten())
+    .bind(settings.not_after)
     .fetch_one(executor)
     .await?;
     Ok(id)
@@ -392,14 +398,14 @@ pub async fn update_settings<'c>(
 ) -> Result<bool> {
     let settings = SettingColumns::from(&settings);
     let refill = if settings.uses.is_some() {
-        ", max_uses = $12, uses_left = $12"
+        ", max_uses = $13, uses_left = $13"
     } else {
         ""
     };
     let sql = format!(
         "update access_tokens set description = $2, api_set = $3, methods = $4, scopes = $5, \
          expiration = $6, expires_at = $7, refresh_window_secs = $8, updated_at = $9, \
-         rate_limit = $10, allowed_ips = $11{refill} \
+         rate_limit = $10, allowed_ips = $11, not_after = $12{refill} \
          where token_id = $1 and removed_at is null"
     );
     let mut query = sqlx::query(&sql)
@@ -413,7 +419,8 @@ pub async fn update_settings<'c>(
         .bind(settings.refresh_window_secs)
         .bind(now)
         .bind(settings.rate_limit.as_deref())
-        .bind(&settings.allowed_ips);
+        .bind(&settings.allowed_ips)
+        .bind(settings.not_after);
     if let Some(uses) = settings.uses {
         query = query.bind(uses);
     }
@@ -525,19 +532,15 @@ pub async fn retire_digest<'c>(
     Ok(())
 }
 
-/// Ends at `now` every grace period of the token's earlier values (a new regeneration, or the
-/// new value's first use); false when none was running.
-pub async fn end_grace(
-    executor: &mut sqlx::AnyConnection,
-    token_id: i64,
-    now: i64,
-) -> Result<bool> {
+/// Ends every grace period of the token's earlier values (a new regeneration, or the new
+/// value's first use); false when none was running. Ended without an instant, so that no
+/// server whose clock lags can read it as still running.
+pub async fn end_grace(executor: &mut sqlx::AnyConnection, token_id: i64) -> Result<bool> {
     sqlx::query(
-        "update retired_token_digests set works_until = $2 \
-         where token_id = $1 and works_until > $2",
+        "update retired_token_digests set works_until = null \
+         where token_id = $1 and works_until is not null",
     )
     .bind(token_id)
-    .bind(now)
     .execute(&mut *executor)
     .await?;
     let done = sqlx::query(
@@ -591,14 +594,18 @@ pub async fn record_use<'c>(
     expiry_after: Expiry,
 ) -> Result<()> {
     let (slid_to, window) = match expiry_after {
-        Expiry::AutoRefresh { at, window_secs } => (Some(at), Some(window_secs)),
+        Expiry::AutoRefresh {
+            at, window_secs, ..
+        } => (Some(at), Some(window_secs)),
         _ => (None, None),
     };
     sqlx::query(
         "update access_tokens set last_used_at = $2, last_used_ip = $3, \
          last_used_user_agent = $4, \
          expires_at = case when expiration = 'auto_refresh' and refresh_window_secs = $6 \
-             and $5 > expires_at then $5 else expires_at end \
+             and $5 > expires_at then \
+                 case when not_after < $5 then not_after else $5 end \
+             else expires_at end \
          where token_id = $1 and (last_used_at is null or last_used_at < $2)",
     )
     .bind(token_id)

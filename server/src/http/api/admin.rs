@@ -199,7 +199,10 @@ async fn regenerate_of(
     change: Change<Regeneration>,
 ) -> Result<Response, ApiError> {
     let owner = admin.owner_of(&services, &login).await?;
-    let grace = change.fields.grace()?;
+    let grace = services
+        .tokens
+        .allowed_grace(change.fields.grace()?)
+        .await?;
     let confirmed = change.confirm(&services, &admin.caller).await?;
     let token = services
         .tokens

@@ -186,7 +186,10 @@ async fn regenerate(
     caller: Caller<RegenerateToken>,
     change: Change<Regeneration>,
 ) -> Result<Response, ApiError> {
-    let grace = change.fields.grace()?;
+    let grace = services
+        .tokens
+        .allowed_grace(change.fields.grace()?)
+        .await?;
     let confirmed = change.confirm(&services, &caller).await?;
     let token = services
         .tokens

@@ -187,15 +187,67 @@ fn durations_and_windows_take_units_or_seconds() {
         Some(ExpirySpec::For { secs: 1200 })
     );
     assert_eq!(
-        decide(ExpiryInput::AutoRefresh("3600".into()))
-            .unwrap()
-            .expiry(),
-        Some(ExpirySpec::AutoRefresh { window_secs: 3600 })
+        decide(ExpiryInput::auto_refresh("3600")).unwrap().expiry(),
+        Some(ExpirySpec::AutoRefresh {
+            window_secs: 3600,
+            // The maximum lifetime caps an auto-refresh token's total age.
+            not_after: Some(NOON_1_MARCH_2027 + 86_400),
+        })
     );
     let bad = decide(ExpiryInput::Lasting("two weeks".into())).unwrap_err();
     assert!(bad.expiry.unwrap().contains("not a duration"));
-    let long = decide(ExpiryInput::AutoRefresh("2d".into())).unwrap_err();
+    let long = decide(ExpiryInput::auto_refresh("2d")).unwrap_err();
     assert!(long.expiry.unwrap().contains("at most 1d"));
+}
+
+#[test]
+fn auto_refresh_may_have_an_absolute_end_within_the_policy() {
+    let catalog = shipped();
+    let open = TokenPolicy::default();
+    let month = TokenPolicy {
+        max_lifetime_secs: Some(30 * 86_400),
+        ..TokenPolicy::default()
+    };
+    let decide = |not_after: Option<&str>, policy: &TokenPolicy| {
+        let expiry = ExpiryInput::AutoRefresh {
+            window: "12h".into(),
+            not_after: not_after.map(str::to_owned),
+        };
+        input(Some(expiry), marketplace()).decide(&rules(&catalog, policy, Basis::New))
+    };
+    let end_of_march = ExpiryDate::parse_dmy("31-03-2027")
+        .unwrap()
+        .expires_at_unix();
+    assert_eq!(
+        decide(Some("2027-03-31"), &open).unwrap().expiry(),
+        Some(ExpirySpec::AutoRefresh {
+            window_secs: 43_200,
+            not_after: Some(end_of_march),
+        })
+    );
+    assert_eq!(
+        decide(None, &open).unwrap().expiry(),
+        Some(ExpirySpec::AutoRefresh {
+            window_secs: 43_200,
+            not_after: None,
+        }),
+        "no policy limit, no end"
+    );
+    let past = decide(Some("28-02-2027"), &open).unwrap_err();
+    assert!(past.expiry.unwrap().starts_with("Ends no later than:"));
+    let garbage = decide(Some("someday"), &open).unwrap_err();
+    assert!(garbage.expiry.unwrap().starts_with("Ends no later than:"));
+    // 30 days from noon on 1 March: the end of 30 March at the latest.
+    let too_far = decide(Some("31-03-2027"), &month).unwrap_err();
+    assert!(too_far.by_policy);
+    assert!(too_far.expiry.unwrap().contains("30-03-2027"));
+    assert_eq!(
+        decide(None, &month).unwrap().expiry(),
+        Some(ExpirySpec::AutoRefresh {
+            window_secs: 43_200,
+            not_after: Some(NOON_1_MARCH_2027 + 30 * 86_400),
+        })
+    );
 }
 
 #[test]
@@ -249,8 +301,27 @@ fn a_copy_inherits_the_time_left_or_the_window() {
         .unwrap();
     assert_eq!(
         auto.expiry(),
-        Some(ExpirySpec::AutoRefresh { window_secs: 600 })
+        Some(ExpirySpec::AutoRefresh {
+            window_secs: 600,
+            not_after: None
+        })
     );
+    token.not_after = Some(NOON_1_MARCH_2027 + 600);
+    let capped = TokenInput::default()
+        .decide(&rules(&catalog, &policy, Basis::Copy(&token)))
+        .unwrap();
+    assert_eq!(
+        capped.expiry(),
+        Some(ExpirySpec::AutoRefresh {
+            window_secs: 600,
+            not_after: Some(NOON_1_MARCH_2027 + 600)
+        })
+    );
+    token.not_after = Some(NOON_1_MARCH_2027);
+    let ended = TokenInput::default()
+        .decide(&rules(&catalog, &policy, Basis::Copy(&token)))
+        .unwrap_err();
+    assert!(ended.expiry.unwrap().contains("absolute end"));
 }
 
 #[test]

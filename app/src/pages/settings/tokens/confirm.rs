@@ -146,7 +146,10 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
             on_submit
             on_cancel
         >
-            {is_regenerate.then(|| view! { <GraceChoice grace /> })}
+            {is_regenerate.then(|| {
+                let longest = state.policy.with_value(|policy| policy.max_grace());
+                view! { <GraceChoice grace longest /> }
+            })}
         </PasswordPrompt>
     }
 }

@@ -47,6 +47,7 @@ fn request(call: &Call<'_>) -> Result<TokenRequest, PlatformError> {
         expires_at: p.optional("expiresAt").map(str::to_owned),
         expires_in: p.optional("expiresIn").map(str::to_owned),
         auto_refresh: p.optional("autoRefresh").map(str::to_owned),
+        not_after: p.optional("notAfter").map(str::to_owned),
         never_expires: never,
         // One entry as typed: the token rules split it and refuse empty parts.
         scopes: p.optional("scopes").map(|raw| vec![raw.to_owned()]),
@@ -112,6 +113,7 @@ impl PlatformService {
         let id = token_id(call.params.required("id")?)?;
         let grace = RotationGrace::parse(call.params.optional("grace").unwrap_or_default())
             .map_err(|error| PlatformError::InvalidParameter(error.to_string()))?;
+        let grace = self.tokens.allowed_grace(grace).await?;
         let confirmed = self.confirm(&call).await?;
         let token = self
             .tokens

@@ -95,6 +95,8 @@ pub struct TokenGrant {
     pub scopes: Vec<Scope>,
     /// When the token stops working, this use included (an auto-refresh token's slid end).
     pub expiry: Expiry,
+    /// Presented as a value regeneration replaced, in its grace period.
+    pub replaced_value: bool,
 }
 
 impl TokenGrant {
@@ -189,7 +191,7 @@ impl TokenService {
         crate::metrics::token_checked(outcome, transport, admission.started.elapsed());
         spent?;
         if admission.ends_grace {
-            self.end_grace(admission.grant.token_id, admission.at).await;
+            self.end_grace(admission.grant.token_id).await;
         }
         let mut grant = admission.grant;
         grant.expiry = admission.expiry.after_use(admission.at);
@@ -297,6 +299,7 @@ impl TokenService {
                 role: row.owner_role,
                 scopes: row.scopes.clone(),
                 expiry,
+                replaced_value: known.replaced_until.is_some(),
             },
             limited_uses: row.max_uses.is_some(),
             ends_grace: known.replaced_until.is_none()
@@ -343,10 +346,10 @@ impl TokenService {
     /// The new value's first use shows its client has it: the replaced value stops now, on
     /// every server (the change moves the token revision). Should the write fail, the old
     /// value works on until its grace period ends, as it was granted to.
-    async fn end_grace(&self, token_id: i64, now: i64) {
+    async fn end_grace(&self, token_id: i64) {
         let ended = async {
             let mut tx = self.database.begin_write().await?;
-            tokens::end_grace(&mut tx, token_id, now).await?;
+            tokens::end_grace(&mut tx, token_id).await?;
             let invalidate = self.cache.invalidate_on_drop();
             tx.commit().await?;
             drop(invalidate);

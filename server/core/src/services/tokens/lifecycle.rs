@@ -406,6 +406,9 @@ impl TokenService {
         grace: RotationGrace,
         client: &ClientInfo,
     ) -> Result<IssuedToken> {
+        if grant.replaced_value {
+            return Err(TokenError::ReplacedValue);
+        }
         let owner = TokenOwner::of_grant(grant);
         let actor = grant_actor(grant);
         let grace = self.allowed_grace(grace).await?;
@@ -420,7 +423,9 @@ impl TokenService {
         .await
     }
 
-    async fn allowed_grace(&self, grace: RotationGrace) -> Result<RotationGrace> {
+    /// `grace` if the policy allows it (adapters ask before the password is checked, so a
+    /// refused choice costs no attempt; the regeneration asks again, as the authority).
+    pub async fn allowed_grace(&self, grace: RotationGrace) -> Result<RotationGrace> {
         let policy = self.policy().await?;
         grace
             .allowed_by(policy.max_rotation_grace_secs)
@@ -523,7 +528,7 @@ impl TokenService {
             let mut tx = self.database.begin_write().await?;
             let now = clock::now();
             let works_until = grace.ends_at(now);
-            tokens::end_grace(&mut tx, token_id, now).await?;
+            tokens::end_grace(&mut tx, token_id).await?;
             let value = NewValue {
                 old_digest: &old,
                 digest: &digest,

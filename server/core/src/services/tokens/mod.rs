@@ -40,6 +40,10 @@ pub enum TokenError {
     NotFound,
     #[error("{0}")]
     Invalid(String),
+    /// A value regeneration replaced, still in its grace period, may not rotate the token:
+    /// its holder would take the token from whoever has the new value.
+    #[error("This value was replaced by a regeneration: rotate with the token's current value.")]
+    ReplacedValue,
     /// A token's settings that cannot be accepted, field by field.
     #[error("{}", .0.summary())]
     Input(Box<TokenInputErrors>),
@@ -189,6 +193,7 @@ impl TokenService {
             expiration: expiry.model(),
             expires_at: expiry.at(),
             refresh_window_secs: expiry.window_secs(),
+            not_after: expiry.not_after(),
             status,
             created_at: record.created_at,
             created_by: record.created_by_login.clone(),
@@ -199,7 +204,9 @@ impl TokenService {
             uses_left: record.uses_left,
             rate_limit: record.rate_limit,
             allowed_ips: record.allowed_ips.clone(),
-            old_value_expires_at: record.old_value_expires_at.filter(|&until| until > now),
+            old_value_expires_at: record
+                .old_value_expires_at
+                .filter(|&until| until > now && status == TokenStatus::Active),
         }
     }
 }

@@ -18,6 +18,8 @@ pub struct TokenRequest {
     pub expires_in: Option<String>,
     /// An auto-refresh window, such as `12h` or a number of seconds.
     pub auto_refresh: Option<String>,
+    /// With `auto_refresh`: the last valid date however often the token is used.
+    pub not_after: Option<String>,
     /// No expiry (where the policy allows it); on an edit, removes the token's expiry.
     #[serde(default)]
     pub never_expires: bool,
@@ -54,9 +56,19 @@ impl TokenRequest {
         let choices = [
             self.expires_at.map(ExpiryInput::Date),
             self.expires_in.map(ExpiryInput::Lasting),
-            self.auto_refresh.map(ExpiryInput::AutoRefresh),
+            self.auto_refresh.map(|window| ExpiryInput::AutoRefresh {
+                window,
+                not_after: self.not_after.clone(),
+            }),
             self.never_expires.then_some(ExpiryInput::Never),
         ];
+        if self.not_after.is_some() && choices[2].is_none() {
+            errors.expiry = Some(
+                "not_after goes with auto_refresh: a hard limit already ends, and a token that \
+                 never expires has no end."
+                    .to_owned(),
+            );
+        }
         let mut given = choices.into_iter().flatten();
         let expiry = given.next();
         if given.next().is_some() {
