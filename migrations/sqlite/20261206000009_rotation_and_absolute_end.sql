@@ -8,6 +8,8 @@ create index retired_token_digests_token_id on retired_token_digests (token_id);
 alter table access_tokens add column old_value_expires_at bigint;
 -- An auto-refresh token's absolute end: no use moves `expires_at` past it. Null: none.
 alter table access_tokens add column not_after bigint;
+-- The tokens whose end is near, for the list above Access Tokens and the top bar's count.
+create index access_tokens_user_expiry on access_tokens (user_id, expires_at);
 -- null: the server's longest grace (7 days)
 alter table token_policy add column max_rotation_grace_secs bigint;
 

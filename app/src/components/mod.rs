@@ -2,6 +2,7 @@
 
 pub mod api_picker;
 pub mod date_field;
+pub mod ending_soon;
 pub mod expiry_field;
 pub mod field;
 pub mod grace_choice;

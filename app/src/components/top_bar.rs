@@ -1,6 +1,21 @@
 use leptos::prelude::*;
 
-use crate::account::UserView;
+use crate::{account::UserView, server_fns::session::ending_token_count};
+
+/// Told by a page when the signed-in user's tokens change, so the top bar's count of tokens
+/// ending soon follows (the Settings frame provides it).
+#[derive(Debug, Clone, Copy)]
+pub struct TokenChanges(RwSignal<u32>);
+
+impl TokenChanges {
+    pub fn provide() {
+        provide_context(Self(RwSignal::new(0)));
+    }
+
+    pub fn notify(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+}
 
 /// The header of signed-in pages: brand, who is signed in, Settings at the top right, and
 /// Sign out (a plain form post, so it works before hydration too).
@@ -9,10 +24,39 @@ pub fn TopBar(user: UserView) -> impl IntoView {
     let admin = (user.role == crate::account::Role::Admin).then_some(view! {
         <span class="badge">"Admin"</span>
     });
+    let changes = use_context::<TokenChanges>();
+    let ending = Resource::new_blocking(
+        move || changes.map(|changes| changes.0.get()),
+        |_| ending_token_count(),
+    );
+    let ending_badge = move || {
+        Suspend::new(async move {
+            let count = ending.await.unwrap_or_default();
+            (count > 0).then(|| {
+                let words = if count == 1 {
+                    "1 token ends soon".to_owned()
+                } else {
+                    format!("{count} tokens end soon")
+                };
+                view! {
+                    <a
+                        class="topbar__ending"
+                        href="/settings/tokens"
+                        title=format!("{words}: see Settings → Access Tokens")
+                        aria-label=words
+                    >
+                        <span class="topbar__ending-count">{count}</span>
+                        " ending"
+                    </a>
+                }
+            })
+        })
+    };
     view! {
         <header class="topbar">
             <a class="topbar__brand" href="/">"Tessera"</a>
             <div class="topbar__actions">
+                <Suspense fallback=|| ()>{ending_badge}</Suspense>
                 <span class="topbar__user" title=user.login.clone()>
                     {user.display_name.clone()}
                     {admin}

@@ -87,13 +87,15 @@ pub async fn load_person(login: String, page: u32) -> Result<PersonPage, ServerE
         .list_page(&owner, true, page, TOKENS_PER_PAGE)
         .await
         .map_err(server_error)?;
+    let now = clock::now();
     Ok(PersonPage {
         person,
         tokens: list,
         paging,
         catalog: tokens.catalog().clone(),
         policy: tokens.policy().await.map_err(server_error)?,
-        now: clock::now(),
+        ending: tokens.ending(&owner, now).await.map_err(server_error)?,
+        now,
     })
 }
 
@@ -205,6 +207,34 @@ pub async fn regenerate_token_of(
         .regenerate(&owner, id, grace, &confirmed, call.client())
         .await
         .map(issued)
+        .map_err(server_error)
+}
+
+/// Gives someone's token a new expiry (the person page's Extend): an edit of nothing else.
+#[server(prefix = "/_fn", endpoint = "admin_extend_token_of", input = Json, output = Json)]
+pub async fn extend_token_of(
+    login: String,
+    id: i64,
+    expiry: crate::token::ExpiryInput,
+    password: String,
+) -> Result<TokenView, ServerError> {
+    use super::call::{Call, server_error};
+    use tessera_core::services::tokens::TokenTarget;
+
+    let call = Call::current()?;
+    let (session, proof) = call.admin().await?;
+    let (owner, _) = call.owner_for_admin(&proof, &login).await?;
+    let input = TokenInput {
+        expiry: Some(expiry),
+        ..TokenInput::default()
+    };
+    let (settings, confirmed) = call
+        .decide_confirmed(&session, &owner, TokenTarget::Edit(id), &input, &password)
+        .await?;
+    call.services
+        .tokens
+        .edit(&owner, id, &settings, &confirmed, call.client())
+        .await
         .map_err(server_error)
 }
 

@@ -11,6 +11,26 @@ pub async fn current_user() -> Result<Option<UserView>, ServerError> {
     Ok(session.map(|session| session.user))
 }
 
+/// How many of the signed-in user's tokens end within a week or ended in the last one (the
+/// top bar's count); 0 when signed out.
+#[server(prefix = "/_fn", endpoint = "ending_token_count", input = Json, output = Json)]
+pub async fn ending_token_count() -> Result<usize, ServerError> {
+    use super::call::{Call, server_error};
+    use tessera_core::{clock, services::tokens::TokenOwner};
+
+    let call = Call::current()?;
+    let Some(session) = call.signed_in().await? else {
+        return Ok(0);
+    };
+    let ending = call
+        .services
+        .tokens
+        .ending(&TokenOwner::of_session(&session), clock::now())
+        .await
+        .map_err(server_error)?;
+    Ok(ending.len())
+}
+
 /// Signs in and sets the session cookie (the hydrated login form's path; `POST /login`
 /// serves the same form before hydration).
 #[server(prefix = "/_fn", endpoint = "sign_in", input = Json, output = Json)]

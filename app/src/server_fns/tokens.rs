@@ -30,12 +30,15 @@ pub async fn load_token_page(page: u32) -> Result<TokenPage, ServerError> {
         )
         .await
         .map_err(server_error)?;
+    let now = clock::now();
+    let owner = TokenOwner::of_session(&session);
     Ok(TokenPage {
         tokens: list,
         paging,
         catalog: tokens.catalog().clone(),
         policy: tokens.policy().await.map_err(server_error)?,
-        now: clock::now(),
+        ending: tokens.ending(&owner, now).await.map_err(server_error)?,
+        now,
     })
 }
 

@@ -98,11 +98,20 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
                       "api": { "kind": "set", "value": "marketplace" } } }),
         ),
         (
+            "/_fn/admin_extend_token_of",
+            json!({ "login": "root", "id": 1, "password": USER_PASSWORD,
+            "expiry": { "kind": "date", "value": "2030-01-01" } }),
+        ),
+        (
             "/_fn/admin_people",
             json!({ "query": { "search": "", "page": 1 } }),
         ),
         ("/_fn/admin_person", json!({ "login": "root", "page": 1 })),
         ("/_fn/admin_policy", json!({})),
+        (
+            "/_fn/admin_regenerate_token_of",
+            json!({ "login": "root", "id": 1, "grace": "1h", "password": USER_PASSWORD }),
+        ),
         (
             "/_fn/admin_remove_all_tokens",
             json!({ "login": "root", "password": USER_PASSWORD }),

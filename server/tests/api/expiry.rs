@@ -12,12 +12,25 @@ use crate::{
     support::{Auth, TestApp, TestResponse, json_request},
 };
 
+/// A server function call as the hydrated dashboard makes it.
+async fn server_fn(app: &TestApp, path: &str, cookie: &str, body: Value) -> TestResponse {
+    let request = axum::http::Request::post(path)
+        .header("content-type", "application/json")
+        .header("accept", "application/json")
+        .header("sec-fetch-site", "same-origin")
+        .header("cookie", format!("tessera_session={cookie}"))
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    app.request(request).await
+}
+
 const PASSWORD: &str = "ida's long password";
 
 on_both_engines!(
     an_auto_refresh_token_never_outlives_its_absolute_end,
     the_maximum_lifetime_caps_an_auto_refresh_tokens_total_age,
     an_absolute_end_goes_only_with_auto_refresh,
+    tokens_ending_soon_are_listed_counted_and_extended_with_the_same_value,
 );
 
 async fn ida(app: &TestApp) -> String {
@@ -173,4 +186,128 @@ async fn an_absolute_end_goes_only_with_auto_refresh(app: &TestApp) {
         "{}",
         past.text()
     );
+}
+
+async fn tokens_ending_soon_are_listed_counted_and_extended_with_the_same_value(app: &TestApp) {
+    let cookie = ida(app).await;
+    app.create_user("root", "root's long password", Role::Admin)
+        .await;
+    let admin = app.sign_in("root", "root's long password").await;
+    let mut values = std::collections::HashMap::new();
+    for (name, fields) in [
+        ("soon", json!({ "expires_in": "2d" })),
+        ("later", json!({ "expires_in": "60d" })),
+        ("sliding", json!({ "auto_refresh": "1h" })),
+        ("ended", json!({ "expires_in": "60d" })),
+        ("long gone", json!({ "expires_in": "60d" })),
+    ] {
+        let mut fields = fields;
+        fields["description"] = json!(name);
+        let created = create(app, &cookie, fields).await;
+        assert_eq!(created.status, 201, "{}", created.text());
+        let body = created.json();
+        values.insert(
+            name,
+            (
+                body["value"].as_str().unwrap().to_owned(),
+                body["token"]["id"].as_i64().unwrap(),
+            ),
+        );
+    }
+    let now = server::clock::now();
+    for (name, ago) in [("ended", 3 * 86_400), ("long gone", 10 * 86_400)] {
+        app.exec(&format!(
+            "update access_tokens set expires_at = {} where token_id = {}",
+            now - ago,
+            values[name].1
+        ))
+        .await;
+    }
+
+    let page = server_fn(app, "/_fn/token_page", &cookie, json!({ "page": 1 })).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let ending: Vec<String> = page.json()["ending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|token| token["description"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(ending, ["ended", "soon"], "the soonest end first");
+    let count = server_fn(app, "/_fn/ending_token_count", &cookie, json!({})).await;
+    assert_eq!(count.json(), 2);
+    let html = app
+        .get_with_session("/settings/tokens", &cookie)
+        .await
+        .text()
+        .to_owned();
+    assert!(html.contains("Ending soon"), "the list is server-rendered");
+    assert!(
+        html.contains("2 tokens end soon"),
+        "the top bar counts them"
+    );
+
+    // Extend, as the button does: the domain's extension, applied as an edit.
+    let soon: app::token::TokenView =
+        serde_json::from_value(page.json()["ending"][1].clone()).unwrap();
+    let policy = TokenPolicy::default();
+    let expiry = app::token::extension(&soon, &policy, now).expect("an extension");
+    let extended = server_fn(
+        app,
+        "/_fn/edit_token",
+        &cookie,
+        json!({ "id": soon.id, "password": PASSWORD,
+                "input": { "expiry": expiry } }),
+    )
+    .await;
+    assert_eq!(extended.status, 200, "{}", extended.text());
+    let new_end = extended.json()["expires_at"].as_i64().unwrap();
+    assert!(
+        new_end >= soon.expires_at.unwrap() + 30 * 86_400,
+        "{new_end}"
+    );
+    assert_eq!(
+        info_code(app, &values["soon"].0).await,
+        "ok",
+        "the same value"
+    );
+    let count = server_fn(app, "/_fn/ending_token_count", &cookie, json!({})).await;
+    assert_eq!(count.json(), 1);
+
+    // An admin sees the same on the person's page, and extends an ended token back to life.
+    let person = server_fn(
+        app,
+        "/_fn/admin_person",
+        &admin,
+        json!({ "login": "ida", "page": 1 }),
+    )
+    .await;
+    assert_eq!(person.json()["ending"][0]["description"], "ended");
+    assert_eq!(info_code(app, &values["ended"].0).await, "token_expired");
+    let ended: app::token::TokenView =
+        serde_json::from_value(person.json()["ending"][0].clone()).unwrap();
+    let revived = server_fn(
+        app,
+        "/_fn/admin_extend_token_of",
+        &admin,
+        json!({ "login": "ida", "id": ended.id, "password": "root's long password",
+                "expiry": app::token::extension(&ended, &policy, now).unwrap() }),
+    )
+    .await;
+    assert_eq!(revived.status, 200, "{}", revived.text());
+    assert_eq!(info_code(app, &values["ended"].0).await, "ok");
+    let wrong = server_fn(
+        app,
+        "/_fn/admin_extend_token_of",
+        &admin,
+        json!({ "login": "ida", "id": values["long gone"].1, "password": "wrong password",
+                "expiry": { "kind": "date", "value": "2030-01-01" } }),
+    )
+    .await;
+    assert_eq!(wrong.status, 403, "{}", wrong.text());
+    assert_eq!(
+        info_code(app, &values["long gone"].0).await,
+        "token_expired"
+    );
+    let count = server_fn(app, "/_fn/ending_token_count", &cookie, json!({})).await;
+    assert_eq!(count.json(), 0);
 }

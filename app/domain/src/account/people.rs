@@ -48,6 +48,8 @@ pub struct PersonPage {
     pub paging: Paging,
     pub catalog: Catalog,
     pub policy: TokenPolicy,
+    /// Their live tokens whose end is near or just past, the soonest first.
+    pub ending: Vec<TokenView>,
     /// Unix seconds.
     pub now: i64,
 }

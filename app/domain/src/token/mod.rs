@@ -9,6 +9,7 @@ mod input;
 mod lifetime;
 mod limits;
 mod policy;
+mod renewal;
 mod rotation;
 mod scope;
 mod secret;
@@ -28,6 +29,7 @@ pub use limits::{
     addresses_allow, parse_uses,
 };
 pub use policy::{PolicyPage, PolicyViolation, TokenPolicy};
+pub use renewal::{ENDED_SHOWN_SECS, EXTEND_BY_SECS, ending_near, extension};
 pub use rotation::{GRACE_CHOICES, GraceError, MAX_GRACE_SECS, RotationGrace};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};
 pub use secret::{RANDOM_CHARS, TOKEN_PREFIX, TOKEN_REGEX, TokenFormatError, TokenSecret};

@@ -129,6 +129,9 @@ pub struct TokenPage {
     pub paging: crate::paging::Paging,
     pub catalog: crate::catalog::Catalog,
     pub policy: super::TokenPolicy,
+    /// Every live token of the caller's whose end is near or just past (see
+    /// [`ending_near`](super::ending_near)), whatever page it is on; the soonest first.
+    pub ending: Vec<TokenView>,
     /// Unix seconds.
     pub now: i64,
 }

@@ -16,15 +16,16 @@ use crate::{
     account::{PersonPage, Role},
     calendar::format_dmy,
     components::{
+        ending_soon::{EndingSoon, Extension},
         grace_choice::GraceChoice,
         pager::{Pager, page_asked, page_href, rows_shown},
         password_prompt::PasswordPrompt,
         reveal::RevealDialog,
-        token_table::TokenTable,
+        token_table::{TokenTable, expiry_label},
     },
     error::ServerError,
     server_fns::admin::{
-        load_person, regenerate_token_of, remove_all_tokens_of, remove_tokens_of,
+        extend_token_of, load_person, regenerate_token_of, remove_all_tokens_of, remove_tokens_of,
         set_person_disabled, suspend_token_of,
     },
     token::{IssuedTokenView, TokenStatus},
@@ -37,6 +38,8 @@ enum PersonChange {
     Suspend(i64, bool),
     /// A new value for a token, shown to the admin once.
     Regenerate(i64),
+    /// A new expiry for a token whose end is near.
+    Extend(Extension),
     Remove(Vec<i64>),
     /// Every live token of theirs (the incident button).
     RemoveAll,
@@ -59,6 +62,14 @@ async fn apply_change(
         PersonChange::Regenerate(id) => {
             let issued = regenerate_token_of(login, id, grace, password).await?;
             return Ok(Applied::Issued(Box::new(issued)));
+        }
+        PersonChange::Extend(chosen) => {
+            let token = extend_token_of(login, chosen.token_id, chosen.expiry, password).await?;
+            format!(
+                "“{}” was extended: {}.",
+                token.description,
+                expiry_label(&token)
+            )
         }
         PersonChange::Suspend(id, suspend) => {
             let token = suspend_token_of(login, id, suspend, password).await?;
@@ -164,6 +175,12 @@ fn PersonView(
         });
     });
     let question = move |change: &PersonChange| match change {
+        PersonChange::Extend(chosen) => format!(
+            "{} “{}” of {}? It keeps its value. Enter your password to continue.",
+            chosen.label,
+            chosen.description,
+            login.get_value()
+        ),
         PersonChange::Regenerate(_) => format!(
             "Give this token of {} a new value? It is shown to you once: hand it over safely. \
              Enter your password to continue.",
@@ -244,6 +261,12 @@ fn PersonView(
         </div>
         {move || notice.get().map(|text| view! { <p class="alert alert--success" role="status">{text}</p> })}
 
+        <EndingSoon
+            tokens=Signal::stored(loaded.ending.clone())
+            now=Signal::stored(now)
+            policy=policy.clone()
+            on_extend=Callback::new(move |chosen| pending.set(Some(PersonChange::Extend(chosen))))
+        />
         <section class="person-tokens" aria-labelledby="person-tokens-title">
             <div class="toolbar">
                 <h2 id="person-tokens-title">"Personal Access Tokens"</h2>
@@ -349,6 +372,7 @@ fn PersonView(
                         PersonChange::Suspend(_, true) => "Suspend access token",
                         PersonChange::Suspend(_, false) => "Resume access token",
                         PersonChange::Regenerate(_) => "Regenerate access token",
+                        PersonChange::Extend(_) => "Extend access token",
                         PersonChange::Remove(_) => "Remove access tokens",
                         PersonChange::RemoveAll => "Remove all access tokens",
                         PersonChange::SetDisabled(true) => "Disable user",
@@ -359,6 +383,7 @@ fn PersonView(
                         PersonChange::Suspend(_, true) => "Suspend",
                         PersonChange::Suspend(_, false) => "Resume",
                         PersonChange::Regenerate(_) => "Regenerate",
+                        PersonChange::Extend(_) => "Extend",
                         PersonChange::Remove(_) => "Remove",
                         PersonChange::RemoveAll => "Remove all",
                         PersonChange::SetDisabled(true) => "Disable",

@@ -6,10 +6,14 @@ pub mod tokens;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
-use crate::{components::top_bar::TopBar, server_fns::session::current_user};
+use crate::{
+    components::top_bar::{TokenChanges, TopBar},
+    server_fns::session::current_user,
+};
 
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
+    TokenChanges::provide();
     let user = Resource::new_blocking(|| (), |()| current_user());
     view! {
         <Suspense fallback=|| ()>

@@ -389,6 +389,28 @@ pub async fn attention_candidates<'c>(
         .await?)
 }
 
+/// A user's live tokens whose expiry or absolute end falls between `from` and `to`: a
+/// superset of those whose end is near (a use still in memory may have renewed some).
+pub async fn ending_between<'c>(
+    executor: impl AnyExecutor<'c>,
+    user_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<TokenRecord>> {
+    let sql = format!(
+        "{SELECT} where t.user_id = $1 and t.removed_at is null \
+         and ((t.expires_at > $2 and t.expires_at <= $3) \
+             or (t.not_after > $2 and t.not_after <= $3)) \
+         order by t.token_id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(executor)
+        .await?)
+}
+
 /// Replaces a live token's settings; false when it is gone or removed.
 pub async fn update_settings<'c>(
     executor: impl AnyExecutor<'c>,

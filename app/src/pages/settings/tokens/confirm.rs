@@ -5,13 +5,15 @@ use leptos::prelude::*;
 
 use super::{Pending, TokensState};
 use crate::{
-    components::{grace_choice::GraceChoice, password_prompt::PasswordPrompt},
+    components::{
+        grace_choice::GraceChoice, password_prompt::PasswordPrompt, token_table::expiry_label,
+    },
     error::ServerError,
     server_fns::tokens::{
         copy_token, edit_token, generate_token, regenerate_token, remove_all_tokens, remove_tokens,
         suspend_token,
     },
-    token::IssuedTokenView,
+    token::{IssuedTokenView, TokenInput},
 };
 
 enum Outcome {
@@ -25,6 +27,18 @@ async fn apply(pending: Pending, password: String, grace: String) -> Result<Outc
         Pending::Copy(id, form) => Outcome::Issued(Box::new(copy_token(id, form, password).await?)),
         Pending::Regenerate(id) => {
             Outcome::Issued(Box::new(regenerate_token(id, grace, password).await?))
+        }
+        Pending::Extend(chosen) => {
+            let input = TokenInput {
+                expiry: Some(chosen.expiry),
+                ..TokenInput::default()
+            };
+            let token = edit_token(chosen.token_id, input, password).await?;
+            Outcome::Done(format!(
+                "“{}” was extended: {}.",
+                token.description,
+                expiry_label(&token)
+            ))
         }
         Pending::Edit(id, form) => {
             let token = edit_token(id, form, password).await?;
@@ -59,6 +73,10 @@ fn question(pending: &Pending, count_word: impl Fn(usize) -> String) -> String {
             "Enter your password to generate the token.".into()
         }
         Pending::Edit(..) => "Enter your password to apply the changes.".into(),
+        Pending::Extend(chosen) => format!(
+            "{} “{}”? It keeps its value. Enter your password to continue.",
+            chosen.label, chosen.description
+        ),
         Pending::Regenerate(_) => {
             "Regenerating gives the token a new value. Enter your password to continue.".into()
         }

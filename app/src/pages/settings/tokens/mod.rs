@@ -14,8 +14,10 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     catalog::Catalog,
     components::{
+        ending_soon::{EndingSoon, Extension},
         pager::{page_asked, page_href},
         reveal::RevealDialog,
+        top_bar::TokenChanges,
     },
     paging::Paging,
     server_fns::tokens::load_token_page,
@@ -40,12 +42,18 @@ pub enum Pending {
     Remove(Vec<i64>),
     /// Every live token (the incident button).
     RemoveAll,
+    /// A new expiry for a token whose end is near (Extend).
+    Extend(Extension),
 }
 
 /// Everything the tab's pieces share.
 #[derive(Clone, Copy)]
 pub struct TokensState {
     pub tokens: RwSignal<Vec<TokenView>>,
+    /// Tokens whose end is near or just past, on any page.
+    pub ending: RwSignal<Vec<TokenView>>,
+    /// The top bar's, told when tokens change (its count of those ending may have too).
+    pub changes: Option<TokenChanges>,
     /// Which page of the list `tokens` is.
     pub paging: RwSignal<Paging>,
     pub catalog: StoredValue<Arc<Catalog>>,
@@ -66,6 +74,8 @@ impl TokensState {
     fn new(page: TokenPage) -> Self {
         Self {
             tokens: RwSignal::new(page.tokens),
+            ending: RwSignal::new(page.ending),
+            changes: use_context::<TokenChanges>(),
             paging: RwSignal::new(page.paging),
             catalog: StoredValue::new(Arc::new(page.catalog)),
             policy: StoredValue::new(Arc::new(page.policy)),
@@ -101,6 +111,10 @@ impl TokensState {
                     state.paging.set(page.paging);
                     state.policy.set_value(Arc::new(page.policy));
                     state.tokens.set(page.tokens);
+                    state.ending.set(page.ending);
+                    if let Some(changes) = state.changes {
+                        changes.notify();
+                    }
                 }
                 Err(error) => state
                     .notice
@@ -215,6 +229,12 @@ fn TokenManager(page: TokenPage) -> impl IntoView {
             {move || state.notice.get().map(|text| view! {
                 <p class="alert alert--info" role="status">{text}</p>
             })}
+            <EndingSoon
+                tokens=state.ending
+                now=state.now
+                policy=state.policy.get_value()
+                on_extend=Callback::new(move |chosen| state.pending.set(Some(Pending::Extend(chosen))))
+            />
             <TokenList />
             {move || (state.paging.with(|p| p.total) > 0).then(|| view! {
                 <section class="card danger-zone" aria-labelledby="remove-all-title">

@@ -5,8 +5,8 @@ use domain::{
     client::ClientInfo,
     paging::Paging,
     token::{
-        DecidedToken, EXPIRES_SOON_SECS, Expiry, RotationGrace, TokenOverview, TokenView,
-        UNUSED_SECS,
+        DecidedToken, ENDED_SHOWN_SECS, EXPIRES_SOON_SECS, Expiry, RotationGrace, TokenOverview,
+        TokenView, UNUSED_SECS, ending_near,
     },
 };
 
@@ -156,6 +156,25 @@ impl TokenService {
             views,
             now,
         ))
+    }
+
+    /// The owner's live tokens whose end is near or just past at `now` (see
+    /// [`ending_near`]), the soonest first.
+    pub async fn ending(&self, owner: &TokenOwner, now: i64) -> Result<Vec<TokenView>> {
+        let rows = tokens::ending_between(
+            self.database.pool(),
+            owner.user_id(),
+            now - ENDED_SHOWN_SECS,
+            now + EXPIRES_SOON_SECS,
+        )
+        .await?;
+        let mut ending: Vec<(i64, TokenView)> = rows
+            .iter()
+            .map(|row| self.view(row, now))
+            .filter_map(|token| ending_near(&token, now).map(|end| (end, token)))
+            .collect();
+        ending.sort_by_key(|(end, token)| (*end, token.id));
+        Ok(ending.into_iter().map(|(_, token)| token).collect())
     }
 
     pub async fn get(&self, owner: &TokenOwner, token_id: i64) -> Result<TokenView> {
