@@ -252,6 +252,32 @@ test('regenerate with a grace period: both values work until the new one is firs
   await expect(row(page, 'Plugin')).not.toContainText('Rotating');
 });
 
+test('a token ending soon is listed above the others, counted in the top bar, and extended with the same value', async ({ page, request }) => {
+  const user = createUser('ending');
+  const value = cliToken(user, '--api', 'ide_plugins', '--description', 'Nightly build', '-e', '2d');
+  cliToken(user, '--api', 'marketplace', '--description', 'Far off', '-e', '90d');
+  await openTokens(page, user);
+
+  const ending = page.getByRole('region', { name: 'Ending soon' });
+  await expect(ending).toContainText('Nightly build');
+  await expect(ending).not.toContainText('Far off');
+  await expect(ending).toContainText(/ends \d\d-\d\d-\d{4} \d\d:\d\d \(in \d+ h\)/);
+  const badge = page.getByRole('link', { name: '1 token ends soon' });
+  await expect(badge).toBeVisible();
+
+  const extend = ending.getByRole('button', { name: /^Extend to \d\d-\d\d-\d{4}: Nightly build$/ });
+  const label = (await extend.textContent())!.trim();
+  await extend.click();
+  const confirm = page.getByRole('dialog', { name: 'Confirm with your password' });
+  await expect(confirm).toContainText(`${label} “Nightly build”? It keeps its value.`);
+  await confirmWith(page, user.password);
+  await expect(page.getByText('“Nightly build” was extended:')).toBeVisible();
+  await expect(ending).toBeHidden();
+  await expect(badge).toBeHidden();
+  await expect(row(page, 'Nightly build')).toContainText(label.replace('Extend to ', ''));
+  expect((await platform(request, '/1.0/users/account/rest/getuserinfo', value)).result).toBe(0);
+});
+
 test('Refresh shows what another tab changed, and drops a selection that is gone', async ({ page, context }) => {
   const user = createUser('tabs');
   cliToken(user, '--api', 'marketplace', '--description', 'Shared');
