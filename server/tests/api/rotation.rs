@@ -302,10 +302,8 @@ async fn an_old_value_cannot_rotate_the_token_and_follows_its_state(app: &TestAp
         assert_eq!(changed.status, 200, "{}", changed.text());
         assert_eq!(use_token(app, &old).await, code, "after {action}");
     }
-    app.exec(&format!(
-        "update users set disabled_at = 1 where login = 'rosa'"
-    ))
-    .await;
+    app.exec("update users set disabled_at = 1 where login = 'rosa'")
+        .await;
     app.services.tokens.flush_usage().await.unwrap();
     let disabled_by = Instant::now() + Duration::from_secs(2);
     while use_token(app, &old).await != "owner_disabled" {
