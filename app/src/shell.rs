@@ -12,7 +12,9 @@ use crate::pages::{
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
-    settings::{SettingsLayout, account::AccountTab, tokens::TokensTab},
+    settings::{
+        SettingsLayout, account::AccountTab, notifications::NotificationsTab, tokens::TokensTab,
+    },
 };
 
 /// A tessera (a mosaic tile) in the brand colour, inline so it costs no request.
@@ -74,6 +76,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("account") view=AccountTab ssr=SsrMode::Async />
                     <Route path=StaticSegment("tokens") view=TokensTab ssr=SsrMode::Async />
+                    <Route
+                        path=StaticSegment("notifications")
+                        view=NotificationsTab
+                        ssr=SsrMode::Async
+                    />
                 </ParentRoute>
                 <ParentRoute path=StaticSegment("admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route

@@ -272,4 +272,9 @@ pub struct ServeArgs {
     /// Serve Prometheus metrics at /metrics on this address (keep it private) [default: off].
     #[arg(long, env = "TESSERA_METRICS_ADDR")]
     pub metrics_addr: Option<SocketAddr>,
+
+    /// Let webhook endpoints point at loopback, private and link-local addresses (receivers
+    /// inside your network) [default: false].
+    #[arg(long, env = "TESSERA_WEBHOOK_ALLOW_PRIVATE", value_name = "true|false")]
+    pub webhook_allow_private: Option<bool>,
 }

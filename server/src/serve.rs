@@ -87,8 +87,10 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         .site_pkg_dir(pkg_dir)
         .site_addr(addr)
         .build();
-    let services = Services::new(database.clone(), catalog);
+    let services = Services::new(database.clone(), catalog)
+        .allowing_private_webhooks(settings.webhook_allow_private.value);
     create_initial_admin(&services).await?;
+    let webhook_worker = tokio::spawn(services.webhooks.clone().run());
     let usage_flusher = tokio::spawn(flush_token_usage(services.tokens.clone()));
     let change_watcher = tokio::spawn({
         let tokens = services.tokens.clone();
@@ -134,6 +136,9 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         .map_err(StartError::Serve)?;
     usage_flusher.abort();
     change_watcher.abort();
+    // Deliveries in flight are lost with the process, not the outbox: they are sent again
+    // once their lease ends.
+    webhook_worker.abort();
     if let Some(metrics_server) = metrics_server {
         metrics_server.abort();
     }

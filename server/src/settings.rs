@@ -47,6 +47,7 @@ pub struct Settings {
     pub log_format: Setting<LogFormat>,
     pub catalog: Setting<Option<PathBuf>>,
     pub metrics_addr: Setting<Option<SocketAddr>>,
+    pub webhook_allow_private: Setting<bool>,
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -83,6 +84,7 @@ struct FileSettings {
     log_format: Option<String>,
     catalog: Option<String>,
     metrics_addr: Option<String>,
+    webhook_allow_private: Option<bool>,
 }
 
 /// What the command line (flags and environment, as clap read them) gave.
@@ -167,6 +169,15 @@ impl Settings {
                 serve.and_then(|s| s.metrics_addr),
                 file.metrics_addr.as_deref(),
             )?,
+            webhook_allow_private: resolver.pick(
+                "webhook_allow_private",
+                "TESSERA_WEBHOOK_ALLOW_PRIVATE",
+                serve.and_then(|s| s.webhook_allow_private),
+                file.webhook_allow_private
+                    .map(|allow| allow.to_string())
+                    .as_deref(),
+                || false,
+            )?,
             config_file,
         })
     }
@@ -222,11 +233,16 @@ impl Settings {
                     .map_or_else(|| "off".to_owned(), |addr| addr.to_string()),
                 &self.metrics_addr.source,
             ),
+            (
+                "webhook_allow_private",
+                self.webhook_allow_private.value.to_string(),
+                &self.webhook_allow_private.source,
+            ),
         ];
         let file = self.config_file.as_deref();
         rows.iter()
             .map(|(key, value, source)| {
-                format!("{key:<16} {value:<40} {}\n", describe_source(source, file))
+                format!("{key:<22} {value:<40} {}\n", describe_source(source, file))
             })
             .collect()
     }

@@ -9,3 +9,4 @@ pub mod client;
 pub mod paging;
 pub mod status;
 pub mod token;
+pub mod webhook;

@@ -46,7 +46,9 @@ impl WebhookEvent {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|event| event.as_str() == raw.trim())
+        Self::ALL
+            .into_iter()
+            .find(|event| event.as_str() == raw.trim())
     }
 
     /// What it means, for the form.
@@ -230,7 +232,10 @@ impl WebhookUrl {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let url = raw.trim();
         if url.is_empty() {
-            return Err("Enter the endpoint's URL, such as https://ci.example.com/hooks/tessera.".to_owned());
+            return Err(
+                "Enter the endpoint's URL, such as https://ci.example.com/hooks/tessera."
+                    .to_owned(),
+            );
         }
         if url.len() > MAX_URL_LEN {
             return Err(format!("A URL is at most {MAX_URL_LEN} characters."));
@@ -404,7 +409,14 @@ mod tests {
             events: vec!["token.leaked".into()],
             ..all
         };
-        assert!(unknown.decide().unwrap_err().events.unwrap().contains("token.leaked"));
+        assert!(
+            unknown
+                .decide()
+                .unwrap_err()
+                .events
+                .unwrap()
+                .contains("token.leaked")
+        );
     }
 
     #[test]
@@ -441,7 +453,11 @@ mod tests {
         assert_eq!(format_lead_times(&[604_800, 3600]), "7d 1h");
         assert!(parse_lead_times("31d").is_err());
         assert!(parse_lead_times("1d 2d 3d 4d 5d 6d").is_err());
-        assert!(parse_lead_times("soon").unwrap_err().starts_with("Lead time:"));
+        assert!(
+            parse_lead_times("soon")
+                .unwrap_err()
+                .starts_with("Lead time:")
+        );
     }
 
     #[test]

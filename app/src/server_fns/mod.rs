@@ -11,3 +11,4 @@ pub mod codec;
 pub mod home;
 pub mod session;
 pub mod tokens;
+pub mod webhooks;

@@ -22,3 +22,4 @@ mod startup;
 mod storage;
 mod tokens;
 mod upgrade;
+mod webhooks;

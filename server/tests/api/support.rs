@@ -154,7 +154,9 @@ impl TestApp {
             .site_root(site.path().to_string_lossy().as_ref())
             .site_pkg_dir(server::http::assets::versioned_pkg_dir(site.path()).unwrap())
             .build();
-        let services = Services::new(database.clone(), server::catalog::shipped());
+        // As TESSERA_WEBHOOK_ALLOW_PRIVATE=true: the webhook tests' receivers are on loopback.
+        let services = Services::new(database.clone(), server::catalog::shipped())
+            .allowing_private_webhooks(true);
         // As the server does: kept tokens are answered only while this watcher works.
         tokio::spawn({
             let tokens = services.tokens.clone();

@@ -1,6 +1,7 @@
 //! `/settings`: the signed-in user's frame, with a tab per area.
 
 pub mod account;
+pub mod notifications;
 pub mod tokens;
 
 use leptos::prelude::*;
@@ -26,6 +27,7 @@ pub fn SettingsLayout() -> impl IntoView {
             <nav class="tabs" aria-label="Settings">
                 <A href="/settings/account">"Account"</A>
                 <A href="/settings/tokens">"Access Tokens"</A>
+                <A href="/settings/notifications">"Notifications"</A>
             </nav>
             <section class="tab-panel">
                 <Outlet />

@@ -52,6 +52,8 @@ pub enum Action {
     TokenResumed,
     TokenUseDenied,
     PolicyChanged,
+    WebhookAdded,
+    WebhookRemoved,
 }
 
 impl Action {
@@ -76,6 +78,8 @@ impl Action {
             Self::TokenResumed => "token_resumed",
             Self::TokenUseDenied => "token_use_denied",
             Self::PolicyChanged => "policy_changed",
+            Self::WebhookAdded => "webhook_added",
+            Self::WebhookRemoved => "webhook_removed",
         }
     }
 }

@@ -89,6 +89,18 @@ impl Classify for TokenError {
     }
 }
 
+impl Classify for super::webhooks::WebhookError {
+    fn kind(&self) -> ErrorKind<'_> {
+        match self {
+            Self::NotFound => ErrorKind::NotFound,
+            Self::Input(_) | Self::Address(_) => ErrorKind::Invalid,
+            Self::NotAdmin => ErrorKind::NotAdmin,
+            Self::Account(error) => error.kind(),
+            Self::Storage(error) => error.kind(),
+        }
+    }
+}
+
 impl Classify for CheckError {
     fn kind(&self) -> ErrorKind<'_> {
         match self {

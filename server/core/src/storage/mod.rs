@@ -12,6 +12,7 @@ pub mod throttle;
 pub mod tokens;
 mod url;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

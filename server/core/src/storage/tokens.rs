@@ -286,6 +286,8 @@ pub async fn revision<'c>(executor: impl AnyExecutor<'c>) -> Result<i64> {
 pub struct RetiredValue {
     pub token: TokenRecord,
     pub works_until: Option<i64>,
+    /// When its grace was ended early (a new value's first use, a new regeneration).
+    pub grace_ended_at: Option<i64>,
 }
 
 /// The token whose earlier value this digest was, if it was regenerated away.
@@ -294,7 +296,7 @@ pub async fn find_retired<'c>(
     digest: &str,
 ) -> Result<Option<RetiredValue>> {
     let sql = format!(
-        "select found.*, r.works_until from ({SELECT}) found \
+        "select found.*, r.works_until, r.grace_ended_at from ({SELECT}) found \
          join retired_token_digests r on r.token_id = found.token_id \
          where r.token_digest = $1"
     );
@@ -308,6 +310,7 @@ pub async fn find_retired<'c>(
     Ok(Some(RetiredValue {
         token: TokenRecord::from_row(&row)?,
         works_until: row.try_get("works_until")?,
+        grace_ended_at: row.try_get("grace_ended_at")?,
     }))
 }
 
@@ -555,14 +558,20 @@ pub async fn retire_digest<'c>(
 }
 
 /// Ends every grace period of the token's earlier values (a new regeneration, or the new
-/// value's first use); false when none was running. Ended without an instant, so that no
-/// server whose clock lags can read it as still running.
-pub async fn end_grace(executor: &mut sqlx::AnyConnection, token_id: i64) -> Result<bool> {
+/// value's first use); false when none was running. `works_until` goes without an instant,
+/// so that no server whose clock lags can read it as still running; `grace_ended_at` only
+/// tells, later, that the value once had a grace.
+pub async fn end_grace(
+    executor: &mut sqlx::AnyConnection,
+    token_id: i64,
+    now: i64,
+) -> Result<bool> {
     sqlx::query(
-        "update retired_token_digests set works_until = null \
+        "update retired_token_digests set works_until = null, grace_ended_at = $2 \
          where token_id = $1 and works_until is not null",
     )
     .bind(token_id)
+    .bind(now)
     .execute(&mut *executor)
     .await?;
     let done = sqlx::query(

@@ -72,7 +72,10 @@ pub async fn list_live<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<Webhook
     Ok(sqlx::query_as(&sql).fetch_all(executor).await?)
 }
 
-pub async fn find<'c>(executor: impl AnyExecutor<'c>, webhook_id: i64) -> Result<Option<WebhookRow>> {
+pub async fn find<'c>(
+    executor: impl AnyExecutor<'c>,
+    webhook_id: i64,
+) -> Result<Option<WebhookRow>> {
     let sql = format!("{SELECT_WEBHOOK} where w.webhook_id = $1");
     Ok(sqlx::query_as(&sql)
         .bind(webhook_id)
@@ -295,8 +298,7 @@ pub async fn recent_for_webhook<'c>(
     webhook_id: i64,
     limit: i64,
 ) -> Result<Vec<DeliveryRow>> {
-    let sql =
-        format!("{SELECT_DELIVERY} where webhook_id = $1 order by delivery_id desc limit $2");
+    let sql = format!("{SELECT_DELIVERY} where webhook_id = $1 order by delivery_id desc limit $2");
     Ok(sqlx::query_as(&sql)
         .bind(webhook_id)
         .bind(limit)

@@ -12,6 +12,7 @@ use crate::{
         accounts::AccountError,
         error::{Classify, ErrorKind},
         tokens::{CheckError, Refusal, TokenError},
+        webhooks::WebhookError,
     },
     storage::StorageError,
 };
@@ -32,6 +33,8 @@ pub enum ApiError {
     Token(#[from] TokenError),
     #[error(transparent)]
     Account(#[from] AccountError),
+    #[error(transparent)]
+    Webhook(#[from] WebhookError),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -58,6 +61,7 @@ impl ApiError {
             Self::Refused(refusal) => ErrorKind::Refused(refusal),
             Self::Token(error) => error.kind(),
             Self::Account(error) => error.kind(),
+            Self::Webhook(error) => error.kind(),
             Self::Storage(error) => error.kind(),
         };
         rest_answer(kind)

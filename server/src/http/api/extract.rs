@@ -30,6 +30,7 @@ use crate::{
         Services,
         accounts::{AdminProof, Confirmed, SessionUser},
         tokens::{Refusal, TokenError, TokenGrant, TokenOwner, TokenRequest, TokenTarget},
+        webhooks::WebhookOwner,
     },
     state::AppState,
 };
@@ -72,6 +73,14 @@ impl<M> Caller<M> {
         match &self.who {
             Who::Session(session) => session.user_id,
             Who::Token(grant) => grant.user_id,
+        }
+    }
+
+    /// The caller's own webhook endpoints.
+    pub fn webhook_owner(&self) -> WebhookOwner {
+        match &self.who {
+            Who::Session(session) => WebhookOwner::of_session(session),
+            Who::Token(grant) => WebhookOwner::of_grant(grant),
         }
     }
 

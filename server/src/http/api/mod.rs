@@ -7,6 +7,7 @@ mod error;
 mod extract;
 mod openapi;
 mod tokens;
+mod webhooks;
 
 use axum::{
     Json, Router,
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(tokens::router())
         .merge(admin::router())
+        .merge(webhooks::router())
         .route("/api/v1/catalog", get(catalog))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api", any(unknown_route))

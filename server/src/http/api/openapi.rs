@@ -261,6 +261,37 @@ fn rest_paths() -> Map<String, Value> {
                          "users.authentication.CreateToken"),
         }),
     );
+    let webhook_body = "Body: {\"password\", \"url\" (https://, or http://), \"events\" \
+                        (token.expiring, token.expired, token.regenerated, token.removed, \
+                        token.used_after_grace; none: all), \"lead_times\" (\"7d 1d\"), \
+                        \"all_people\" (admins: everyone's tokens)}";
+    paths.insert(
+        "/api/v1/webhooks".into(),
+        json!({
+            "get": op("The caller's webhook endpoints (never their secrets)", Some(list)),
+            "post": op(&format!("Register an endpoint; its signing secret is in the answer, \
+                                 once. {webhook_body}"),
+                       Some("users.authentication.EditToken")),
+        }),
+    );
+    paths.insert(
+        "/api/v1/webhooks/{id}".into(),
+        json!({
+            "delete": op("Remove an endpoint. Body: {\"password\"}",
+                         Some("users.authentication.EditToken")),
+        }),
+    );
+    paths.insert(
+        "/api/v1/webhooks/{id}/deliveries".into(),
+        json!({ "get": op("The endpoint's latest 20 deliveries, newest first", Some(list)) }),
+    );
+    paths.insert(
+        "/api/v1/webhooks/deliveries/{id}/redeliver".into(),
+        json!({
+            "post": op("Send a delivery's event again, as a new delivery (202)",
+                       Some("users.authentication.EditToken")),
+        }),
+    );
     paths.insert(
         "/api/v1/catalog".into(),
         json!({ "get": op("The API catalog (public)", None) }),
@@ -290,8 +321,15 @@ fn declare_path_parameters(paths: &mut Map<String, Value>) {
                                     "schema": { "type": "string" } }));
         }
         if route.contains("{id}") {
+            let whose = if route.starts_with("/api/v1/webhooks/deliveries/") {
+                "The delivery's id"
+            } else if route.starts_with("/api/v1/webhooks/") {
+                "The webhook's id"
+            } else {
+                "The token's id"
+            };
             parameters.push(json!({ "name": "id", "in": "path", "required": true,
-                                    "description": "The token's id",
+                                    "description": whose,
                                     "schema": { "type": "integer", "format": "int64" } }));
         }
         if !parameters.is_empty()

@@ -191,7 +191,7 @@ impl TokenService {
         crate::metrics::token_checked(outcome, transport, admission.started.elapsed());
         spent?;
         if admission.ends_grace {
-            self.end_grace(admission.grant.token_id).await;
+            self.end_grace(admission.grant.token_id, admission.at).await;
         }
         let mut grant = admission.grant;
         grant.expiry = admission.expiry.after_use(admission.at);
@@ -260,6 +260,7 @@ impl TokenService {
         };
         let row = &known.token;
         if known.replaced_until.is_some_and(|until| until <= now) {
+            self.after_grace.announce(&self.database, row, now);
             return Err(self.refuse(Refusal::Regenerated, Some(row), method, client, now));
         }
         let refuse = |refusal| Err(self.refuse(refusal, Some(row), method, client, now));
@@ -333,23 +334,29 @@ impl TokenService {
                 token: Arc::new(retired.token),
                 replaced_until: Some(until),
             }),
-            _ => Err(self.refuse(
-                Refusal::Regenerated,
-                Some(&retired.token),
-                method,
-                client,
-                now,
-            )),
+            works_until => {
+                if works_until.is_some() || retired.grace_ended_at.is_some() {
+                    self.after_grace
+                        .announce(&self.database, &retired.token, now);
+                }
+                Err(self.refuse(
+                    Refusal::Regenerated,
+                    Some(&retired.token),
+                    method,
+                    client,
+                    now,
+                ))
+            }
         }
     }
 
     /// The new value's first use shows its client has it: the replaced value stops now, on
     /// every server (the change moves the token revision). Should the write fail, the old
     /// value works on until its grace period ends, as it was granted to.
-    async fn end_grace(&self, token_id: i64) {
+    async fn end_grace(&self, token_id: i64, now: i64) {
         let ended = async {
             let mut tx = self.database.begin_write().await?;
-            tokens::end_grace(&mut tx, token_id).await?;
+            tokens::end_grace(&mut tx, token_id, now).await?;
             let invalidate = self.cache.invalidate_on_drop();
             tx.commit().await?;
             drop(invalidate);

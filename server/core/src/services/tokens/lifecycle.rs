@@ -2,13 +2,17 @@
 //! password was checked in this request (or the operator acts at the command line).
 
 use domain::{
+    calendar::format_rfc3339,
     client::ClientInfo,
     paging::Paging,
     token::{
         DecidedToken, ENDED_SHOWN_SECS, EXPIRES_SOON_SECS, Expiry, RotationGrace, TokenOverview,
         TokenView, UNUSED_SECS, ending_near,
     },
+    webhook::WebhookEvent,
 };
+
+use serde_json::json;
 
 use super::{IssuedToken, Result, TokenError, TokenGrant, TokenService};
 use crate::{
@@ -17,6 +21,7 @@ use crate::{
     services::{
         accounts::{AdminProof, Confirmed, SessionUser},
         audit::{self, Action, Actor, Event},
+        webhooks::events::{TokenAbout, queue_token_event},
     },
     storage::{
         StorageError,
@@ -356,7 +361,10 @@ impl TokenService {
                 .await?
                 .filter(|row| row.removed_at.is_none())
                 .ok_or(TokenError::NotFound)?;
-            tokens::mark_removed(&mut *tx, token_id, actor.login(), clock::now()).await?;
+            let now = clock::now();
+            tokens::mark_removed(&mut *tx, token_id, actor.login(), now).await?;
+            let removed_by = json!({ "removed_by": actor.login() });
+            announce(&mut tx, WebhookEvent::TokenRemoved, &row, removed_by, now).await?;
             record(
                 &mut tx,
                 Action::TokenRemoved,
@@ -395,9 +403,12 @@ impl TokenService {
                 continue;
             };
             // One removed meanwhile by someone else is already gone: not an error here.
-            if !tokens::mark_removed(&mut *tx, token_id, actor.login(), clock::now()).await? {
+            let now = clock::now();
+            if !tokens::mark_removed(&mut *tx, token_id, actor.login(), now).await? {
                 continue;
             }
+            let removed_by = json!({ "removed_by": actor.login(), "all": true });
+            announce(&mut tx, WebhookEvent::TokenRemoved, &row, removed_by, now).await?;
             record(
                 &mut tx,
                 Action::TokenRemoved,
@@ -457,9 +468,12 @@ impl TokenService {
         let actor = grant_actor(grant);
         let row = self.live_row(&owner, grant.token_id).await?;
         let mut tx = self.database.begin_write().await?;
-        if !tokens::mark_removed(&mut *tx, grant.token_id, &grant.login, clock::now()).await? {
+        let now = clock::now();
+        if !tokens::mark_removed(&mut *tx, grant.token_id, &grant.login, now).await? {
             return Err(TokenError::NotFound);
         }
+        let revoked = json!({ "removed_by": grant.login, "by_the_token_itself": true });
+        announce(&mut tx, WebhookEvent::TokenRemoved, &row, revoked, now).await?;
         record(
             &mut tx,
             Action::TokenRevoked,
@@ -547,7 +561,7 @@ impl TokenService {
             let mut tx = self.database.begin_write().await?;
             let now = clock::now();
             let works_until = grace.ends_at(now);
-            tokens::end_grace(&mut tx, token_id).await?;
+            tokens::end_grace(&mut tx, token_id, now).await?;
             let value = NewValue {
                 old_digest: &old,
                 digest: &digest,
@@ -558,10 +572,15 @@ impl TokenService {
                 continue;
             }
             tokens::retire_digest(&mut *tx, token_id, &old, works_until, now).await?;
+            let row = tokens::find(&mut *tx, owner.user_id(), token_id)
+                .await?
+                .ok_or(TokenError::NotFound)?;
+            let deadline = json!({ "old_value_expires_at": works_until.map(format_rfc3339) });
+            announce(&mut tx, WebhookEvent::TokenRegenerated, &row, deadline, now).await?;
             let grace_note = works_until.map(|until| {
                 format!(
                     "the old value works for {grace} at most, until {}",
-                    domain::calendar::format_rfc3339(until)
+                    format_rfc3339(until)
                 )
             });
             record(
@@ -590,6 +609,27 @@ fn grant_actor(grant: &TokenGrant) -> Actor {
         user_id: grant.user_id,
         login: grant.login.clone(),
     }
+}
+
+/// Queues `event` about `row` (as the change leaves it) for the webhooks that hear of it, in
+/// the change's transaction.
+async fn announce(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    event: WebhookEvent,
+    row: &TokenRecord,
+    details: serde_json::Value,
+    now: i64,
+) -> Result<(), StorageError> {
+    let about = TokenAbout {
+        token_id: row.token_id,
+        owner_user_id: row.user_id,
+        owner_login: &row.owner_login,
+        description: &row.description,
+        hint: &row.hint,
+    };
+    queue_token_event(tx, event, &about, details, now)
+        .await
+        .map(drop)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,6 +1,7 @@
 //! Personal access tokens: their lifecycle (generate, edit, regenerate, copy, remove), the
 //! check every API call makes, and the buffered record of their use.
 
+mod after_grace;
 mod cache;
 mod check;
 mod lifecycle;
@@ -80,6 +81,7 @@ pub struct TokenService {
     /// Shared with the account service, whose changes to owners also alter checks.
     cache: Arc<CheckCache>,
     rates: Arc<rate::RateLimiter>,
+    after_grace: Arc<after_grace::AfterGrace>,
 }
 
 impl TokenService {
@@ -90,6 +92,7 @@ impl TokenService {
             usage: UsageRecorder::default(),
             cache,
             rates: Arc::default(),
+            after_grace: Arc::default(),
         }
     }
 

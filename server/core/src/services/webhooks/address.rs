@@ -14,7 +14,10 @@ use domain::webhook::WebhookUrl;
 const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The addresses `url`'s host resolves to, all of them allowed.
-pub async fn resolve_allowed(url: &WebhookUrl, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+pub async fn resolve_allowed(
+    url: &WebhookUrl,
+    allow_private: bool,
+) -> Result<Vec<SocketAddr>, String> {
     let host = url.host();
     let lookup = tokio::net::lookup_host((host, url.port()));
     let addrs: Vec<SocketAddr> = match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
@@ -111,7 +114,12 @@ mod tests {
         ] {
             assert!(!is_public(inside.parse().unwrap()), "{inside}");
         }
-        for outside in ["93.184.216.34", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"] {
+        for outside in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700::1111",
+            "::ffff:8.8.8.8",
+        ] {
             assert!(is_public(outside.parse().unwrap()), "{outside}");
         }
     }

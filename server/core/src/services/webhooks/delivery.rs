@@ -77,7 +77,9 @@ impl WebhookService {
             _ => Err("The endpoint was removed.".to_owned()),
         };
         let now = clock::now();
-        let attempts = u32::try_from(delivery.attempts).unwrap_or(u32::MAX).saturating_add(1);
+        let attempts = u32::try_from(delivery.attempts)
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
         let attempt = match &outcome {
             Ok(status) if (200..300).contains(status) => Attempt {
                 status: Some(*status),
@@ -129,7 +131,10 @@ impl WebhookService {
             .header("content-type", "application/json")
             .header("tessera-event", &delivery.event)
             .header("tessera-delivery", delivery.delivery_id.to_string())
-            .header(SIGNATURE_HEADER, signature(secret, timestamp, &delivery.payload))
+            .header(
+                SIGNATURE_HEADER,
+                signature(secret, timestamp, &delivery.payload),
+            )
             .body(delivery.payload.clone())
             .send()
             .await

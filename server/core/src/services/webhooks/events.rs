@@ -73,6 +73,10 @@ mod tests {
         assert_eq!(body["created_at"], "1970-01-01T00:00:00Z");
         assert_eq!(body["token"]["hint"], "WXYZ");
         assert_eq!(body["token"]["owner"], "ann");
-        assert!(body.as_object().unwrap().contains_key("old_value_expires_at"));
+        assert!(
+            body.as_object()
+                .unwrap()
+                .contains_key("old_value_expires_at")
+        );
     }
 }

@@ -14,7 +14,7 @@ use domain::{
     client::ClientInfo,
     webhook::{
         DeliveryView, NotificationsPage, RegisteredWebhook, WebhookEvent, WebhookInput,
-        WebhookInputErrors, WebhookView, format_lead_times,
+        WebhookInputErrors, WebhookView,
     },
 };
 
@@ -105,6 +105,11 @@ impl WebhookService {
         }
     }
 
+    pub fn allowing_private(mut self, allow: bool) -> Self {
+        self.allow_private = allow;
+        self
+    }
+
     /// Registers an endpoint; its signing secret is in the answer, once.
     pub async fn register(
         &self,
@@ -144,9 +149,21 @@ impl WebhookService {
         .await?;
         let detail = format!(
             "webhook {webhook_id} for {}: {events}",
-            if decided.all_people() { "everyone's tokens" } else { "own tokens" }
+            if decided.all_people() {
+                "everyone's tokens"
+            } else {
+                "own tokens"
+            }
         );
-        record(&mut tx, Action::WebhookAdded, confirmed, owner, &detail, client).await?;
+        record(
+            &mut tx,
+            Action::WebhookAdded,
+            confirmed,
+            owner,
+            &detail,
+            client,
+        )
+        .await?;
         tx.commit().await.map_err(StorageError::from)?;
         let row = webhooks::find(self.database.pool(), webhook_id)
             .await?
@@ -204,9 +221,8 @@ impl WebhookService {
         webhook_id: i64,
     ) -> Result<Vec<DeliveryView>> {
         self.owned(owner, webhook_id).await?;
-        let rows =
-            webhooks::recent_for_webhook(self.database.pool(), webhook_id, DELIVERIES_SHOWN)
-                .await?;
+        let rows = webhooks::recent_for_webhook(self.database.pool(), webhook_id, DELIVERIES_SHOWN)
+            .await?;
         Ok(rows.iter().map(delivery_view).collect())
     }
 
@@ -224,7 +240,15 @@ impl WebhookService {
             return Err(WebhookError::NotFound);
         }
         let detail = format!("webhook {webhook_id}");
-        record(&mut tx, Action::WebhookRemoved, confirmed, owner, &detail, client).await?;
+        record(
+            &mut tx,
+            Action::WebhookRemoved,
+            confirmed,
+            owner,
+            &detail,
+            client,
+        )
+        .await?;
         tx.commit().await.map_err(StorageError::from)?;
         Ok(())
     }
@@ -339,9 +363,4 @@ async fn record(
         },
     )
     .await
-}
-
-/// The lead times as typed back, for lists.
-pub fn lead_times_label(view: &WebhookView) -> String {
-    format_lead_times(&view.lead_times_secs)
 }

@@ -3,10 +3,17 @@
 //! past, and queues each announcement once per endpoint, lead time and end, whichever server
 //! finds it first (an extension moves the end, and is announced anew when its time comes).
 
-use domain::{token::Lifetime, webhook::{MAX_LEAD_SECS, WebhookEvent}};
+use domain::{
+    token::Lifetime,
+    webhook::{MAX_LEAD_SECS, WebhookEvent},
+};
 use serde_json::json;
 
-use super::{WebhookService, events::{TokenAbout, payload}, lead_times};
+use super::{
+    WebhookService,
+    events::{TokenAbout, payload},
+    lead_times,
+};
 use crate::storage::{StorageError, webhooks};
 
 /// An end that passed longer ago than this is not announced (a server that was down for a
@@ -30,7 +37,8 @@ impl WebhookService {
             return Ok(0);
         }
         let max_lead = i64::try_from(MAX_LEAD_SECS).unwrap_or(i64::MAX);
-        let ending = webhooks::tokens_ending(pool, now - EXPIRED_WITHIN_SECS, now + max_lead).await?;
+        let ending =
+            webhooks::tokens_ending(pool, now - EXPIRED_WITHIN_SECS, now + max_lead).await?;
         let mut queued = 0;
         for token in &ending {
             for hook in hooks
@@ -42,8 +50,14 @@ impl WebhookService {
                     continue;
                 };
                 let mut tx = self.database.begin_write().await?;
-                if webhooks::record_notice(&mut *tx, hook.webhook_id, token.token_id, &kind, token.token_end)
-                    .await?
+                if webhooks::record_notice(
+                    &mut *tx,
+                    hook.webhook_id,
+                    token.token_id,
+                    &kind,
+                    token.token_end,
+                )
+                .await?
                 {
                     let about = TokenAbout {
                         token_id: token.token_id,
@@ -53,7 +67,8 @@ impl WebhookService {
                         hint: &token.hint,
                     };
                     let body = payload(event, &about, details, now);
-                    webhooks::enqueue(&mut *tx, hook.webhook_id, event.as_str(), &body, now).await?;
+                    webhooks::enqueue(&mut *tx, hook.webhook_id, event.as_str(), &body, now)
+                        .await?;
                     queued += 1;
                 }
                 tx.commit().await?;
@@ -74,15 +89,24 @@ fn due_announcement(
     let at = domain::calendar::format_rfc3339(end);
     if end <= now {
         return hears(WebhookEvent::TokenExpired).then(|| {
-            (WebhookEvent::TokenExpired, "expired".to_owned(), json!({ "expired_at": at }))
+            (
+                WebhookEvent::TokenExpired,
+                "expired".to_owned(),
+                json!({ "expired_at": at }),
+            )
         });
     }
     if !hears(WebhookEvent::TokenExpiring) {
         return None;
     }
     let left = u64::try_from(end - now).ok()?;
-    let lead = lead_times(hook).into_iter().filter(|&lead| left <= lead).min()?;
-    let lead_label = Lifetime::from_secs(lead).map(|l| l.to_string()).unwrap_or_default();
+    let lead = lead_times(hook)
+        .into_iter()
+        .filter(|&lead| left <= lead)
+        .min()?;
+    let lead_label = Lifetime::from_secs(lead)
+        .map(|l| l.to_string())
+        .unwrap_or_default();
     Some((
         WebhookEvent::TokenExpiring,
         format!("expiring:{lead}"),
@@ -114,13 +138,19 @@ mod tests {
         let both = hook("token.expiring token.expired", "604800 86400");
         let now = 1_000_000;
         let (event, kind, _) = due_announcement(&both, now + 3 * 86_400, now).unwrap();
-        assert_eq!((event, kind.as_str()), (WebhookEvent::TokenExpiring, "expiring:604800"));
+        assert_eq!(
+            (event, kind.as_str()),
+            (WebhookEvent::TokenExpiring, "expiring:604800")
+        );
         let (_, kind, details) = due_announcement(&both, now + 3600, now).unwrap();
         assert_eq!(kind, "expiring:86400");
         assert_eq!(details["lead_time"], "1d");
         assert!(due_announcement(&both, now + 8 * 86_400, now).is_none());
         let (event, kind, _) = due_announcement(&both, now, now).unwrap();
-        assert_eq!((event, kind.as_str()), (WebhookEvent::TokenExpired, "expired"));
+        assert_eq!(
+            (event, kind.as_str()),
+            (WebhookEvent::TokenExpired, "expired")
+        );
         let removals_only = hook("token.removed", "604800");
         assert!(due_announcement(&removals_only, now + 3600, now).is_none());
         assert!(due_announcement(&removals_only, now - 1, now).is_none());
