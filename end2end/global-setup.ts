@@ -24,6 +24,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       DATABASE_URL: databaseUrl,
       TESSERA_ADMIN_PASSWORD: ADMIN_PASSWORD,
       TESSERA_LOG: 'info',
+      // The webhook journey's receiver listens on loopback.
+      TESSERA_WEBHOOK_ALLOW_PRIVATE: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
