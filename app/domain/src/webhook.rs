@@ -283,21 +283,26 @@ impl WebhookUrl {
 
 /// `host`, `host:port`, `[v6]` or `[v6]:port`; the host lower-cased.
 fn split_host_port(authority: &str) -> Option<(String, Option<u16>)> {
-    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+    let (host, port, bracketed) = if let Some(rest) = authority.strip_prefix('[') {
         let (host, after) = rest.split_once(']')?;
         host.parse::<std::net::Ipv6Addr>().ok()?;
-        (host, after.strip_prefix(':'))
+        let port = match after {
+            "" => None,
+            after => Some(after.strip_prefix(':')?),
+        };
+        (host, port, true)
     } else {
         match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
+            Some((host, port)) => (host, Some(port), false),
+            None => (authority, None, false),
         }
     };
+    // A colon belongs only to a bracketed IPv6 address.
     let valid_host = !host.is_empty()
         && host.len() <= 253
-        && host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':'));
+        && host.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '-') || (bracketed && c == ':')
+        });
     if !valid_host {
         return None;
     }
@@ -439,6 +444,8 @@ mod tests {
             "https://example.com:0/",
             "https://example.com:99999/",
             "https://[not-v6]/",
+            "https://[::1]x/",
+            "https://a:b:80/",
             "javascript:alert(1)",
         ] {
             assert!(WebhookUrl::parse(bad).is_err(), "{bad}");

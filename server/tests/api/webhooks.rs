@@ -28,6 +28,7 @@ on_both_engines!(
     token_ends_are_announced_once_per_lead_time,
     a_replaced_value_used_after_its_grace_is_announced,
     endpoints_may_not_point_inside_the_network_unless_allowed,
+    a_delivery_is_checked_again_when_it_is_sent,
 );
 
 #[derive(Debug, Clone)]
@@ -322,6 +323,22 @@ async fn each_endpoint_hears_only_of_its_tokens_and_admins_of_everyones(app: &Te
     assert_eq!(owners(&wrens), ["wren"]);
     assert_eq!(owners(&admins), ["kit", "wren"]);
 
+    // A disabled admin's endpoint hears nothing more, of anyone.
+    app.exec("update users set disabled_at = 1 where login = 'root'")
+        .await;
+    let (_, id) = app.token_for("kit", spec("extended_access")).await;
+    let removed = json_request(
+        app,
+        "DELETE",
+        &format!("/api/v1/tokens/{id}"),
+        Auth::Session(&kit),
+        Some(json!({ "password": PASSWORD })),
+    )
+    .await;
+    assert_eq!(removed.status, 200);
+    app.services.webhooks.deliver_due().await.unwrap();
+    assert_eq!(owners(&admins), ["kit", "wren"]);
+
     // Someone else's endpoint is not there for you.
     let wrens_hook = json_request(app, "GET", "/api/v1/webhooks", Auth::Session(&wren), None)
         .await
@@ -337,6 +354,17 @@ async fn each_endpoint_hears_only_of_its_tokens_and_admins_of_everyones(app: &Te
     )
     .await;
     assert_eq!(other.status, 404, "{}", other.text());
+    let listed = deliveries(app, &wren, wrens_hook).await;
+    for (method, uri) in [
+        ("GET", format!("/api/v1/webhooks/{wrens_hook}/deliveries")),
+        (
+            "POST",
+            format!("/api/v1/webhooks/deliveries/{}/redeliver", listed[0]["id"]),
+        ),
+    ] {
+        let theirs = json_request(app, method, &uri, Auth::Session(&kit), None).await;
+        assert_eq!(theirs.status, 404, "{method} {uri}: {}", theirs.text());
+    }
 }
 
 async fn token_ends_are_announced_once_per_lead_time(app: &TestApp) {
@@ -509,4 +537,35 @@ async fn endpoints_may_not_point_inside_the_network_unless_allowed(app: &TestApp
     assert_eq!(wrong_password.status, 403);
     let none = json_request(app, "GET", "/api/v1/webhooks", Auth::Session(&cookie), None).await;
     assert_eq!(none.json()["webhooks"], json!([]));
+}
+
+async fn a_delivery_is_checked_again_when_it_is_sent(app: &TestApp) {
+    let receiver = Receiver::start().await;
+    let cookie = person(app, "wren", Role::User).await;
+    let (webhook_id, _) = registered(app, &cookie, json!({ "url": receiver.url() })).await;
+    let (_, id) = app.token_for("wren", spec("extended_access")).await;
+    let removed = json_request(
+        app,
+        "DELETE",
+        &format!("/api/v1/tokens/{id}"),
+        Auth::Session(&cookie),
+        Some(json!({ "password": PASSWORD })),
+    )
+    .await;
+    assert_eq!(removed.status, 200);
+    // A server that does not allow private addresses refuses to send it there, whatever was
+    // allowed when it was added (as if its name now resolved inside the network).
+    let strict = WebhookService::new(app.database.clone(), false);
+    assert_eq!(strict.deliver_due().await.unwrap(), 1);
+    assert!(receiver.received().is_empty());
+    let failed = &deliveries(app, &cookie, webhook_id).await[0];
+    assert!(failed["last_status"].is_null());
+    assert!(
+        failed["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("inside the network"),
+        "{failed}"
+    );
+    assert!(failed["delivered_at"].is_null());
 }

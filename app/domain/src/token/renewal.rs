@@ -47,7 +47,13 @@ pub fn extension(token: &TokenView, policy: &TokenPolicy, now: i64) -> Option<Ex
         }
         ExpirationModel::AutoRefresh => {
             let window = Lifetime::from_secs(token.refresh_window_secs?.unsigned_abs()).ok()?;
+            let lapsed = token.expires_at.is_some_and(|at| at <= now);
             let not_after = match token.not_after {
+                // Lapsed unused before its end: renewing is enough, and the end the person
+                // chose stays (within the policy).
+                Some(end) if lapsed && end > now => {
+                    Some(ExpiryDate::of_unix(end - 1).min(latest).to_string())
+                }
                 Some(end) => Some(later_date(end)?.to_string()),
                 None => None,
             };
@@ -153,6 +159,17 @@ mod tests {
             })
         );
         assert_eq!(extension(&TokenView::sample(), &open, now), None);
+        // Lapsed unused, its far end kept: a renewal, not a later end.
+        let through_june = ExpiryDate::parse_dmy("30-06-2027")
+            .unwrap()
+            .expires_at_unix();
+        assert_eq!(
+            extension(&auto_refresh(now - 3600, Some(through_june)), &open, now),
+            Some(ExpiryInput::AutoRefresh {
+                window: "12h".into(),
+                not_after: Some("30-06-2027".into())
+            })
+        );
     }
 
     #[test]

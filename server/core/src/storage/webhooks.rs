@@ -5,8 +5,8 @@ use sqlx::{AnyExecutor, FromRow};
 
 use super::Result;
 
-/// An endpoint as stored, with the login of whoever registered it.
-#[derive(Debug, Clone, FromRow)]
+/// An endpoint as stored, with the login and standing of whoever registered it.
+#[derive(Clone, FromRow)]
 pub struct WebhookRow {
     pub webhook_id: i64,
     pub user_id: i64,
@@ -18,10 +18,35 @@ pub struct WebhookRow {
     pub secret: String,
     pub created_at: i64,
     pub removed_at: Option<i64>,
+    pub owner_role: String,
+    pub owner_disabled_at: Option<i64>,
+}
+
+impl WebhookRow {
+    /// Whether it hears of events now: not removed, its owner enabled, and an endpoint for
+    /// everyone's tokens only while its owner is an admin.
+    pub fn hears(&self) -> bool {
+        self.removed_at.is_none()
+            && self.owner_disabled_at.is_none()
+            && (self.all_people == 0 || self.owner_role == "admin")
+    }
+}
+
+/// Without the signing secret.
+impl std::fmt::Debug for WebhookRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WebhookRow")
+            .field("webhook_id", &self.webhook_id)
+            .field("owner_login", &self.owner_login)
+            .field("url", &self.url)
+            .field("events", &self.events)
+            .finish_non_exhaustive()
+    }
 }
 
 const SELECT_WEBHOOK: &str = "select w.webhook_id, w.user_id, u.login as owner_login, w.url, \
-     w.events, w.lead_times, w.all_people, w.secret, w.created_at, w.removed_at \
+     w.events, w.lead_times, w.all_people, w.secret, w.created_at, w.removed_at, \
+     u.role as owner_role, u.disabled_at as owner_disabled_at \
      from webhooks w join users u on u.user_id = w.user_id";
 
 pub struct NewWebhook<'a> {
@@ -66,9 +91,12 @@ pub async fn list_for_user<'c>(
         .await?)
 }
 
-/// Every live endpoint (the expiry scan matches tokens to them).
+/// Every endpoint that hears of events now (see [`WebhookRow::hears`]).
 pub async fn list_live<'c>(executor: impl AnyExecutor<'c>) -> Result<Vec<WebhookRow>> {
-    let sql = format!("{SELECT_WEBHOOK} where w.removed_at is null order by w.webhook_id");
+    let sql = format!(
+        "{SELECT_WEBHOOK} where w.removed_at is null and u.disabled_at is null \
+         and (w.all_people = 0 or u.role = 'admin') order by w.webhook_id"
+    );
     Ok(sqlx::query_as(&sql).fetch_all(executor).await?)
 }
 
@@ -113,9 +141,11 @@ pub async fn enqueue_token_event<'c>(
 ) -> Result<u64> {
     let done = sqlx::query(
         "insert into webhook_deliveries (webhook_id, event, payload, created_at, next_attempt_at) \
-         select webhook_id, $2, $3, $4, $4 from webhooks \
-         where removed_at is null and (user_id = $1 or all_people = 1) \
-         and (' ' || events || ' ') like ('% ' || $2 || ' %')",
+         select w.webhook_id, $2, $3, $4, $4 from webhooks w \
+         join users u on u.user_id = w.user_id \
+         where w.removed_at is null and u.disabled_at is null \
+         and (w.user_id = $1 or (w.all_people = 1 and u.role = 'admin')) \
+         and (' ' || w.events || ' ') like ('% ' || $2 || ' %')",
     )
     .bind(owner_user_id)
     .bind(event)
@@ -144,6 +174,28 @@ pub async fn enqueue<'c>(
     .bind(now)
     .fetch_one(executor)
     .await?)
+}
+
+/// Whether `kind` of the token's end at `token_end` was announced to the endpoint (a read, so
+/// that a scan that finds nothing new takes no write lock).
+pub async fn notice_exists<'c>(
+    executor: impl AnyExecutor<'c>,
+    webhook_id: i64,
+    token_id: i64,
+    kind: &str,
+    token_end: i64,
+) -> Result<bool> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "select webhook_id from webhook_notices \
+         where webhook_id = $1 and token_id = $2 and kind = $3 and token_end = $4",
+    )
+    .bind(webhook_id)
+    .bind(token_id)
+    .bind(kind)
+    .bind(token_end)
+    .fetch_optional(executor)
+    .await?;
+    Ok(found.is_some())
 }
 
 /// Notes that `kind` of the token's end at `token_end` was announced to the endpoint; false
@@ -270,16 +322,19 @@ pub struct Attempt<'a> {
     pub gave_up_at: Option<i64>,
 }
 
+/// Records an attempt made under the lease `lease`; nothing when another server took the
+/// delivery since (its lease ran out), which then records its own.
 pub async fn record_attempt<'c>(
     executor: impl AnyExecutor<'c>,
     delivery_id: i64,
+    lease: i64,
     attempt: &Attempt<'_>,
 ) -> Result<()> {
     sqlx::query(
         "update webhook_deliveries set attempts = attempts + 1, last_status = $2, \
          last_error = $3, delivered_at = $4, gave_up_at = $5, \
          next_attempt_at = coalesce($6, next_attempt_at) \
-         where delivery_id = $1",
+         where delivery_id = $1 and next_attempt_at = $7",
     )
     .bind(delivery_id)
     .bind(attempt.status.map(i64::from))
@@ -287,6 +342,7 @@ pub async fn record_attempt<'c>(
     .bind(attempt.delivered_at)
     .bind(attempt.gave_up_at)
     .bind(attempt.next_attempt_at)
+    .bind(lease)
     .execute(executor)
     .await?;
     Ok(())

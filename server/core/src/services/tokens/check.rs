@@ -334,10 +334,12 @@ impl TokenService {
                 token: Arc::new(retired.token),
                 replaced_until: Some(until),
             }),
-            works_until => {
-                if works_until.is_some() || retired.grace_ended_at.is_some() {
-                    self.after_grace
-                        .announce(&self.database, &retired.token, now);
+            _ => {
+                // With a grace or without: either way something still uses a value that was
+                // replaced (unless the token itself is gone).
+                let token = &retired.token;
+                if token.removed_at.is_none() && token.owner_disabled_at.is_none() {
+                    self.after_grace.announce(&self.database, token, now);
                 }
                 Err(self.refuse(
                     Refusal::Regenerated,

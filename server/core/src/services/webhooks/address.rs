@@ -27,11 +27,12 @@ pub async fn resolve_allowed(
     if addrs.is_empty() {
         return Err(format!("“{host}” has no address."));
     }
-    if !allow_private && let Some(inside) = addrs.iter().find(|addr| !is_public(addr.ip())) {
+    // Says which name, not which address: the server's view of the network is not for the
+    // person who typed the URL.
+    if !allow_private && addrs.iter().any(|addr| !is_public(addr.ip())) {
         return Err(format!(
-            "“{host}” resolves to {}, a loopback, private or link-local address: webhooks may \
-             not point inside the network.",
-            inside.ip()
+            "“{host}” resolves to a loopback, private or link-local address: webhooks may not \
+             point inside the network."
         ));
     }
     Ok(addrs)
@@ -69,13 +70,25 @@ fn is_public_v4(ip: Ipv4Addr) -> bool {
 }
 
 fn is_public_v6(ip: Ipv6Addr) -> bool {
-    let first = ip.segments()[0];
-    let nat64 = ip.segments()[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
-    if nat64 {
-        let [.., a, b, c, d] = ip.octets();
+    let segments = ip.segments();
+    let first = segments[0];
+    let octets = ip.octets();
+    // NAT64 and IPv4-compatible addresses carry an IPv4 address in their last 32 bits, 6to4
+    // in bits 16 to 48: that address decides.
+    let nat64 = segments[..6] == [0x64, 0xff9b, 0, 0, 0, 0];
+    let compatible = segments[..6] == [0; 6];
+    if nat64 || compatible {
+        let [.., a, b, c, d] = octets;
         return is_public_v4(Ipv4Addr::new(a, b, c, d));
     }
+    if first == 0x2002 {
+        return is_public_v4(Ipv4Addr::new(octets[2], octets[3], octets[4], octets[5]));
+    }
     !(ip.is_unspecified()
+        // Teredo 2001::/32, local-use NAT64 64:ff9b:1::/48, discard-only 100::/64
+        || (first == 0x2001 && segments[1] == 0)
+        || (first == 0x64 && segments[1] == 0xff9b && segments[2] == 1)
+        || (first == 0x100 && segments[1..4] == [0, 0, 0])
         || ip.is_loopback()
         || ip.is_multicast()
         // unique local fc00::/7
@@ -111,6 +124,11 @@ mod tests {
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
             "2001:db8::1",
+            "::7f00:1",
+            "2002:7f00:1::1",
+            "2001::1",
+            "64:ff9b:1::1",
+            "100::1",
         ] {
             assert!(!is_public(inside.parse().unwrap()), "{inside}");
         }
@@ -118,6 +136,7 @@ mod tests {
             "93.184.216.34",
             "1.1.1.1",
             "2606:4700::1111",
+            "2002:808:808::1",
             "::ffff:8.8.8.8",
         ] {
             assert!(is_public(outside.parse().unwrap()), "{outside}");
@@ -128,7 +147,7 @@ mod tests {
     async fn loopback_is_refused_unless_allowed() {
         let url = WebhookUrl::parse("http://127.0.0.1:9/hook").unwrap();
         let refused = resolve_allowed(&url, false).await.unwrap_err();
-        assert!(refused.contains("127.0.0.1"), "{refused}");
+        assert!(refused.contains("inside the network"), "{refused}");
         let allowed = resolve_allowed(&url, true).await.unwrap();
         assert_eq!(allowed, ["127.0.0.1:9".parse().unwrap()]);
         let localhost = WebhookUrl::parse("http://localhost/hook").unwrap();

@@ -49,32 +49,28 @@ impl WebhookService {
     /// Sends the deliveries due now; how many were attempted.
     pub async fn deliver_due(&self) -> Result<usize, StorageError> {
         let pool = self.database.pool();
-        let now = clock::now();
         let mut attempted = 0;
-        for delivery in webhooks::due(pool, now, BATCH).await? {
-            let claimed = webhooks::claim(
-                pool,
-                delivery.delivery_id,
-                delivery.next_attempt_at,
-                now + LEASE_SECS,
-            )
-            .await?;
-            if claimed {
-                self.attempt(&delivery).await?;
+        for delivery in webhooks::due(pool, clock::now(), BATCH).await? {
+            // Leased from now, not from when the batch was read: an earlier slow endpoint
+            // must not leave this one's lease already over when it is sent.
+            let lease = clock::now() + LEASE_SECS;
+            if webhooks::claim(pool, delivery.delivery_id, delivery.next_attempt_at, lease).await? {
+                self.attempt(&delivery, lease).await?;
                 attempted += 1;
             }
         }
         Ok(attempted)
     }
 
-    async fn attempt(&self, delivery: &DeliveryRow) -> Result<(), StorageError> {
+    /// Sends a delivery this server holds until `lease`, and records how it went (unless the
+    /// lease ran out and another server took it meanwhile).
+    async fn attempt(&self, delivery: &DeliveryRow, lease: i64) -> Result<(), StorageError> {
         let pool = self.database.pool();
         let endpoint = webhooks::find(pool, delivery.webhook_id).await?;
-        let outcome = match &endpoint {
-            Some(endpoint) if endpoint.removed_at.is_none() => {
-                self.send(&endpoint.url, &endpoint.secret, delivery).await
-            }
-            _ => Err("The endpoint was removed.".to_owned()),
+        let live = endpoint.as_ref().filter(|endpoint| endpoint.hears());
+        let outcome = match live {
+            Some(endpoint) => self.send(&endpoint.url, &endpoint.secret, delivery).await,
+            None => Err("The endpoint was removed, or its owner may no longer use it.".to_owned()),
         };
         let now = clock::now();
         let attempts = u32::try_from(delivery.attempts)
@@ -90,8 +86,7 @@ impl WebhookService {
             },
             failed => {
                 let next = now + backoff_secs(attempts - 1);
-                let removed = endpoint.as_ref().is_none_or(|e| e.removed_at.is_some());
-                let give_up = removed || next > delivery.created_at + RETRY_FOR_SECS;
+                let give_up = live.is_none() || next > delivery.created_at + RETRY_FOR_SECS;
                 Attempt {
                     status: failed.as_ref().ok().copied(),
                     error: failed.as_ref().err().map(String::as_str),
@@ -111,7 +106,7 @@ impl WebhookService {
                 "webhook delivery failed"
             );
         }
-        webhooks::record_attempt(pool, delivery.delivery_id, &attempt).await
+        webhooks::record_attempt(pool, delivery.delivery_id, lease, &attempt).await
     }
 
     /// Posts the delivery; the endpoint's HTTP status, or why there was none.
@@ -120,6 +115,8 @@ impl WebhookService {
         let addrs = resolve_allowed(&url, self.allow_private).await?;
         let client = reqwest::Client::builder()
             .resolve_to_addrs(url.host(), &addrs)
+            // A proxy from the environment would resolve the host itself, past the check.
+            .no_proxy()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(SEND_TIMEOUT)
             .user_agent(concat!("Tessera-Webhooks/", env!("CARGO_PKG_VERSION")))

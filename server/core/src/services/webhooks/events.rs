@@ -18,9 +18,12 @@ pub struct TokenAbout<'a> {
     pub hint: &'a str,
 }
 
-/// The body of a delivery: `{"event", "created_at", "token": {...}, ...details}`.
+/// The body of a delivery: `{"id", "event", "created_at", "token": {...}, ...details}`. The
+/// id is the event's, random and signed with the rest: a receiver that keeps the ids it saw
+/// can refuse a replayed or repeated delivery.
 pub fn payload(event: WebhookEvent, token: &TokenAbout<'_>, details: Value, now: i64) -> String {
     let mut body = json!({
+        "id": format!("evt_{}", crate::auth::secret::random_token(12)),
         "event": event.as_str(),
         "created_at": format_rfc3339(now),
         "token": {
@@ -70,6 +73,7 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(body["event"], "token.regenerated");
+        assert!(body["id"].as_str().unwrap().starts_with("evt_"));
         assert_eq!(body["created_at"], "1970-01-01T00:00:00Z");
         assert_eq!(body["token"]["hint"], "WXYZ");
         assert_eq!(body["token"]["owner"], "ann");

@@ -49,12 +49,23 @@ impl WebhookService {
                 else {
                     continue;
                 };
+                let kind = kind.as_str();
+                let announced = webhooks::notice_exists(
+                    pool,
+                    hook.webhook_id,
+                    token.token_id,
+                    kind,
+                    token.token_end,
+                );
+                if announced.await? {
+                    continue;
+                }
                 let mut tx = self.database.begin_write().await?;
                 if webhooks::record_notice(
                     &mut *tx,
                     hook.webhook_id,
                     token.token_id,
-                    &kind,
+                    kind,
                     token.token_end,
                 )
                 .await?
@@ -130,6 +141,8 @@ mod tests {
             secret: "whsec_x".into(),
             created_at: 0,
             removed_at: None,
+            owner_role: "user".into(),
+            owner_disabled_at: None,
         }
     }
 
