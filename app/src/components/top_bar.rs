@@ -1,6 +1,20 @@
 use leptos::prelude::*;
 
-use crate::{account::UserView, server_fns::session::ending_token_count};
+use crate::{account::UserView, error::ServerError, server_fns::session::ending_token_count};
+
+/// The top bar's count of the user's tokens ending soon, loaded by the layout beside the user
+/// and awaited in the same place: the bar itself holds no resource or suspense of its own, so
+/// the server's HTML and the browser's hydration walk the same nodes.
+pub type EndingCount = Resource<Result<usize, ServerError>>;
+
+/// The count, reloaded whenever [`TokenChanges`] says tokens changed.
+pub fn ending_count() -> EndingCount {
+    let changes = use_context::<TokenChanges>();
+    Resource::new_blocking(
+        move || changes.map(|changes| changes.0.get()),
+        |_| ending_token_count(),
+    )
+}
 
 /// Told by a page when the signed-in user's tokens change, so the top bar's count of tokens
 /// ending soon follows (the Settings frame provides it).
@@ -20,43 +34,38 @@ impl TokenChanges {
 /// The header of signed-in pages: brand, who is signed in, Settings at the top right, and
 /// Sign out (a plain form post, so it works before hydration too).
 #[component]
-pub fn TopBar(user: UserView) -> impl IntoView {
+pub fn TopBar(
+    user: UserView,
+    /// How many of the user's tokens end soon (see [`ending_count`]).
+    #[prop(default = 0)]
+    ending: usize,
+) -> impl IntoView {
     let admin = (user.role == crate::account::Role::Admin).then_some(view! {
         <span class="badge">"Admin"</span>
     });
-    let changes = use_context::<TokenChanges>();
-    let ending = Resource::new_blocking(
-        move || changes.map(|changes| changes.0.get()),
-        |_| ending_token_count(),
-    );
-    let ending_badge = move || {
-        Suspend::new(async move {
-            let count = ending.await.unwrap_or_default();
-            (count > 0).then(|| {
-                let words = if count == 1 {
-                    "1 token ends soon".to_owned()
-                } else {
-                    format!("{count} tokens end soon")
-                };
-                view! {
-                    <a
-                        class="topbar__ending"
-                        href="/settings/tokens"
-                        title=format!("{words}: see Settings → Access Tokens")
-                        aria-label=words
-                    >
-                        <span class="topbar__ending-count">{count}</span>
-                        " ending"
-                    </a>
-                }
-            })
-        })
-    };
+    let ending_badge = (ending > 0).then(|| {
+        let words = if ending == 1 {
+            "1 token ends soon".to_owned()
+        } else {
+            format!("{ending} tokens end soon")
+        };
+        view! {
+            <a
+                class="topbar__ending"
+                href="/settings/tokens"
+                title=format!("{words}: see Settings → Access Tokens")
+                aria-label=words
+            >
+                <span class="topbar__ending-count">{ending}</span>
+                " ending"
+            </a>
+        }
+    });
     view! {
         <header class="topbar">
             <a class="topbar__brand" href="/">"Tessera"</a>
             <div class="topbar__actions">
-                <Suspense fallback=|| ()>{ending_badge}</Suspense>
+                {ending_badge}
                 <span class="topbar__user" title=user.login.clone()>
                     {user.display_name.clone()}
                     {admin}

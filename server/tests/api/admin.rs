@@ -254,7 +254,7 @@ async fn an_admin_makes_and_removes_a_users_tokens_with_their_own_password(app: 
                 &cookie,
                 json!({ "login": "alice", "password": password, "input": {
                     "description": "CI for alice",
-                    "expiry": { "kind": "auto_refresh", "value": "3600" },
+                    "expiry": { "kind": "auto_refresh", "value": { "window": "3600" } },
                     "api": { "kind": "set", "value": "extended_access" },
                     "scopes": ["env:ci:rw"] } }),
             )

@@ -10,17 +10,23 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Outlet};
 
-use crate::{account::Role, components::top_bar::TopBar, server_fns::session::current_user};
+use crate::{
+    account::Role,
+    components::top_bar::{TopBar, ending_count},
+    server_fns::session::current_user,
+};
 
 #[component]
 pub fn AdminLayout() -> impl IntoView {
     let user = Resource::new_blocking(|| (), |()| current_user());
+    let ending = ending_count();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
+                let ending = ending.await.unwrap_or_default();
                 match user.await.ok().flatten() {
                     Some(user) if user.role == Role::Admin => view! {
-                        <TopBar user />
+                        <TopBar user ending />
                         <main class="page page--wide">
                             <h1>"Administration"</h1>
                             <nav class="tabs" aria-label="Administration">
@@ -32,7 +38,7 @@ pub fn AdminLayout() -> impl IntoView {
                             </section>
                         </main>
                     }.into_any(),
-                    Some(user) => view! { <TopBar user /> <Forbidden /> }.into_any(),
+                    Some(user) => view! { <TopBar user ending /> <Forbidden /> }.into_any(),
                     None => view! { <Forbidden /> }.into_any(),
                 }
             })}

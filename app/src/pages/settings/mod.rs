@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
 
 use crate::{
-    components::top_bar::{TokenChanges, TopBar},
+    components::top_bar::{TokenChanges, TopBar, ending_count},
     server_fns::session::current_user,
 };
 
@@ -16,10 +16,13 @@ use crate::{
 pub fn SettingsLayout() -> impl IntoView {
     TokenChanges::provide();
     let user = Resource::new_blocking(|| (), |()| current_user());
+    let ending = ending_count();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                user.await.ok().flatten().map(|user| view! { <TopBar user /> })
+                let user = user.await.ok().flatten()?;
+                let ending = ending.await.unwrap_or_default();
+                Some(view! { <TopBar user ending /> })
             })}
         </Suspense>
         <main class="page">

@@ -195,7 +195,7 @@ fn Endpoint(
                 <button type="button" class="button" on:click=move |_| on_remove.run(id)>"Remove"</button>
             </div>
             <div class="table-scroll">
-                <table class="deliveries">
+                <table class="data-table deliveries">
                     <caption class="sr-only">{format!("Latest deliveries to {}", webhook.url)}</caption>
                     <thead>
                         <tr>
@@ -226,9 +226,17 @@ fn delivery_result(delivery: &DeliveryView) -> String {
         .unwrap_or_default();
     match delivery.state() {
         "delivered" => format!("{answer}delivered"),
-        "failed" => format!("{answer}failed after {} attempts", delivery.attempts),
-        "retrying" => format!("{answer}retrying (attempt {})", delivery.attempts + 1),
+        "failed" => format!("{answer}failed after {}", attempts(delivery.attempts)),
+        "retrying" => format!("{answer}retrying after {}", attempts(delivery.attempts)),
         _ => "pending".to_owned(),
+    }
+}
+
+fn attempts(n: u32) -> String {
+    if n == 1 {
+        "1 attempt".to_owned()
+    } else {
+        format!("{n} attempts")
     }
 }
 
