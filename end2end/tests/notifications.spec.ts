@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { test, expect, waitForHydration, createUser, submitLogin } from './fixtures';
-import { cliToken, confirmWith, platform } from './tokens.helpers';
+import { cliToken, platform } from './tokens.helpers';
 
 /** A webhook receiver on a free loopback port, keeping what it is sent. */
 async function receiver() {
@@ -37,7 +37,10 @@ test('register a webhook, see its secret once, and see a delivery arrive', async
   await expect(form.locator('#webhook-url-error')).toContainText('https://');
   await form.getByLabel('URL').fill(hook.url);
   await form.getByRole('button', { name: 'Add endpoint' }).click();
-  await confirmWith(page, user.password);
+  const confirm = page.getByRole('dialog', { name: 'Confirm with your password' });
+  await confirm.getByLabel('Password', { exact: true }).fill(user.password);
+  await confirm.getByRole('button', { name: 'Add' }).click();
+  await expect(confirm).toBeHidden();
   const secretDialog = page.getByRole('dialog', { name: "Your endpoint's signing secret" });
   const secret = await secretDialog.getByLabel('Signing secret').inputValue();
   expect(secret).toMatch(/^whsec_/);

@@ -26,13 +26,15 @@ enum Pending {
 #[component]
 pub fn NotificationsTab() -> impl IntoView {
     let page = Resource::new_blocking(|| (), |()| load_notifications());
+    // Outlives the reload a change triggers, so its message stays.
+    let notice = RwSignal::new(None::<String>);
     view! {
         <Title text="Notifications" />
         <Suspense fallback=|| view! { <p class="muted">"Loading your endpoints…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(loaded) => view! {
-                        <Notifications loaded reload=Callback::new(move |()| page.refetch()) />
+                        <Notifications loaded notice reload=Callback::new(move |()| page.refetch()) />
                     }.into_any(),
                     Err(error) => view! {
                         <p class="alert alert--error" role="alert">{error.to_string()}</p>
@@ -44,10 +46,13 @@ pub fn NotificationsTab() -> impl IntoView {
 }
 
 #[component]
-fn Notifications(loaded: NotificationsPage, reload: Callback<()>) -> impl IntoView {
+fn Notifications(
+    loaded: NotificationsPage,
+    notice: RwSignal<Option<String>>,
+    reload: Callback<()>,
+) -> impl IntoView {
     let pending = RwSignal::new(None::<Pending>);
     let revealed = RwSignal::new(None::<RegisteredWebhook>);
-    let notice = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let admin = loaded.admin;
@@ -68,9 +73,12 @@ fn Notifications(loaded: NotificationsPage, reload: Callback<()>) -> impl IntoVi
             };
             busy.set(false);
             match outcome {
-                Ok(message) => {
+                // The list reloads once the secret is put away: reloading now would take the
+                // dialog (this component's) with it.
+                Ok(None) => pending.set(None),
+                Ok(Some(message)) => {
                     pending.set(None);
-                    notice.set(message);
+                    notice.set(Some(message));
                     reload.run(());
                 }
                 Err(other) => error.set(Some(other.to_string())),
@@ -119,7 +127,13 @@ fn Notifications(loaded: NotificationsPage, reload: Callback<()>) -> impl IntoVi
             />
         })}
         {move || revealed.get().map(|registered| view! {
-            <SecretDialog registered on_close=Callback::new(move |()| revealed.set(None)) />
+            <SecretDialog
+                registered
+                on_close=Callback::new(move |()| {
+                    revealed.set(None);
+                    reload.run(());
+                })
+            />
         })}
     }
 }
