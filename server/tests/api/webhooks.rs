@@ -414,10 +414,23 @@ async fn token_ends_are_announced_once_per_lead_time(app: &TestApp) {
             .unwrap(),
         0
     );
+    // Two days past the end its notices are forgotten; nothing is announced again.
+    assert_eq!(webhooks.prune(now + 5 * 86_400 + 1).await.unwrap(), 3);
+    assert_eq!(
+        webhooks
+            .announce_token_ends(now + 5 * 86_400 + 2)
+            .await
+            .unwrap(),
+        0
+    );
     // Queued at the scans' (future) instants: due now.
     app.exec("update webhook_deliveries set next_attempt_at = 0")
         .await;
     assert_eq!(webhooks.deliver_due().await.unwrap(), 3);
+    // Delivered deliveries stay listed for 30 days, then go.
+    let today = server::clock::now();
+    assert_eq!(webhooks.prune(today + 29 * 86_400).await.unwrap(), 0);
+    assert_eq!(webhooks.prune(today + 31 * 86_400).await.unwrap(), 3);
     let events: Vec<(String, String)> = receiver
         .received()
         .iter()

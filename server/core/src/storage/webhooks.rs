@@ -231,6 +231,27 @@ pub struct EndingToken {
     pub token_end: i64,
 }
 
+/// Forgets deliveries that ended (delivered, or given up) before `ended_before`, and notices of
+/// token ends before `ends_before` (no scan looks that far back); how many rows went.
+pub async fn prune(
+    executor: &mut sqlx::AnyConnection,
+    ended_before: i64,
+    ends_before: i64,
+) -> Result<u64> {
+    let deliveries = sqlx::query(
+        "delete from webhook_deliveries \
+         where coalesce(delivered_at, gave_up_at) < $1",
+    )
+    .bind(ended_before)
+    .execute(&mut *executor)
+    .await?;
+    let notices = sqlx::query("delete from webhook_notices where token_end < $1")
+        .bind(ends_before)
+        .execute(&mut *executor)
+        .await?;
+    Ok(deliveries.rows_affected() + notices.rows_affected())
+}
+
 /// Live tokens of enabled owners whose end falls after `from` and by `to`.
 pub async fn tokens_ending<'c>(
     executor: impl AnyExecutor<'c>,

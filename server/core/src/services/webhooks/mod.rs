@@ -34,6 +34,8 @@ use crate::{
     },
 };
 
+/// How long a delivered or abandoned delivery stays listed (30 days).
+pub const KEPT_FOR_SECS: i64 = 30 * 86_400;
 /// Deliveries a list shows per endpoint.
 pub const DELIVERIES_SHOWN: i64 = 20;
 /// How often a server looks for due deliveries, and for token ends to announce.
@@ -291,9 +293,21 @@ impl WebhookService {
                     if let Err(error) = self.announce_token_ends(clock::now()).await {
                         tracing::warn!(%error, "token ends could not be announced");
                     }
+                    if let Err(error) = self.prune(clock::now()).await {
+                        tracing::warn!(%error, "old webhook deliveries could not be pruned");
+                    }
                 }
             }
         }
+    }
+
+    /// Forgets deliveries that ended [`KEPT_FOR_SECS`] before `now`, and notices of token ends
+    /// older than the scan looks back; how many rows went.
+    pub async fn prune(&self, now: i64) -> Result<u64, StorageError> {
+        let mut tx = self.database.begin_write().await?;
+        let pruned = webhooks::prune(&mut tx, now - KEPT_FOR_SECS, now - 2 * 86_400).await?;
+        tx.commit().await?;
+        Ok(pruned)
     }
 
     /// A live endpoint of the owner's, or `NotFound` (someone else's says nothing more).
