@@ -2,8 +2,9 @@
 # Load figures for the platform API on loopback, against the release binary: requests per
 # second and p50/p99 latency, in alternating rounds, of an authenticated read
 # (marketplace.app.GetList with a token in the session parameter) vs the unauthenticated
-# route doing the same read (/api/v1/marketplace/apps), on SQLite and on PostgreSQL. Then a
-# revoked token is refused on its very next use.
+# route doing the same read (/api/v1/marketplace/apps), and of a reverse proxy's check of that
+# call at /auth/verify (forward-auth: the check alone, no read), on SQLite and on PostgreSQL.
+# Then a revoked token is refused on its very next use.
 # Needs a built server (./dev.sh build); installs wrk from Debian's packages if missing.
 # SERVE_ARGS passes more flags to tessera serve (SERVE_ARGS="--metrics-addr 127.0.0.1:0"
 # measures with metrics recorded).
@@ -47,6 +48,10 @@ run() {
         echo "== $engine, round $round: authenticated marketplace.app.GetList?session=TOKEN"
         wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency \
             "$base/1.0/marketplace/app/rest/getlist?session=$token" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
+        echo "== $engine, round $round: /auth/verify of that call (a proxy's check, Bearer)"
+        wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "X-Original-Method: GET" \
+            -H "X-Original-URI: /1.0/marketplace/app/rest/getlist" -H "Authorization: Bearer $token" \
+            "$base/auth/verify" | grep -E 'Requests/sec|^ +50%|^ +99%|Non-2xx'
     done
 
     echo "== $engine: revoke, then the very next use"

@@ -16,7 +16,7 @@ use crate::{
     cli::{AdminArgs, AdminCommand, PolicyArgs, PolicyCommand, TokenArgs, UserCommand},
     serve::StartError,
     services::{
-        Services,
+        Options, Services,
         accounts::{Confirmed, NewAccount, generate_password},
         audit::Actor,
         error::{Classify, ErrorKind},
@@ -101,9 +101,16 @@ pub async fn run(args: AdminArgs, settings: &Settings) -> Result<(), AdminError>
     }
     let database = Database::connect(url).await?;
     database.migrate().await?;
-    let catalog =
-        crate::catalog::load(settings.catalog.value.as_deref()).map_err(StartError::from)?;
-    let services = Services::new(database.clone(), catalog);
+    let api = crate::catalog::load_with_routes(
+        settings.catalog.value.as_deref(),
+        settings.routes.value.as_deref(),
+    )
+    .map_err(StartError::from)?;
+    let options = Options {
+        routes: Some(api.routes),
+        ..Options::default()
+    };
+    let services = Services::with_options(database.clone(), api.catalog, options);
     let outcome = match args.command {
         AdminCommand::User(command) => user(&services, command).await,
         AdminCommand::Policy(command) => policy(&services, command).await,

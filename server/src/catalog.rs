@@ -1,15 +1,20 @@
-//! Loading the API catalog: the file shipped in the repository, or one an operator names.
-//! A catalog that does not parse, is inconsistent, or names a method this server does not
-//! implement stops the start with a message naming the entry.
+//! Loading the API catalog: the file shipped in the repository, or one an operator names;
+//! and the operator's routes file, whose upstream methods join the catalog and whose routes
+//! `/auth/verify` checks. A file that does not parse, is inconsistent, or names a method this
+//! server does not implement stops the start with a message naming the entry.
 
 use std::{
     path::{Path, PathBuf},
     sync::Arc,
 };
 
-use app::catalog::{Catalog, CatalogError, RawCatalog};
+use app::catalog::{Catalog, CatalogError, RawCatalog, RawUpstreams};
+use serde::de::DeserializeOwned;
 
-use crate::services::platform;
+use crate::services::{
+    gateway::{ProtectedRoutes, RoutesError},
+    platform,
+};
 
 pub const SHIPPED: &str = include_str!("../../catalog/api.toml");
 
@@ -20,21 +25,57 @@ pub enum CatalogLoadError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("the API catalog {path} is not valid TOML: {message}")]
+    #[error("{path} is not valid TOML: {message}")]
     Parse { path: String, message: String },
     #[error("{0}")]
     Invalid(#[from] CatalogError),
+    #[error("the routes file {path}: {error}")]
+    Routes { path: String, error: RoutesError },
+}
+
+/// The catalog with the routes file's methods, and the table of protected routes.
+pub struct Loaded {
+    pub catalog: Arc<Catalog>,
+    pub routes: Arc<ProtectedRoutes>,
+}
+
+pub fn load_with_routes(
+    catalog_path: Option<&Path>,
+    routes_path: Option<&Path>,
+) -> Result<Loaded, CatalogLoadError> {
+    let catalog = load(catalog_path)?;
+    let Some(path) = routes_path else {
+        let routes =
+            ProtectedRoutes::new(&catalog, &[]).map_err(|error| CatalogLoadError::Routes {
+                path: "(none)".into(),
+                error,
+            })?;
+        return Ok(Loaded {
+            catalog,
+            routes: Arc::new(routes),
+        });
+    };
+    let shown = path.display().to_string();
+    let upstreams: RawUpstreams = parse_toml(&read(path)?, &shown)?;
+    let catalog = Catalog::clone(&catalog).with_upstreams(upstreams.services, upstreams.methods)?;
+    let routes = ProtectedRoutes::new(&catalog, &upstreams.public)
+        .map_err(|error| CatalogLoadError::Routes { path: shown, error })?;
+    Ok(Loaded {
+        catalog: Arc::new(catalog),
+        routes: Arc::new(routes),
+    })
+}
+
+fn read(path: &Path) -> Result<String, CatalogLoadError> {
+    std::fs::read_to_string(path).map_err(|source| CatalogLoadError::Read {
+        path: path.to_owned(),
+        source,
+    })
 }
 
 pub fn load(path: Option<&Path>) -> Result<Arc<Catalog>, CatalogLoadError> {
     match path {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|source| CatalogLoadError::Read {
-                path: path.to_owned(),
-                source,
-            })?;
-            parse(&text, &path.display().to_string())
-        }
+        Some(path) => parse(&read(path)?, &path.display().to_string()),
         None => parse(SHIPPED, "catalog/api.toml"),
     }
 }
@@ -44,8 +85,8 @@ pub fn shipped() -> Arc<Catalog> {
     parse(SHIPPED, "catalog/api.toml").expect("the shipped API catalog is valid")
 }
 
-fn parse(text: &str, shown_path: &str) -> Result<Arc<Catalog>, CatalogLoadError> {
-    let raw: RawCatalog = toml::from_str(text).map_err(|e| {
+fn parse_toml<T: DeserializeOwned>(text: &str, shown_path: &str) -> Result<T, CatalogLoadError> {
+    toml::from_str(text).map_err(|e| {
         let line = e
             .span()
             .map_or(0, |span| text[..span.start].matches('\n').count() + 1);
@@ -53,7 +94,11 @@ fn parse(text: &str, shown_path: &str) -> Result<Arc<Catalog>, CatalogLoadError>
             path: shown_path.to_owned(),
             message: format!("line {line}: {}", e.message().trim()),
         }
-    })?;
+    })
+}
+
+fn parse(text: &str, shown_path: &str) -> Result<Arc<Catalog>, CatalogLoadError> {
+    let raw: RawCatalog = parse_toml(text, shown_path)?;
     let catalog = raw.validate()?;
     platform::check_catalog(&catalog)?;
     Ok(Arc::new(catalog))

@@ -233,6 +233,10 @@ pub struct CatalogArgs {
     /// The API catalog file to use instead of the one built in.
     #[arg(long, env = "TESSERA_CATALOG", global = true)]
     pub catalog: Option<PathBuf>,
+    /// Routes of services behind a reverse proxy that `/auth/verify` checks: their methods
+    /// join the catalog (deploy/forward-auth/routes.toml is an example).
+    #[arg(long, env = "TESSERA_ROUTES", global = true)]
+    pub routes: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -277,4 +281,14 @@ pub struct ServeArgs {
     /// inside your network) [default: false].
     #[arg(long, env = "TESSERA_WEBHOOK_ALLOW_PRIVATE", value_name = "true|false")]
     pub webhook_allow_private: Option<bool>,
+
+    /// What a secret scanner's report of a known token does: revoke it (refused as
+    /// token_leaked) or only tell its owner [default: revoke].
+    #[arg(long, env = "TESSERA_LEAKED_TOKENS", value_name = "revoke|notify")]
+    pub leaked_tokens: Option<String>,
+
+    /// The secret scanners sign leak reports with (X-Hub-Signature-256); when set, unsigned
+    /// reports are refused. Prefer the environment or the config file to a flag.
+    #[arg(long, env = "TESSERA_LEAK_REPORT_SECRET", hide_env_values = true)]
+    pub leak_report_secret: Option<String>,
 }

@@ -32,7 +32,12 @@ fn main() -> ExitCode {
                 .map_err(start_failure),
             Command::Config(_) => {
                 print!("{}", settings.describe());
-                Ok(())
+                server::catalog::load_with_routes(
+                    settings.catalog.value.as_deref(),
+                    settings.routes.value.as_deref(),
+                )
+                .map(drop)
+                .map_err(|error| (Box::from(error), 1))
             }
             Command::Backup(args) => server::backup::backup(&settings, &args.to)
                 .await

@@ -8,9 +8,9 @@ use crate::{
     config::{self, BUNDLE_NAME, PKG_DIR},
     http::{self, client_address::TrustedProxies},
     services::{
-        Services,
+        Options, Services,
         accounts::AccountError,
-        tokens::{FLUSH_INTERVAL, TokenService},
+        tokens::{FLUSH_INTERVAL, LeakPolicy, TokenService},
     },
     settings::Settings,
     state::AppState,
@@ -64,7 +64,10 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
             source,
         }
     })?;
-    let catalog = crate::catalog::load(settings.catalog.value.as_deref())?;
+    let api = crate::catalog::load_with_routes(
+        settings.catalog.value.as_deref(),
+        settings.routes.value.as_deref(),
+    )?;
     let database = Database::connect(url).await?;
     database.migrate().await?;
 
@@ -87,7 +90,18 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         .site_pkg_dir(pkg_dir)
         .site_addr(addr)
         .build();
-    let services = Services::new(database.clone(), catalog)
+    let options = Options {
+        routes: Some(api.routes),
+        leak_policy: LeakPolicy {
+            action: settings.leaked_tokens.value,
+            secret: settings
+                .leak_report_secret
+                .value
+                .clone()
+                .map(|secret| secret.0),
+        },
+    };
+    let services = Services::with_options(database.clone(), api.catalog, options)
         .allowing_private_webhooks(settings.webhook_allow_private.value);
     create_initial_admin(&services).await?;
     let webhook_worker = tokio::spawn(services.webhooks.clone().run());

@@ -14,7 +14,8 @@ use clap::{ArgMatches, parser::ValueSource};
 use serde::Deserialize;
 
 use crate::{
-    cli::{Cli, Command, ConfigCommand, DatabaseArgs, ServeArgs},
+    cli::{CatalogArgs, Cli, Command, ConfigCommand, DatabaseArgs, ServeArgs},
+    services::tokens::LeakAction,
     storage::DatabaseUrl,
     telemetry::LogFormat,
 };
@@ -46,8 +47,32 @@ pub struct Settings {
     pub log: Setting<String>,
     pub log_format: Setting<LogFormat>,
     pub catalog: Setting<Option<PathBuf>>,
+    pub routes: Setting<Option<PathBuf>>,
     pub metrics_addr: Setting<Option<SocketAddr>>,
     pub webhook_allow_private: Setting<bool>,
+    pub leaked_tokens: Setting<LeakAction>,
+    pub leak_report_secret: Setting<Option<SecretText>>,
+}
+
+/// A setting's secret text: `Debug` and `tessera config check` show only that it is set.
+#[derive(Clone)]
+pub struct SecretText(pub std::sync::Arc<str>);
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("<set>")
+    }
+}
+
+impl FromStr for SecretText {
+    type Err = &'static str;
+
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        if raw.trim().len() < 16 {
+            return Err("a signing secret has at least 16 characters");
+        }
+        Ok(Self(raw.trim().into()))
+    }
 }
 
 /// One line naming the setting and what is wrong with it.
@@ -83,8 +108,11 @@ struct FileSettings {
     log: Option<String>,
     log_format: Option<String>,
     catalog: Option<String>,
+    routes: Option<String>,
     metrics_addr: Option<String>,
     webhook_allow_private: Option<bool>,
+    leaked_tokens: Option<String>,
+    leak_report_secret: Option<String>,
 }
 
 /// What the command line (flags and environment, as clap read them) gave.
@@ -92,7 +120,7 @@ struct FileSettings {
 struct Given<'a> {
     database: Option<&'a DatabaseArgs>,
     serve: Option<&'a ServeArgs>,
-    catalog: Option<&'a Option<PathBuf>>,
+    catalog: Option<&'a CatalogArgs>,
 }
 
 impl Settings {
@@ -160,8 +188,14 @@ impl Settings {
             catalog: resolver.pick_optional(
                 "catalog",
                 "TESSERA_CATALOG",
-                given.catalog.cloned().flatten(),
+                given.catalog.and_then(|c| c.catalog.clone()),
                 file.catalog.as_deref(),
+            )?,
+            routes: resolver.pick_optional(
+                "routes",
+                "TESSERA_ROUTES",
+                given.catalog.and_then(|c| c.routes.clone()),
+                file.routes.as_deref(),
             )?,
             metrics_addr: resolver.pick_optional(
                 "metrics_addr",
@@ -177,6 +211,29 @@ impl Settings {
                     .map(|allow| allow.to_string())
                     .as_deref(),
                 || false,
+            )?,
+            leaked_tokens: resolver.pick(
+                "leaked_tokens",
+                "TESSERA_LEAKED_TOKENS",
+                serve
+                    .and_then(|s| s.leaked_tokens.as_deref())
+                    .map(LeakAction::from_str)
+                    .transpose()
+                    .map_err(|message| resolver.invalid_given("leaked_tokens", message))?,
+                file.leaked_tokens.as_deref(),
+                LeakAction::default,
+            )?,
+            leak_report_secret: resolver.pick_optional(
+                "leak_report_secret",
+                "TESSERA_LEAK_REPORT_SECRET",
+                serve
+                    .and_then(|s| s.leak_report_secret.as_deref())
+                    .map(SecretText::from_str)
+                    .transpose()
+                    .map_err(|message| {
+                        resolver.invalid_given("leak_report_secret", message.to_owned())
+                    })?,
+                file.leak_report_secret.as_deref(),
             )?,
             config_file,
         })
@@ -227,6 +284,11 @@ impl Settings {
                 &self.catalog.source,
             ),
             (
+                "routes",
+                path_or(&self.routes.value, "the platform API's only"),
+                &self.routes.source,
+            ),
+            (
                 "metrics_addr",
                 self.metrics_addr
                     .value
@@ -237,6 +299,20 @@ impl Settings {
                 "webhook_allow_private",
                 self.webhook_allow_private.value.to_string(),
                 &self.webhook_allow_private.source,
+            ),
+            (
+                "leaked_tokens",
+                self.leaked_tokens.value.as_str().to_owned(),
+                &self.leaked_tokens.source,
+            ),
+            (
+                "leak_report_secret",
+                if self.leak_report_secret.value.is_some() {
+                    "set".to_owned()
+                } else {
+                    "none (unsigned reports taken)".to_owned()
+                },
+                &self.leak_report_secret.source,
             ),
         ];
         let file = self.config_file.as_deref();
@@ -264,7 +340,7 @@ impl Given<'_> {
             Command::Serve(serve) | Command::Config(ConfigCommand::Check(serve)) => Given {
                 database: Some(&serve.database),
                 serve: Some(serve),
-                catalog: Some(&serve.catalog.catalog),
+                catalog: Some(&serve.catalog),
             },
             Command::Migrate(database) => Given {
                 database: Some(database),
@@ -280,7 +356,7 @@ impl Given<'_> {
             },
             Command::Admin(admin) => Given {
                 database: Some(&admin.database),
-                catalog: Some(&admin.catalog.catalog),
+                catalog: Some(&admin.catalog),
                 ..Given::default()
             },
         }

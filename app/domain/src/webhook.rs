@@ -24,15 +24,19 @@ pub enum WebhookEvent {
     /// uses it.
     #[serde(rename = "token.used_after_grace")]
     TokenUsedAfterGrace,
+    /// A secret scanner reported a token's value found in public.
+    #[serde(rename = "token.leaked")]
+    TokenLeaked,
 }
 
 impl WebhookEvent {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::TokenExpiring,
         Self::TokenExpired,
         Self::TokenRegenerated,
         Self::TokenRemoved,
         Self::TokenUsedAfterGrace,
+        Self::TokenLeaked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +46,7 @@ impl WebhookEvent {
             Self::TokenRegenerated => "token.regenerated",
             Self::TokenRemoved => "token.removed",
             Self::TokenUsedAfterGrace => "token.used_after_grace",
+            Self::TokenLeaked => "token.leaked",
         }
     }
 
@@ -59,6 +64,7 @@ impl WebhookEvent {
             Self::TokenRegenerated => "a token was given a new value",
             Self::TokenRemoved => "a token was removed",
             Self::TokenUsedAfterGrace => "a replaced value was used after its grace period",
+            Self::TokenLeaked => "a token's value was found in public",
         }
     }
 }

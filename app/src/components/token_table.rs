@@ -8,7 +8,7 @@ use leptos::{ev, prelude::*};
 use crate::{
     account::OPERATOR,
     calendar::format_dmy,
-    token::{ExpirationModel, TokenStatus, TokenView},
+    token::{ExpirationModel, LeakReport, TokenStatus, TokenView},
 };
 
 /// `dd-mm-yyyy HH:MM` (UTC).
@@ -59,12 +59,42 @@ fn created_by(token: &TokenView) -> String {
     }
 }
 
+/// Where a token's value was found and what that did, under its status.
+#[component]
+fn LeakNote(leak: LeakReport) -> impl IntoView {
+    let found = match leak.source.as_deref().filter(|s| !s.is_empty()) {
+        Some(source) => format!(
+            "Found in public ({source}) on {}",
+            date_time(leak.reported_at)
+        ),
+        None => format!("Found in public on {}", date_time(leak.reported_at)),
+    };
+    let outcome = if leak.revoked {
+        ": revoked. Regenerate it for a new value."
+    } else {
+        ": regenerate it now."
+    };
+    let place = leak
+        .url
+        .filter(|url| url.starts_with("https://") || url.starts_with("http://"));
+    view! {
+        <span class="token-table__secondary token-table__leak">
+            {found}
+            {place.map(|url| view! {
+                " at " <a href=url.clone() rel="noopener noreferrer nofollow" target="_blank">{url.clone()}</a>
+            })}
+            {outcome}
+        </span>
+    }
+}
+
 fn status_badge(status: TokenStatus) -> (&'static str, &'static str) {
     match status {
         TokenStatus::Active => ("Active", "badge badge--ok"),
         TokenStatus::Suspended => ("Suspended", "badge badge--paused"),
         TokenStatus::Expired => ("Expired", "badge badge--warning"),
         TokenStatus::Removed => ("Removed", "badge badge--muted"),
+        TokenStatus::Leaked => ("Leaked", "badge badge--leaked"),
     }
 }
 
@@ -302,6 +332,7 @@ pub fn TokenTable(
                                                 "Rotating: the old value works until " {date_time(until)}
                                             </span>
                                         })}
+                                        {token.leak.clone().map(|leak| view! { <LeakNote leak=leak/> })}
                                     </td>
                                     <td data-label="API">
                                         {token.api_label.clone()}

@@ -154,6 +154,19 @@ fn tokens_word(count: usize) -> String {
 #[component]
 fn AttentionItem(token: TokenView, attention: Attention, now: i64) -> impl IntoView {
     let (badge, class, reason) = match attention {
+        Attention::Leaked { at, revoked } => (
+            "Leaked",
+            "badge badge--leaked",
+            format!(
+                "Its value was found in public on {}{}",
+                format_dmy(at),
+                if revoked {
+                    " and it was revoked. Regenerate it or remove it."
+                } else {
+                    ". Regenerate it now."
+                }
+            ),
+        ),
         Attention::Expired { at } => (
             "Expired",
             "badge badge--warning",

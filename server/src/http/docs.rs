@@ -29,6 +29,22 @@ async fn reference(State(services): State<Services>) -> Html<String> {
         let _ = write!(page, "<h2>{}</h2>", escape(&service.title));
         for method in catalog.methods_of(&service.id) {
             let name = escape(method.name.as_str());
+            if method.is_upstream() {
+                let routes: String = method
+                    .upstream_routes
+                    .iter()
+                    .map(|route| format!("<code>{}</code><br>", escape(route)))
+                    .collect();
+                let _ = write!(
+                    page,
+                    "<section id=\"{name}\"><h3><code>{name}</code> <small>{}</small></h3>\
+                     <p>{}</p><p>{routes}</p><p>Served by another service behind the reverse \
+                     proxy, which asks <code>/auth/verify</code> first.</p></section>",
+                    method.access.as_str(),
+                    escape(&method.description),
+                );
+                continue;
+            }
             let _ = write!(
                 page,
                 "<section id=\"{name}\"><h3><code>{name}</code> <small>{}</small></h3>\

@@ -43,6 +43,7 @@ pub fn refusal_status(refusal: &Refusal) -> StatusCode {
         | Refusal::Unknown
         | Refusal::Regenerated
         | Refusal::Removed
+        | Refusal::Leaked
         | Refusal::Expired => StatusCode::UNAUTHORIZED,
     }
 }

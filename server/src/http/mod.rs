@@ -9,6 +9,7 @@ pub mod credentials;
 mod csrf;
 mod docs;
 pub mod error;
+mod forward_auth;
 mod health;
 mod pages;
 mod platform;
@@ -32,6 +33,7 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         .merge(health::router())
         .merge(auth::router())
         .merge(platform::router())
+        .merge(forward_auth::router())
         .merge(api::router())
         .merge(docs::router())
         .merge(assets::routes(

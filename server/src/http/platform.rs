@@ -148,7 +148,7 @@ fn failure(error: &PlatformError) -> Response {
 }
 
 /// The platform API's table: the `result` number, code and HTTP status of each kind of failure.
-fn platform_answer(kind: ErrorKind<'_>) -> (i64, &'static str, StatusCode) {
+pub(super) fn platform_answer(kind: ErrorKind<'_>) -> (i64, &'static str, StatusCode) {
     match kind {
         ErrorKind::Invalid | ErrorKind::InvalidToken(_) => {
             (2, "invalid_parameter", StatusCode::BAD_REQUEST)

@@ -21,10 +21,10 @@ use leptos::config::LeptosOptions;
 use server::{
     http::{client_address::TrustedProxies, router},
     services::{
-        Services,
+        Options, Services,
         accounts::{Confirmed, NewAccount},
         audit::Actor,
-        tokens::{TokenOwner, TokenTarget},
+        tokens::{LeakPolicy, TokenOwner, TokenTarget},
     },
     state::AppState,
     storage::{Database, DatabaseUrl},
@@ -48,6 +48,28 @@ macro_rules! on_both_engines {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let app = $crate::support::TestApp::postgres().await;
+                super::$test(&app).await;
+                app.teardown().await;
+            }
+        }
+    )+};
+}
+
+/// As [`on_both_engines`], on servers started with a routes file (`tessera serve --routes`).
+#[macro_export]
+macro_rules! on_both_engines_with_routes {
+    ($routes:ident; $($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::support::TestApp::sqlite_with_routes(super::$routes).await;
+                super::$test(&app).await;
+                app.teardown().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let app = $crate::support::TestApp::postgres_with_routes(super::$routes).await;
                 super::$test(&app).await;
                 app.teardown().await;
             }
@@ -113,12 +135,35 @@ impl TestResponse {
 
 impl TestApp {
     pub async fn sqlite() -> Self {
+        Self::sqlite_on(None).await
+    }
+
+    pub async fn sqlite_with_routes(routes: &str) -> Self {
+        Self::sqlite_on(Some(routes)).await
+    }
+
+    /// On SQLite, handling leaked-token reports by `policy`.
+    pub async fn sqlite_with_leak_policy(policy: LeakPolicy) -> Self {
         let dir = tempfile::tempdir().expect("temporary directory");
         let url = format!("sqlite://{}/tessera.db", dir.path().display());
-        Self::start(&url, Scratch::Sqlite(dir)).await
+        Self::start_with(&url, Scratch::Sqlite(dir), None, policy).await
+    }
+
+    async fn sqlite_on(routes: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}/tessera.db", dir.path().display());
+        Self::start(&url, Scratch::Sqlite(dir), routes).await
     }
 
     pub async fn postgres() -> Self {
+        Self::postgres_on(None).await
+    }
+
+    pub async fn postgres_with_routes(routes: &str) -> Self {
+        Self::postgres_on(Some(routes)).await
+    }
+
+    async fn postgres_on(routes: Option<&str>) -> Self {
         let admin_url = postgres_admin_url();
         let mut admin = connect_admin(&admin_url).await;
         drop_abandoned_databases(&mut admin).await;
@@ -133,16 +178,26 @@ impl TestApp {
             .expect("create the test database");
         admin.close().await.ok();
         let url = with_database_name(&admin_url, &name);
-        Self::start(&url, Scratch::Postgres { admin_url, name }).await
+        Self::start(&url, Scratch::Postgres { admin_url, name }, routes).await
     }
 
     /// Another server on the same database, as a second replica is: services, kept tokens and
     /// change watcher of its own. Tear it down before the app it copies.
     pub async fn replica(&self) -> Self {
-        Self::start(&self.url(), Scratch::Shared).await
+        Self::start(&self.url(), Scratch::Shared, None).await
     }
 
-    async fn start(url: &str, scratch: Scratch) -> Self {
+    async fn start(url: &str, scratch: Scratch, routes: Option<&str>) -> Self {
+        Self::start_with(url, scratch, routes, LeakPolicy::default()).await
+    }
+
+    /// `routes`: a routes file, relative to the repository.
+    async fn start_with(
+        url: &str,
+        scratch: Scratch,
+        routes: Option<&str>,
+        leak_policy: LeakPolicy,
+    ) -> Self {
         let url: DatabaseUrl = url.parse().expect("test database URL");
         let database = Database::connect(&url)
             .await
@@ -155,7 +210,14 @@ impl TestApp {
             .site_pkg_dir(server::http::assets::versioned_pkg_dir(site.path()).unwrap())
             .build();
         // As TESSERA_WEBHOOK_ALLOW_PRIVATE=true: the webhook tests' receivers are on loopback.
-        let services = Services::new(database.clone(), server::catalog::shipped())
+        let routes = routes.map(|path| Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path));
+        let api = server::catalog::load_with_routes(None, routes.as_deref())
+            .expect("the routes file loads");
+        let options = Options {
+            routes: Some(api.routes),
+            leak_policy,
+        };
+        let services = Services::with_options(database.clone(), api.catalog, options)
             .allowing_private_webhooks(true);
         // As the server does: kept tokens are answered only while this watcher works.
         tokio::spawn({

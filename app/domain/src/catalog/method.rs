@@ -117,6 +117,18 @@ pub struct ApiMethod {
     pub example: BTreeMap<String, String>,
     /// Manages tokens; such methods belong to no predefined API set.
     pub token_management: bool,
+    /// Served by another service behind a reverse proxy, at these routes
+    /// (`GET /reports/{project}/{*file}`), which `/auth/verify` checks; empty for the
+    /// platform API's own methods.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub upstream_routes: Vec<String>,
+}
+
+impl ApiMethod {
+    /// Served by an upstream behind a reverse proxy, not by this server's platform API.
+    pub fn is_upstream(&self) -> bool {
+        !self.upstream_routes.is_empty()
+    }
 }
 
 #[cfg(test)]

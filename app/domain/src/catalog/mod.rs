@@ -4,12 +4,14 @@
 mod method;
 mod raw;
 mod sets;
+mod upstream;
 
 use serde::{Deserialize, Serialize};
 
 pub use method::{Access, ApiMethod, MethodName, MethodNameError};
 pub use raw::{CatalogError, RawCatalog, RawMethod, RawService, RawSet};
 pub use sets::{ApiSelection, ApiSet, PREDEFINED_SET_IDS};
+pub use upstream::{RawUpstreamMethod, RawUpstreams};
 
 /// A service of the platform (`environment`, `marketplace`, ...), for grouping in lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -50,7 +52,8 @@ impl Catalog {
     /// The method served at `/1.0/<service>/<group>/rest/<method>` (the last part in any case).
     pub fn method_at(&self, service: &str, group: &str, method: &str) -> Option<&ApiMethod> {
         self.methods.iter().find(|m| {
-            m.name.service() == service
+            !m.is_upstream()
+                && m.name.service() == service
                 && m.name.group() == group
                 && m.name.method().eq_ignore_ascii_case(method)
         })

@@ -161,6 +161,7 @@ fn validate_method(raw: RawMethod, services: &BTreeSet<&str>) -> Result<ApiMetho
         params: raw.params,
         example: raw.example,
         token_management: raw.token_management,
+        upstream_routes: Vec::new(),
     })
 }
 

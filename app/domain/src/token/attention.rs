@@ -11,6 +11,8 @@ pub const UNUSED_SECS: i64 = 30 * 86_400;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Attention {
+    /// Its value was reported found in public (`revoked`: and it is refused since).
+    Leaked { at: i64, revoked: bool },
     /// It stopped working at `at` (unix seconds).
     Expired { at: i64 },
     /// A hard limit within [`EXPIRES_SOON_SECS`]. An auto-refresh token is not warned about:
@@ -25,8 +27,16 @@ impl Attention {
     /// well (and for removed tokens, which need nothing more).
     pub fn of(token: &TokenView, now: i64) -> Option<Self> {
         let expires_at = token.expires_at;
+        if token.status != TokenStatus::Removed
+            && let Some(leak) = &token.leak
+        {
+            return Some(Self::Leaked {
+                at: leak.reported_at,
+                revoked: leak.revoked,
+            });
+        }
         match token.status {
-            TokenStatus::Removed => return None,
+            TokenStatus::Removed | TokenStatus::Leaked => return None,
             TokenStatus::Expired => {
                 return Some(Self::Expired {
                     at: expires_at.unwrap_or(now),
@@ -78,9 +88,10 @@ impl TokenOverview {
             .count();
         attention.sort_by_key(|(token, attention)| {
             let urgency = match attention {
-                Attention::Expired { .. } => 0,
-                Attention::ExpiresSoon { .. } => 1,
-                Attention::Unused { .. } => 2,
+                Attention::Leaked { .. } => 0,
+                Attention::Expired { .. } => 1,
+                Attention::ExpiresSoon { .. } => 2,
+                Attention::Unused { .. } => 3,
             };
             (urgency, token.expires_at, token.id)
         });

@@ -34,6 +34,6 @@ pub use rotation::{GRACE_CHOICES, GraceError, MAX_GRACE_SECS, RotationGrace};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};
 pub use secret::{RANDOM_CHARS, TOKEN_PREFIX, TOKEN_REGEX, TokenFormatError, TokenSecret};
 pub use view::{
-    ExpiryDateWire, ExpirySpec, IssuedTokenView, LastUse, TOKENS_PER_PAGE, TokenPage, TokenStatus,
-    TokenView,
+    ExpiryDateWire, ExpirySpec, IssuedTokenView, LastUse, LeakReport, TOKENS_PER_PAGE, TokenPage,
+    TokenStatus, TokenView,
 };

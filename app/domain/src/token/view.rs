@@ -72,6 +72,8 @@ pub enum TokenStatus {
     Suspended,
     Expired,
     Removed,
+    /// Reported found in public and revoked: refused until regenerated.
+    Leaked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -116,6 +118,21 @@ pub struct TokenView {
     /// Unix seconds: regenerated with a grace period, the previous value still works until
     /// then at the latest (its first use of the new value ends it sooner); `None` otherwise.
     pub old_value_expires_at: Option<i64>,
+    /// A secret scanner reported the current value found in public.
+    pub leak: Option<LeakReport>,
+}
+
+/// Where a token's value was found in public, and what the report did.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LeakReport {
+    /// Unix seconds.
+    pub reported_at: i64,
+    /// Where the scanner found it (a commit, a paste), as the scanner said.
+    pub url: Option<String>,
+    /// Which scanner or site (`github`, `gitleaks`...), as the scanner said.
+    pub source: Option<String>,
+    /// Refused since the report; otherwise the owner was only told.
+    pub revoked: bool,
 }
 
 /// Rows per page in the Access Tokens list and an admin's person page.
@@ -180,6 +197,7 @@ impl TokenView {
             rate_limit: None,
             allowed_ips: Vec::new(),
             old_value_expires_at: None,
+            leak: None,
         }
     }
 }

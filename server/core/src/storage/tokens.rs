@@ -43,6 +43,18 @@ pub struct TokenRecord {
     pub owner_rate_limit: Option<RateLimit>,
     /// While a regeneration's grace period runs: when the previous value stops at the latest.
     pub old_value_expires_at: Option<i64>,
+    /// Reported found in public, if it was.
+    pub leak: Option<TokenLeak>,
+}
+
+/// A secret scanner's report of the token's current value, found in public.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenLeak {
+    pub reported_at: i64,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    /// Since when the report has the token refused (`token_leaked`); `None`: told only.
+    pub revoked_at: Option<i64>,
 }
 
 /// The columns as stored: space-separated lists, the expiry in three columns.
@@ -77,6 +89,10 @@ struct StoredToken {
     allowed_ips: String,
     owner_rate_limit: Option<String>,
     old_value_expires_at: Option<i64>,
+    leaked_at: Option<i64>,
+    leak_url: Option<String>,
+    leak_source: Option<String>,
+    leak_revoked_at: Option<i64>,
 }
 
 impl<'r> FromRow<'r, AnyRow> for TokenRecord {
@@ -136,6 +152,12 @@ impl<'r> FromRow<'r, AnyRow> for TokenRecord {
             allowed_ips,
             owner_rate_limit,
             old_value_expires_at: stored.old_value_expires_at,
+            leak: stored.leaked_at.map(|reported_at| TokenLeak {
+                reported_at,
+                url: stored.leak_url,
+                source: stored.leak_source,
+                revoked_at: stored.leak_revoked_at,
+            }),
         })
     }
 }
@@ -160,7 +182,8 @@ const SELECT: &str = "select t.token_id, t.user_id, t.hint, t.description, t.api
      t.created_by_login, t.updated_at, t.last_used_at, t.last_used_ip, t.last_used_user_agent, \
      t.removed_at, u.login as owner_login, u.role as owner_role, \
      u.disabled_at as owner_disabled_at, t.suspended_at, t.max_uses, t.uses_left, \
-     t.rate_limit, t.allowed_ips, p.owner_rate_limit, t.old_value_expires_at \
+     t.rate_limit, t.allowed_ips, p.owner_rate_limit, t.old_value_expires_at, \
+     t.leaked_at, t.leak_url, t.leak_source, t.leak_revoked_at \
      from access_tokens t join users u on u.user_id = t.user_id \
      join token_policy p on p.policy_id = 1";
 
@@ -371,8 +394,8 @@ pub async fn count_for_user<'c>(
         .await?)
 }
 
-/// A user's live tokens that may need attention: ending by `ends_by` (or ended), or neither
-/// used nor made since `idle_since`. A superset of those that do: a use still in memory may
+/// A user's live tokens that may need attention: reported leaked, ending by `ends_by` (or
+/// ended), or neither used nor made since `idle_since`. A superset of those that do: a use still in memory may
 /// show one of them to be in use or renewed.
 pub async fn attention_candidates<'c>(
     executor: impl AnyExecutor<'c>,
@@ -382,7 +405,8 @@ pub async fn attention_candidates<'c>(
 ) -> Result<Vec<TokenRecord>> {
     let sql = format!(
         "{SELECT} where t.user_id = $1 and t.removed_at is null \
-         and (t.expires_at <= $2 or coalesce(t.last_used_at, t.created_at) <= $3)"
+         and (t.expires_at <= $2 or coalesce(t.last_used_at, t.created_at) <= $3 \
+         or t.leaked_at is not null)"
     );
     Ok(sqlx::query_as(&sql)
         .bind(user_id)
@@ -521,7 +545,8 @@ pub async fn replace_digest<'c>(
 ) -> Result<bool> {
     let done = sqlx::query(
         "update access_tokens set token_digest = $3, hint = $4, updated_at = $5, \
-         old_value_expires_at = $6 \
+         old_value_expires_at = $6, leaked_at = null, leak_url = null, leak_source = null, \
+         leak_revoked_at = null \
          where token_id = $1 and token_digest = $2 and removed_at is null",
     )
     .bind(token_id)
@@ -582,6 +607,27 @@ pub async fn end_grace(
     .execute(&mut *executor)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Notes a report of the token's value found in public; with `revoke_at`, the token is
+/// refused from then on (an earlier revocation stands). The latest report's place is kept.
+pub async fn mark_leaked(
+    executor: &mut sqlx::AnyConnection,
+    token_id: i64,
+    leak: &TokenLeak,
+) -> Result<()> {
+    sqlx::query(
+        "update access_tokens set leaked_at = $2, leak_url = $3, leak_source = $4, \
+         leak_revoked_at = coalesce(leak_revoked_at, $5) where token_id = $1",
+    )
+    .bind(token_id)
+    .bind(leak.reported_at)
+    .bind(leak.url.as_deref())
+    .bind(leak.source.as_deref())
+    .bind(leak.revoked_at)
+    .execute(executor)
+    .await?;
+    Ok(())
 }
 
 /// The ids of a user's live tokens.

@@ -5,6 +5,7 @@
 pub mod admin;
 mod error;
 mod extract;
+mod leaks;
 mod openapi;
 mod tokens;
 mod webhooks;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
         .merge(tokens::router())
         .merge(admin::router())
         .merge(webhooks::router())
+        .merge(leaks::router())
         .route("/api/v1/catalog", get(catalog))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api", any(unknown_route))

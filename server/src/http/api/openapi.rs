@@ -37,7 +37,8 @@ const PLATFORM_RESULTS: [(i64, &str, &str); 9] = [
 
 pub async fn document(State(services): State<Services>) -> Json<Value> {
     let mut paths = rest_paths();
-    for method in services.tokens.catalog().methods() {
+    let served_here = services.tokens.catalog().methods().iter();
+    for method in served_here.filter(|m| !m.is_upstream()) {
         let mut parameters: Vec<Value> = method
             .params
             .iter()
@@ -263,7 +264,7 @@ fn rest_paths() -> Map<String, Value> {
     );
     let webhook_body = "Body: {\"password\", \"url\" (https://, or http://), \"events\" \
                         (token.expiring, token.expired, token.regenerated, token.removed, \
-                        token.used_after_grace; none: all), \"lead_times\" (\"7d 1d\"), \
+                        token.used_after_grace, token.leaked; none: all), \"lead_times\" (\"7d 1d\"), \
                         \"all_people\" (admins: everyone's tokens)}";
     paths.insert(
         "/api/v1/webhooks".into(),

@@ -225,6 +225,7 @@ mod tests {
             allowed_ips: Vec::new(),
             owner_rate_limit: None,
             old_value_expires_at: None,
+            leak: None,
         })
     }
 

@@ -277,6 +277,13 @@ impl TokenService {
         if row.removed_at.is_some() {
             return refuse(Refusal::Removed);
         }
+        if row
+            .leak
+            .as_ref()
+            .is_some_and(|leak| leak.revoked_at.is_some())
+        {
+            return refuse(Refusal::Leaked);
+        }
         if row.owner_disabled_at.is_some() {
             return refuse(Refusal::OwnerDisabled);
         }

@@ -4,6 +4,7 @@
 mod after_grace;
 mod cache;
 mod check;
+mod leaks;
 mod lifecycle;
 mod policy;
 mod rate;
@@ -17,13 +18,14 @@ use std::sync::Arc;
 use domain::{
     catalog::Catalog,
     token::{
-        Basis, DecidedToken, Expiry, LastUse, TokenInput, TokenInputErrors, TokenRules,
+        Basis, DecidedToken, Expiry, LastUse, LeakReport, TokenInput, TokenInputErrors, TokenRules,
         TokenSecret, TokenStatus, TokenView,
     },
 };
 
 pub use cache::{CheckCache, REVISION_POLL};
 pub use check::{Admission, CheckError, Presented, TokenGrant, Transport};
+pub use leaks::{FoundValue, LeakAction, LeakPolicy, MAX_VALUES_PER_REPORT, REPORTS_PER_MINUTE};
 pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
 pub use request::TokenRequest;
@@ -82,6 +84,8 @@ pub struct TokenService {
     cache: Arc<CheckCache>,
     rates: Arc<rate::RateLimiter>,
     after_grace: Arc<after_grace::AfterGrace>,
+    leak_reports: Arc<leaks::ReportWindows>,
+    leak_policy: leaks::LeakPolicy,
 }
 
 impl TokenService {
@@ -93,7 +97,15 @@ impl TokenService {
             cache,
             rates: Arc::default(),
             after_grace: Arc::default(),
+            leak_reports: Arc::default(),
+            leak_policy: leaks::LeakPolicy::default(),
         }
+    }
+
+    /// With this handling of leaked-token reports (revoke by default, unsigned reports taken).
+    pub fn with_leak_policy(mut self, policy: leaks::LeakPolicy) -> Self {
+        self.leak_policy = policy;
+        self
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -164,8 +176,14 @@ impl TokenService {
 
     fn view(&self, record: &TokenRecord, now: i64) -> TokenView {
         let expiry = self.current_expiry(record);
+        let revoked_as_leaked = record
+            .leak
+            .as_ref()
+            .is_some_and(|leak| leak.revoked_at.is_some());
         let status = if record.removed_at.is_some() {
             TokenStatus::Removed
+        } else if revoked_as_leaked {
+            TokenStatus::Leaked
         } else if expiry.has_passed(now) {
             TokenStatus::Expired
         } else if record.suspended_at.is_some() {
@@ -210,6 +228,12 @@ impl TokenService {
             old_value_expires_at: record
                 .old_value_expires_at
                 .filter(|&until| until > now && status == TokenStatus::Active),
+            leak: record.leak.as_ref().map(|leak| LeakReport {
+                reported_at: leak.reported_at,
+                url: leak.url.clone(),
+                source: leak.source.clone(),
+                revoked: leak.revoked_at.is_some(),
+            }),
         }
     }
 }

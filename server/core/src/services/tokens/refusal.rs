@@ -42,6 +42,11 @@ pub enum Refusal {
     RateLimited { retry_after_secs: u64 },
     #[error("This access token has no uses left.")]
     Exhausted,
+    #[error(
+        "This access token was reported found in public and is revoked: regenerate it for a \
+         new value, or remove it."
+    )]
+    Leaked,
 }
 
 impl Refusal {
@@ -61,6 +66,7 @@ impl Refusal {
             Self::AddressNotAllowed => "address_not_allowed",
             Self::RateLimited { .. } => "rate_limited",
             Self::Exhausted => "token_exhausted",
+            Self::Leaked => "token_leaked",
         }
     }
 
@@ -81,6 +87,7 @@ impl Refusal {
             Self::AddressNotAllowed => 712,
             Self::RateLimited { .. } => 713,
             Self::Exhausted => 714,
+            Self::Leaked => 715,
         }
     }
 
@@ -106,6 +113,7 @@ impl Refusal {
                 retry_after_secs: 1,
             },
             Self::Exhausted,
+            Self::Leaked,
         ]
     }
 }

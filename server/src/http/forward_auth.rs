@@ -1,0 +1,195 @@
+//! `/auth/verify`: a reverse proxy's question before it passes a request on. nginx
+//! (`auth_request`) describes the request in `X-Original-Method` and `X-Original-URI`;
+//! Traefik (`forwardAuth`) and Caddy (`forward_auth`) in `X-Forwarded-Method` and
+//! `X-Forwarded-Uri`. The token is the original request's, by any of the four transports
+//! (its `session` parameter from the original query).
+//!
+//! Allowed: 200 with who the token is for. Refused: 401 (with `WWW-Authenticate`) or 403, the
+//! only statuses proxies pass on as a refusal, with the platform API's body, and its code in
+//! `X-Tessera-Code` for a proxy to copy into its own answer.
+
+use app::request::RequestContext;
+use axum::{
+    Json, Router,
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::any,
+};
+use serde_json::json;
+
+use super::{
+    credentials::{SESSION_PARAM, presented_token},
+    error::add_retry_after,
+    platform::platform_answer,
+};
+use crate::{
+    services::{
+        Services,
+        error::{Classify, ErrorKind},
+        gateway::{ProxiedRequest, Verdict},
+        platform::PlatformError,
+    },
+    state::AppState,
+};
+
+pub const PATH: &str = "/auth/verify";
+
+pub fn router() -> Router<AppState> {
+    Router::new().route(PATH, any(verify))
+}
+
+async fn verify(State(services): State<Services>, request: Request) -> Response {
+    let (parts, _body) = request.into_parts();
+    let context = RequestContext::from_parts(&parts);
+    let original = match Original::of(&parts.headers) {
+        Ok(original) => original,
+        Err(error) => return refused(&error),
+    };
+    let (path, query) = original
+        .uri
+        .split_once('?')
+        .unwrap_or((original.uri.as_str(), ""));
+    if session_named_in_disguise(query) {
+        return refused(&PlatformError::InvalidParameter(
+            "Write the session parameter's name as is: a proxy strips the token from the query \
+             by that name, and an encoded one would reach the upstream."
+                .into(),
+        ));
+    }
+    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
+        Ok(pairs) => pairs,
+        Err(_) => {
+            return refused(&PlatformError::InvalidParameter(
+                "The original request's query is not URL-encoded.".into(),
+            ));
+        }
+    };
+    let (sessions, pairs): (Vec<_>, Vec<_>) = pairs
+        .into_iter()
+        .partition(|(name, _)| name == SESSION_PARAM);
+    let sessions = sessions.into_iter().map(|(_, value)| value).collect();
+    let presented = match presented_token(&parts.headers, sessions) {
+        Ok(presented) => presented,
+        Err(refusal) => return refused(&PlatformError::Refused(refusal)),
+    };
+    let proxied = ProxiedRequest {
+        verb: &original.verb,
+        path,
+        query: &pairs,
+    };
+    match services
+        .gateway
+        .check(proxied, presented, &context.client)
+        .await
+    {
+        Ok(Verdict::Public) => StatusCode::OK.into_response(),
+        Ok(Verdict::Allowed { grant, method }) => {
+            let scopes = if grant.scopes.is_empty() {
+                "*".to_owned()
+            } else {
+                let written: Vec<String> = grant.scopes.iter().map(ToString::to_string).collect();
+                written.join(",")
+            };
+            let mut response = StatusCode::OK.into_response();
+            let headers = response.headers_mut();
+            for (name, value) in [
+                ("x-tessera-user", grant.login),
+                ("x-tessera-token-id", grant.token_id.to_string()),
+                ("x-tessera-scopes", scopes),
+                ("x-tessera-method", method.to_string()),
+            ] {
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    headers.insert(name, value);
+                }
+            }
+            response
+        }
+        Err(error) => refused(&error),
+    }
+}
+
+/// A parameter that Tessera reads as `session` but a proxy matching the name as written would
+/// not (`sess%69on`, `session` with a `+`...).
+fn session_named_in_disguise(query: &str) -> bool {
+    query.split('&').any(|pair| {
+        let name = pair.split_once('=').map_or(pair, |(name, _)| name);
+        name != SESSION_PARAM
+            && percent_encoding::percent_decode_str(&name.replace('+', " ")).decode_utf8_lossy()
+                == SESSION_PARAM
+    })
+}
+
+/// The request the proxy describes. Where both header families or several values are
+/// present they must agree: a client could have sent the family its proxy does not set.
+struct Original {
+    verb: String,
+    uri: String,
+}
+
+impl Original {
+    fn of(headers: &HeaderMap) -> Result<Self, PlatformError> {
+        let verb = agreed(headers, ["x-original-method", "x-forwarded-method"])?;
+        let uri = agreed(headers, ["x-original-uri", "x-forwarded-uri"])?;
+        match (verb, uri) {
+            (Some(verb), Some(uri)) => Ok(Self {
+                verb: verb.to_ascii_uppercase(),
+                uri,
+            }),
+            _ => Err(PlatformError::InvalidParameter(
+                "Forward-auth needs the original request: X-Original-Method and X-Original-URI \
+                 (nginx), or X-Forwarded-Method and X-Forwarded-Uri (Traefik, Caddy)."
+                    .into(),
+            )),
+        }
+    }
+}
+
+fn agreed(headers: &HeaderMap, names: [&str; 2]) -> Result<Option<String>, PlatformError> {
+    let mut found: Option<&str> = None;
+    for value in names.iter().flat_map(|name| headers.get_all(*name)) {
+        let value = value.to_str().map_err(|_| {
+            PlatformError::InvalidParameter("The original request's headers are not ASCII.".into())
+        })?;
+        if found.is_some_and(|earlier| earlier != value) {
+            return Err(PlatformError::InvalidParameter(format!(
+                "The original request is described twice, differently ({} or {}).",
+                names[0], names[1]
+            )));
+        }
+        found = Some(value);
+    }
+    Ok(found.map(str::to_owned))
+}
+
+/// The platform API's answer to the same failure, as 401 or 403 (a storage failure stays a
+/// 5xx: proxies answer it as an error, refusing the request).
+fn refused(error: &PlatformError) -> Response {
+    let kind = error.kind();
+    let (result, code, status) = platform_answer(kind);
+    let message = if kind == ErrorKind::Internal {
+        tracing::error!(%error, "forward-auth check failed");
+        "Something went wrong on the server. It has been logged.".to_owned()
+    } else {
+        error.to_string()
+    };
+    let status = match status {
+        StatusCode::UNAUTHORIZED => StatusCode::UNAUTHORIZED,
+        status if status.is_server_error() => status,
+        _ => StatusCode::FORBIDDEN,
+    };
+    let body = json!({ "result": result, "error": message, "code": code });
+    let mut response = (status, Json(body)).into_response();
+    let headers = response.headers_mut();
+    headers.insert("x-tessera-code", HeaderValue::from_static(code));
+    if status == StatusCode::UNAUTHORIZED {
+        headers.insert(
+            http::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer, Basic realm=\"tessera\""),
+        );
+    }
+    if let ErrorKind::Refused(refusal) = kind {
+        add_retry_after(&mut response, refusal);
+    }
+    response
+}
