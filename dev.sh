@@ -78,6 +78,7 @@ run_tests() {
     lint
     log "unit and integration tests (SQLite and PostgreSQL)"
     ensure_test_postgres
+    ensure_nginx
     cargo test --release --locked -p domain -p tessera-core -p app -p server
     log "browser tests (Playwright, Chromium)"
     (cd end2end && TESSERA_BIN="$BIN" TESSERA_SITE_ROOT="$SITE_ROOT" npx playwright test)

@@ -55,6 +55,14 @@ ensure_end2end_packages() {
     echo "$hash" >"$stamp"
 }
 
+# The forward-auth test runs deploy/forward-auth/nginx.conf in Debian's nginx (its own
+# process, on a free loopback port: a system nginx the package may start is not used).
+ensure_nginx() {
+    if [ -x /usr/sbin/nginx ] || have nginx; then return 0; fi
+    log "installing nginx (Debian package) for the forward-auth test"
+    apt_install nginx
+}
+
 # The integration tests need a PostgreSQL server they can create databases on. Use
 # TESSERA_TEST_POSTGRES_URL when set; otherwise the local server on 127.0.0.1:5432, started or
 # installed (Debian) when nothing answers there.
