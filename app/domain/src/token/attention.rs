@@ -65,7 +65,7 @@ pub const ATTENTION_SHOWN: usize = 10;
 /// first (expired, then ending soonest, then unused).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenOverview {
-    /// Tokens that are not removed and have not expired.
+    /// Tokens that are not removed, have not expired and were not revoked as leaked.
     pub in_date: usize,
     /// The [`ATTENTION_SHOWN`] most urgent.
     pub attention: Vec<(TokenView, Attention)>,
@@ -82,9 +82,14 @@ impl TokenOverview {
             .into_iter()
             .filter_map(|token| Attention::of(&token, now).map(|attention| (token, attention)))
             .collect();
-        let expired = attention
+        let not_working = attention
             .iter()
-            .filter(|(_, attention)| matches!(attention, Attention::Expired { .. }))
+            .filter(|(_, attention)| {
+                matches!(
+                    attention,
+                    Attention::Expired { .. } | Attention::Leaked { revoked: true, .. }
+                )
+            })
             .count();
         attention.sort_by_key(|(token, attention)| {
             let urgency = match attention {
@@ -98,7 +103,7 @@ impl TokenOverview {
         let more = attention.len().saturating_sub(ATTENTION_SHOWN);
         attention.truncate(ATTENTION_SHOWN);
         Self {
-            in_date: live.saturating_sub(expired),
+            in_date: live.saturating_sub(not_working),
             attention,
             more,
         }
@@ -232,6 +237,42 @@ mod tests {
         let order: Vec<i64> = overview.attention.iter().map(|(t, _)| t.id).collect();
         assert_eq!(order, [4, 7, 3, 2, 1]);
         assert_eq!(overview.more, 0);
+    }
+
+    #[test]
+    fn a_leaked_token_comes_first_and_a_revoked_one_does_not_work() {
+        let leak = |revoked| crate::token::LeakReport {
+            reported_at: NOW - 60,
+            url: None,
+            source: None,
+            revoked,
+        };
+        let mut revoked = token(ExpirationModel::Never, None);
+        revoked.id = 1;
+        revoked.status = TokenStatus::Leaked;
+        revoked.leak = Some(leak(true));
+        let mut told = token(ExpirationModel::Never, None);
+        told.id = 2;
+        told.leak = Some(leak(false));
+        let mut expired = token(ExpirationModel::HardLimit, Some(NOW - DAY));
+        expired.id = 3;
+        expired.status = TokenStatus::Expired;
+        let mut gone = told.clone();
+        gone.id = 4;
+        gone.status = TokenStatus::Removed;
+        assert_eq!(
+            Attention::of(&told, NOW),
+            Some(Attention::Leaked {
+                at: NOW - 60,
+                revoked: false
+            })
+        );
+        assert_eq!(Attention::of(&gone, NOW), None);
+
+        let overview = TokenOverview::of(3, vec![expired, told, revoked, gone], NOW);
+        let order: Vec<i64> = overview.attention.iter().map(|(t, _)| t.id).collect();
+        assert_eq!(order, [1, 2, 3]);
+        assert_eq!(overview.in_date, 1, "the notified token still works");
     }
 
     #[test]
