@@ -443,3 +443,29 @@ test('Remove all my tokens: the incident button ends every token at once', async
     expect((await platform(request, '/1.0/users/account/rest/getuserinfo', value)).code).toBe('token_removed');
   }
 });
+
+test('the dialog says what the token will be able to do, as its fields change', async ({ page }) => {
+  const user = createUser('preview');
+  await openTokens(page, user);
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Generate access token' });
+  const preview = dialog.getByRole('region', { name: 'What this token will be able to do' });
+  await dialog.getByLabel('Description', { exact: true }).fill('Preview');
+  // The narrowest set, on every environment, until the suggested date.
+  await expect(preview).toContainText('that read');
+  await expect(preview).toContainText('On all of your environments');
+  await expect(preview).toContainText(`Works through ${dmy(Date.now() + 30 * 86_400_000)} (UTC)`);
+  await dialog.getByLabel('API set').selectOption({ label: 'Extended Access' });
+  await expect(preview).toContainText('that write');
+  await dialog.locator('#token-scopes').fill('env:my-project:r');
+  await expect(preview).toContainText('Only on my-project (read only).');
+  await expect(preview).toContainText('Its write methods are refused everywhere');
+  await dialog.locator('#token-scopes').fill('env:my-project:rw');
+  await expect(preview).toContainText('Only on my-project (read and write).');
+  await expect(preview).not.toContainText('refused everywhere');
+  await dialog.getByRole('radio', { name: 'Never' }).check();
+  await expect(preview).toContainText('Never expires');
+  // A wrong field: no preview of a token that could not be made.
+  await dialog.locator('#token-scopes').fill('env:My Project:r');
+  await expect(preview).toContainText('Correct the fields marked above');
+});

@@ -1,5 +1,6 @@
 //! Pieces shared by several pages: form fields and pickers, dialogs, the token table.
 
+pub mod access_preview;
 pub mod api_picker;
 pub mod date_field;
 pub mod ending_soon;

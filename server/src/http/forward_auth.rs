@@ -35,6 +35,13 @@ use crate::{
 
 pub const PATH: &str = "/auth/verify";
 
+/// Headers some frameworks take as the request's real method.
+const METHOD_OVERRIDES: [&str; 3] = [
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+];
+
 pub fn router() -> Router<AppState> {
     Router::new().route(PATH, any(verify))
 }
@@ -42,6 +49,15 @@ pub fn router() -> Router<AppState> {
 async fn verify(State(services): State<Services>, request: Request) -> Response {
     let (parts, _body) = request.into_parts();
     let context = RequestContext::from_parts(&parts);
+    if let Some(name) = METHOD_OVERRIDES
+        .iter()
+        .find(|name| parts.headers.contains_key(**name))
+    {
+        return refused(&PlatformError::InvalidParameter(format!(
+            "The request carries {name}: some upstreams would run another method than the one \
+             checked."
+        )));
+    }
     let original = match Original::of(&parts.headers) {
         Ok(original) => original,
         Err(error) => return refused(&error),
@@ -132,10 +148,13 @@ impl Original {
         let verb = agreed(headers, ["x-original-method", "x-forwarded-method"])?;
         let uri = agreed(headers, ["x-original-uri", "x-forwarded-uri"])?;
         match (verb, uri) {
-            (Some(verb), Some(uri)) => Ok(Self {
-                verb: verb.to_ascii_uppercase(),
-                uri,
-            }),
+            // Methods are case-sensitive: `get` is not GET to every upstream.
+            (Some(verb), _) if verb.is_empty() || !verb.bytes().all(|b| b.is_ascii_uppercase()) => {
+                Err(PlatformError::InvalidParameter(
+                    "The original request's method is not an upper-case HTTP method.".into(),
+                ))
+            }
+            (Some(verb), Some(uri)) => Ok(Self { verb, uri }),
             _ => Err(PlatformError::InvalidParameter(
                 "Forward-auth needs the original request: X-Original-Method and X-Original-URI \
                  (nginx), or X-Forwarded-Method and X-Forwarded-Uri (Traefik, Caddy)."

@@ -120,7 +120,7 @@ async fn an_allowed_request_names_the_tokens_owner_for_the_upstream(app: &TestAp
     let head = verify(
         app,
         Proxy::Nginx,
-        "head",
+        "HEAD",
         "/reports/acme/q1.pdf",
         &bearer(&token),
     )
@@ -260,6 +260,20 @@ async fn the_platform_apis_routes_are_protected_out_of_the_box(app: &TestApp) {
             .unwrap()
             .contains("envName")
     );
+    // A POST's body could name another environment than its query; two names could be read
+    // either way.
+    let posted = verify(
+        app,
+        Proxy::Nginx,
+        "POST",
+        &format!("{info}?envName=my-project"),
+        &bearer(&token),
+    )
+    .await;
+    assert_refused(&posted, 403, "invalid_parameter");
+    let twice = format!("{info}?envName=my-project&envName=other");
+    let named_twice = verify(app, Proxy::Nginx, "GET", &twice, &bearer(&token)).await;
+    assert_refused(&named_twice, 403, "invalid_parameter");
 }
 
 async fn ambiguous_and_disguised_requests_are_refused(app: &TestApp) {

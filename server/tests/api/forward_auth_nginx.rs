@@ -71,7 +71,7 @@ fn read_head(stream: &TcpStream) -> String {
 struct Nginx {
     child: Child,
     addr: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 impl Drop for Nginx {
@@ -98,7 +98,8 @@ impl Nginx {
         let ours = shipped
             .replace("127.0.0.1:3000", tessera)
             .replace("127.0.0.1:8080", upstream)
-            .replace("listen 80;", &format!("listen 127.0.0.1:{port};"));
+            .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
+            .replace("/var/log/nginx/", &format!("{}/", dir.path().display()));
         assert_ne!(
             ours, shipped,
             "the shipped file names the addresses the test swaps"
@@ -125,11 +126,7 @@ impl Nginx {
             .spawn()
             .unwrap();
         let addr = format!("127.0.0.1:{port}");
-        let mut nginx = Self {
-            child,
-            addr,
-            _dir: dir,
-        };
+        let mut nginx = Self { child, addr, dir };
         let started = Instant::now();
         while TcpStream::connect(&nginx.addr).is_err() {
             if let Some(status) = nginx.child.try_wait().unwrap() {
@@ -150,6 +147,11 @@ impl Nginx {
             std::thread::sleep(Duration::from_millis(50));
         }
         nginx
+    }
+
+    /// The shipped access log's lines so far.
+    fn access_log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("reports.access.log")).unwrap_or_default()
     }
 
     /// The status line's code, the headers and body of `METHOD path` with `headers`.
@@ -233,6 +235,10 @@ fn nginx_passes_on_only_what_the_token_may_do_and_never_the_token() {
         let seen = upstream.last();
         assert!(seen.contains("X-Tessera-User: alice"), "{seen}");
         assert!(seen.contains("X-Tessera-Scopes: env:acme:r"), "{seen}");
+        assert!(
+            seen.contains("X-Tessera-Method: reports.files.Read"),
+            "{seen}"
+        );
         assert!(
             !seen.to_ascii_lowercase().contains("authorization"),
             "{seen}"
@@ -345,6 +351,14 @@ fn nginx_passes_on_only_what_the_token_may_do_and_never_the_token() {
         "{answer}"
     );
 
+    let logged = nginx.access_log();
+    assert!(logged.contains("GET /reports/acme/2026/q1.pdf"), "{logged}");
+    for value in [&reader, &brief, &removed] {
+        assert!(
+            !logged.contains(value.as_str()),
+            "nginx logged a token: {logged}"
+        );
+    }
     for seen in upstream.requests() {
         for value in [&reader, &brief, &removed] {
             assert!(

@@ -114,6 +114,12 @@ async fn a_reported_token_is_revoked_and_its_owner_sees_where_it_was_found(app: 
         audit[0].contains(FOUND_AT) && !audit[0].contains(&value),
         "{audit:?}"
     );
+    // Reported again (twice in one report, and once more): the first report stands.
+    let elsewhere = json!({ "token": value, "url": "https://example.com/phish", "source": "x" });
+    assert_eq!(
+        report(app, json!([elsewhere, found(&value)])).await.status,
+        200
+    );
     let queued: Vec<String> =
         sqlx::query_scalar("select payload from webhook_deliveries where event = 'token.leaked'")
             .fetch_all(app.database.pool())
@@ -121,19 +127,21 @@ async fn a_reported_token_is_revoked_and_its_owner_sees_where_it_was_found(app: 
             .unwrap();
     assert_eq!(queued.len(), 1);
     assert!(queued[0].contains(FOUND_AT) && !queued[0].contains(&value));
+    assert_eq!(token_view(app, &cookie, id).await["leak"]["url"], FOUND_AT);
 
-    // A second report changes nothing that matters; a new value works and is not leaked.
-    assert_eq!(report(app, json!([found(&value)])).await.status, 200);
+    // A new value works and is not leaked; the leaked one gets no grace, whatever is asked.
     let regenerated = json_request(
         app,
         "POST",
         &format!("/api/v1/tokens/{id}/regenerate"),
         Auth::Session(&cookie),
-        Some(json!({ "password": PASSWORD })),
+        Some(json!({ "password": PASSWORD, "grace": "1d" })),
     )
     .await;
     assert_eq!(regenerated.status, 200, "{}", regenerated.text());
+    assert!(regenerated.json()["old_value_expires_at"].is_null());
     let new_value = regenerated.json()["value"].as_str().unwrap().to_owned();
+    assert_eq!(info_code(app, &value).await, "token_regenerated");
     assert_eq!(info_code(app, &new_value).await, "ok");
     let token = token_view(app, &cookie, id).await;
     assert_eq!(token["status"], "active");

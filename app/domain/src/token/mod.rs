@@ -1,6 +1,7 @@
 //! Access-token rules both sides share: the secret's format, descriptions, lifetimes, expiry
 //! dates, resource scopes, and the token as lists show it.
 
+mod access;
 mod attention;
 mod description;
 mod expiration;
@@ -15,6 +16,7 @@ mod scope;
 mod secret;
 mod view;
 
+pub use access::effective_access;
 pub use attention::{ATTENTION_SHOWN, Attention, EXPIRES_SOON_SECS, TokenOverview, UNUSED_SECS};
 pub use description::{Description, DescriptionError};
 pub use expiration::{ExpirationModel, Expiry};

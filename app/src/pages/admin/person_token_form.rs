@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::{
     catalog::Catalog,
     components::{
+        access_preview::AccessPreview,
         api_picker::ApiPicker,
         expiry_field::{ExpiryChoice, ExpiryField, ExpiryFieldState},
         field::TextField,
@@ -21,6 +22,7 @@ use crate::{
     server_fns::admin::create_token_for,
     token::{
         ApiInput, Basis, IssuedTokenView, TokenInput, TokenInputErrors, TokenPolicy, TokenRules,
+        effective_access,
     },
 };
 
@@ -53,7 +55,7 @@ pub fn PersonTokenDialog(
         rate_limit: limits.rate_limit(),
         allowed_ips: limits.allowed_ips(),
     };
-    let local_errors = {
+    let decision = {
         let catalog = catalog.clone();
         let policy = policy.clone();
         move || {
@@ -63,8 +65,20 @@ pub fn PersonTokenDialog(
                 policy: &policy,
                 basis: Basis::New,
             };
-            form().decide(&rules).err().map(|e| *e).unwrap_or_default()
+            form().decide(&rules)
         }
+    };
+    let local_errors = {
+        let decision = decision.clone();
+        move || decision().err().map(|e| *e).unwrap_or_default()
+    };
+    let preview = {
+        let catalog = catalog.clone();
+        Signal::derive(move || {
+            decision()
+                .ok()
+                .map(|decided| effective_access(&decided, &catalog, None, now))
+        })
     };
     let errors = {
         let local_errors = local_errors.clone();
@@ -154,6 +168,7 @@ pub fn PersonTokenDialog(
                     whose="their"
                 />
                 <LimitsField state=limits errors=errors />
+                <AccessPreview lines=preview/>
                 <footer class="dialog__footer">
                     <span class="toolbar__spacer"></span>
                     <button type="button" class="button" on:click=move |_| on_close.run(())>"Cancel"</button>

@@ -609,25 +609,30 @@ pub async fn end_grace(
     Ok(done.rows_affected() == 1)
 }
 
-/// Notes a report of the token's value found in public; with `revoke_at`, the token is
-/// refused from then on (an earlier revocation stands). The latest report's place is kept.
+/// Notes a report of the token's value found in public; with `revoked_at`, the token is
+/// refused from then on (an earlier revocation stands).
+/// Only while `digest` is still the token's value (a regeneration racing the report wins);
+/// false when it no longer is.
 pub async fn mark_leaked(
     executor: &mut sqlx::AnyConnection,
     token_id: i64,
+    digest: &str,
     leak: &TokenLeak,
-) -> Result<()> {
-    sqlx::query(
+) -> Result<bool> {
+    let done = sqlx::query(
         "update access_tokens set leaked_at = $2, leak_url = $3, leak_source = $4, \
-         leak_revoked_at = coalesce(leak_revoked_at, $5) where token_id = $1",
+         leak_revoked_at = coalesce(leak_revoked_at, $5) \
+         where token_id = $1 and token_digest = $6",
     )
     .bind(token_id)
     .bind(leak.reported_at)
     .bind(leak.url.as_deref())
     .bind(leak.source.as_deref())
     .bind(leak.revoked_at)
+    .bind(digest)
     .execute(executor)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// The ids of a user's live tokens.

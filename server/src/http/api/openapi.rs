@@ -304,6 +304,30 @@ fn rest_paths() -> Map<String, Value> {
         }),
     );
     paths.insert(
+        "/api/v1/leaks".into(),
+        json!({
+            "post": op("Public: a secret scanner's report of token values found in public \
+                        (GitHub's partner format). Body: [{\"token\", \"type\", \"url\", \
+                        \"source\"}], at most 100. Known tokens are revoked (token_leaked) or \
+                        their owners told, by the server's setting. The answer lists \
+                        {\"token_hash\", \"token_type\", \"label\": \"true_positive\"} for \
+                        each value shaped like a Tessera token, known or not. 30 reports a \
+                        minute per address; X-Hub-Signature-256 when the server has a secret",
+                       None),
+        }),
+    );
+    paths.insert(
+        "/auth/verify".into(),
+        json!({
+            "get": op("Forward-auth for a reverse proxy: may the token of the request described \
+                       by X-Original-Method and X-Original-URI (nginx) or X-Forwarded-Method and \
+                       X-Forwarded-Uri (Traefik, Caddy) make it? 200 with X-Tessera-User, \
+                       X-Tessera-Token-Id, X-Tessera-Scopes and X-Tessera-Method; refused: 401 \
+                       or 403 with the platform API's body and X-Tessera-Code. Any method",
+                      None),
+        }),
+    );
+    paths.insert(
         "/api/v1/openapi.json".into(),
         json!({ "get": op("This document", None) }),
     );

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use super::{Pending, TokensState};
 use crate::{
     components::{
+        access_preview::AccessPreview,
         api_picker::ApiPicker,
         expiry_field::{ExpiryChoice, ExpiryField, ExpiryFieldState},
         field::TextField,
@@ -15,7 +16,10 @@ use crate::{
         scopes_field::{ScopesField, scope_entries},
         token_table::expiry_label,
     },
-    token::{ApiInput, Basis, ExpiryInput, TokenInput, TokenInputErrors, TokenRules, TokenView},
+    token::{
+        ApiInput, Basis, ExpiryInput, TokenInput, TokenInputErrors, TokenRules, TokenView,
+        effective_access,
+    },
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -104,7 +108,7 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
             allowed_ips: limits.allowed_ips(),
         }
     };
-    let local_errors = {
+    let decision = {
         let catalog = catalog.clone();
         let form = form.clone();
         let policy = state.policy.get_value();
@@ -121,8 +125,21 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                 policy: &policy,
                 basis,
             };
-            form().decide(&rules).err().map(|e| *e).unwrap_or_default()
+            form().decide(&rules)
         }
+    };
+    let local_errors = {
+        let decision = decision.clone();
+        move || decision().err().map(|e| *e).unwrap_or_default()
+    };
+    let preview = {
+        let catalog = catalog.clone();
+        let current = source.clone().filter(|_| matches!(mode, FormMode::Edit(_)));
+        Signal::derive(move || {
+            decision().ok().map(|decided| {
+                effective_access(&decided, &catalog, current.as_ref(), state.now.get())
+            })
+        })
     };
     let errors = {
         let local_errors = local_errors.clone();
@@ -206,6 +223,7 @@ pub fn TokenDialog(mode: FormMode) -> impl IntoView {
                     current=source.clone().filter(|_| matches!(mode, FormMode::Edit(_)))
                     errors=errors
                 />
+                <AccessPreview lines=preview/>
                 <footer class="dialog__footer">
                     {regenerate_id.map(|id| view! {
                         <button

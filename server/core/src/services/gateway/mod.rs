@@ -47,6 +47,32 @@ pub enum Verdict {
     },
 }
 
+/// The resource a call names in its query: only on a read method's request (GET or HEAD,
+/// whose body names nothing), and named once (servers differ on which of two counts).
+fn queried<'a>(
+    request: &'a ProxiedRequest<'_>,
+    resource: &str,
+    method: &MethodName,
+) -> Result<&'a str, PlatformError> {
+    let refuse = |why: &str| {
+        Err(PlatformError::InvalidParameter(format!(
+            "{method} acts on the resource its {resource} parameter names: {why}"
+        )))
+    };
+    if !matches!(request.verb, "GET" | "HEAD") {
+        return refuse(
+            "through a proxy, name it in the query of a GET (a body the check cannot see could \
+             name another).",
+        );
+    }
+    let mut named = request.query.iter().filter(|(name, _)| name == resource);
+    match (named.next(), named.next()) {
+        (Some((_, value)), None) => Ok(value.as_str()),
+        (None, _) => refuse("the request names none."),
+        (Some(_), Some(_)) => refuse("the request names it twice."),
+    }
+}
+
 impl GatewayService {
     pub fn new(tokens: TokenService, routes: Arc<ProtectedRoutes>) -> Self {
         Self { tokens, routes }
@@ -73,20 +99,16 @@ impl GatewayService {
             .await?;
         drop(presented);
         if let Some(resource) = &method.resource {
-            let named = captures.get(resource).map(String::as_str).or_else(|| {
-                request
-                    .query
-                    .iter()
-                    .find(|(name, _)| name == resource)
-                    .map(|(_, value)| value.as_str())
-            });
-            let named = named.ok_or_else(|| {
-                PlatformError::InvalidParameter(format!(
-                    "{} acts on the resource its {resource} parameter names, and the request \
-                     names none (a proxy's check sees the path and the query, not the body).",
-                    method.name
-                ))
-            })?;
+            let named = match captures.get(resource) {
+                Some(captured) => captured.as_str(),
+                None => queried(&request, resource, &method.name)?,
+            };
+            // As sent: a name the check would trim is not the one the upstream reads.
+            if named.trim() != named {
+                return Err(PlatformError::InvalidParameter(format!(
+                    "The {resource} named has surrounding spaces."
+                )));
+            }
             let resource = EnvName::parse(named)
                 .map_err(|error| PlatformError::InvalidParameter(error.to_string()))?;
             self.tokens

@@ -42,8 +42,9 @@ pub struct PatternError {
 /// A path that two programs could read differently.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "The path has a dot segment, an encoded slash or backslash, an empty segment or bytes \
-     that are not UTF-8: it is refused, since the upstream might read it otherwise."
+    "The path has a dot segment, an encoded slash or backslash, an empty segment, a \
+     character a path may not hold unescaped, or bytes that are not UTF-8: it is refused, \
+     since the upstream might read it otherwise."
 )]
 pub struct UnclearPath;
 
@@ -61,6 +62,11 @@ impl RequestPath {
             return Ok(Self {
                 segments: Vec::new(),
             });
+        }
+        // Only what RFC 3986 allows in a path, as sent: a raw `#`, space or `?` is cut or read
+        // differently by proxies and servers.
+        if !rest.bytes().all(is_path_byte) {
+            return Err(UnclearPath);
         }
         let mut segments = Vec::new();
         for raw_segment in rest.split('/') {
@@ -82,6 +88,11 @@ impl RequestPath {
     pub fn segments(&self) -> &[String] {
         &self.segments
     }
+}
+
+/// A byte of an RFC 3986 path: unreserved, sub-delims, `:`, `@`, `/` and `%` (of an escape).
+fn is_path_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&byte)
 }
 
 impl RoutePattern {
@@ -284,6 +295,11 @@ mod tests {
             "/reports/x/",
             "/reports/%ff",
             "/reports/a%00",
+            "/reports/x#",
+            "/reports/a b",
+            "/reports/a\"b",
+            "/reports/é",
+            "/reports/{x}",
             "reports/x",
             "",
         ] {

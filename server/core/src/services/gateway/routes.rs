@@ -28,6 +28,11 @@ pub enum RoutesError {
     Pattern { owner: String, error: PatternError },
     #[error("“{first}” and “{second}” match the same requests: make one more specific or drop it")]
     Overlap { first: String, second: String },
+    #[error(
+        "{method}: its resource “{resource}” is a path capture in some of its routes and not \
+         in others: a typo would move the scope check to a query parameter"
+    )]
+    ResourceHalfCaptured { method: String, resource: String },
 }
 
 /// What a proxied request is.
@@ -52,6 +57,23 @@ impl ProtectedRoutes {
                 .iter()
                 .map(move |text| (text, Some(&method.name)))
         });
+        for method in catalog.methods().iter().filter(|m| m.is_upstream()) {
+            let Some(resource) = &method.resource else {
+                continue;
+            };
+            let captured: Vec<bool> = method
+                .upstream_routes
+                .iter()
+                .filter_map(|text| RoutePattern::parse(text).ok())
+                .map(|pattern| pattern.captures(resource))
+                .collect();
+            if captured.contains(&true) && captured.contains(&false) {
+                return Err(RoutesError::ResourceHalfCaptured {
+                    method: method.name.to_string(),
+                    resource: resource.clone(),
+                });
+            }
+        }
         for (text, method) in owned.chain(public.iter().map(|text| (text, None))) {
             let pattern = RoutePattern::parse(text).map_err(|error| RoutesError::Pattern {
                 owner: method.map_or_else(|| "public".to_owned(), ToString::to_string),
@@ -192,6 +214,13 @@ mod tests {
         let overlap = ROUTES.replace("GET /reports/health", "GET /reports/{p}/{*f}");
         let error = loaded(&overlap).unwrap_err().to_string();
         assert!(error.contains("match the same requests"), "{error}");
+        let half = ROUTES.replace(
+            "\"DELETE /reports/{project}/{*file}\"",
+            "\"DELETE /reports/{other}/{*file}\"",
+        );
+        let error = loaded(&half).unwrap_err().to_string();
+        assert!(error.contains("reports.files.Write"), "{error}");
+        assert!(error.contains("some of its routes"), "{error}");
         let broken = ROUTES.replace("PUT /reports", "PUT reports");
         let error = loaded(&broken).unwrap_err().to_string();
         assert!(error.starts_with("reports.files.Write: "), "{error}");

@@ -139,35 +139,75 @@ pub const MAX_VALUES_PER_REPORT: usize = 100;
 const MAX_URL_CHARS: usize = 2048;
 const MAX_SOURCE_CHARS: usize = 100;
 
-/// Reports per sender address and minute.
+/// Reports per sender and minute: an IPv4 address, or an IPv6 /64 (one host holds a /64).
 pub const REPORTS_PER_MINUTE: u32 = 30;
+/// Reports per minute from everyone together: each may cost up to 100 reads.
+pub const ALL_REPORTS_PER_MINUTE: u32 = 600;
 const WINDOW: Duration = Duration::from_secs(60);
-/// Senders remembered at most: past this, the oldest windows are dropped first.
+/// Senders remembered at most; while this many have reported within the minute, new ones
+/// wait (memory stays bounded whatever the addresses).
 const MAX_SENDERS: usize = 10_000;
 
-/// Counts each sender's reports in a one-minute window.
+type Window = (Instant, u32);
+
+/// Counts reports in one-minute windows: each sender's, and everyone's.
 #[derive(Debug, Default)]
-pub struct ReportWindows(Mutex<HashMap<Option<String>, (Instant, u32)>>);
+pub struct ReportWindows(Mutex<Windows>);
+
+#[derive(Debug, Default)]
+struct Windows {
+    senders: HashMap<String, Window>,
+    everyone: Option<Window>,
+}
+
+/// Counts one report in `window`, started afresh once a minute old; the wait when full.
+fn count(window: &mut Window, limit: u32, now: Instant) -> Result<(), Duration> {
+    if now.duration_since(window.0) >= WINDOW {
+        *window = (now, 0);
+    }
+    if window.1 >= limit {
+        return Err(WINDOW.saturating_sub(now.duration_since(window.0)));
+    }
+    window.1 += 1;
+    Ok(())
+}
+
+/// Who a report counts against: the address, or its /64 for IPv6.
+fn sender_key(sender: Option<&str>) -> String {
+    match sender.and_then(|raw| raw.parse::<std::net::IpAddr>().ok()) {
+        Some(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(ip) => ip.to_canonical().to_string(),
+        None => String::new(),
+    }
+}
 
 impl ReportWindows {
-    /// Counts a report from `sender`; how long to wait when over the limit.
+    /// Counts a report from `sender`; how long to wait when over a limit.
     pub fn admit(&self, sender: Option<&str>, now: Instant) -> Result<(), Duration> {
         let mut windows = self
             .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if windows.len() >= MAX_SENDERS {
-            windows.retain(|_, (started, _)| now.duration_since(*started) < WINDOW);
+        let key = sender_key(sender);
+        if !windows.senders.contains_key(&key) && windows.senders.len() >= MAX_SENDERS {
+            windows
+                .senders
+                .retain(|_, (started, _)| now.duration_since(*started) < WINDOW);
+            if windows.senders.len() >= MAX_SENDERS {
+                return Err(WINDOW);
+            }
         }
-        let window = windows.entry(sender.map(str::to_owned)).or_insert((now, 0));
-        if now.duration_since(window.0) >= WINDOW {
-            *window = (now, 0);
-        }
-        if window.1 >= REPORTS_PER_MINUTE {
-            return Err(WINDOW.saturating_sub(now.duration_since(window.0)));
-        }
-        window.1 += 1;
-        Ok(())
+        let everyone = windows.everyone.get_or_insert((now, 0));
+        count(everyone, ALL_REPORTS_PER_MINUTE, now)?;
+        let mine = windows.senders.entry(key).or_insert((now, 0));
+        count(mine, REPORTS_PER_MINUTE, now).inspect_err(|_| {
+            if let Some(everyone) = windows.everyone.as_mut() {
+                everyone.1 = everyone.1.saturating_sub(1);
+            }
+        })
     }
 }
 
@@ -190,6 +230,7 @@ impl TokenService {
         client: &ClientInfo,
     ) -> Result<Vec<bool>, StorageError> {
         let mut shaped = Vec::with_capacity(found.len());
+        let mut seen = Vec::with_capacity(found.len());
         for value in found {
             let Ok(secret) = TokenSecret::parse(value.token.trim()) else {
                 shaped.push(false);
@@ -197,7 +238,11 @@ impl TokenService {
             };
             shaped.push(true);
             let digest = secret::digest(secret.expose());
+            if seen.contains(&digest) {
+                continue;
+            }
             self.handle_leak(&digest, value, action, client).await?;
+            seen.push(digest);
         }
         Ok(shaped)
     }
@@ -218,11 +263,19 @@ impl TokenService {
             revoked_at: (action == LeakAction::Revoke).then_some(now),
         };
         if let Some(row) = tokens::find_by_digest(pool, digest).await? {
-            if row.removed_at.is_some() {
+            // Once public, a value may be reported again and again: the first report stands
+            // (its place, one announcement), unless a later one revokes what was only told.
+            let already = row
+                .leak
+                .as_ref()
+                .is_some_and(|earlier| earlier.revoked_at.is_some() || leak.revoked_at.is_none());
+            if row.removed_at.is_some() || already {
                 return Ok(());
             }
             let mut tx = self.database.begin_write().await?;
-            tokens::mark_leaked(&mut tx, row.token_id, &leak).await?;
+            if !tokens::mark_leaked(&mut tx, row.token_id, digest, &leak).await? {
+                return Ok(());
+            }
             let about = TokenAbout {
                 token_id: row.token_id,
                 owner_user_id: row.user_id,
@@ -327,6 +380,25 @@ mod tests {
         assert_eq!(wait, WINDOW);
         assert!(windows.admit(Some("192.0.2.2"), start).is_ok());
         assert!(windows.admit(Some("192.0.2.1"), start + WINDOW).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_host_is_one_sender_and_everyone_shares_a_limit() {
+        let windows = ReportWindows::default();
+        let start = Instant::now();
+        for host in 0..REPORTS_PER_MINUTE {
+            let address = format!("2001:db8:1:2::{host:x}");
+            assert!(windows.admit(Some(&address), start).is_ok());
+        }
+        assert!(windows.admit(Some("2001:db8:1:2:ffff::1"), start).is_err());
+        assert!(windows.admit(Some("2001:db8:1:3::1"), start).is_ok());
+        let windows = ReportWindows::default();
+        let mut admitted = 0;
+        for sender in 0..ALL_REPORTS_PER_MINUTE + 10 {
+            let address = format!("10.0.{}.{}", sender / 256, sender % 256);
+            admitted += u32::from(windows.admit(Some(&address), start).is_ok());
+        }
+        assert_eq!(admitted, ALL_REPORTS_PER_MINUTE);
     }
 
     #[test]

@@ -560,7 +560,11 @@ impl TokenService {
                 .ok_or(TokenError::NotFound)?;
             let mut tx = self.database.begin_write().await?;
             let now = clock::now();
-            let works_until = grace.ends_at(now);
+            // A value reported found in public gets no grace: it stops now.
+            let leaked = tokens::find(&mut *tx, owner.user_id(), token_id)
+                .await?
+                .is_some_and(|row| row.leak.is_some());
+            let works_until = if leaked { None } else { grace.ends_at(now) };
             tokens::end_grace(&mut tx, token_id, now).await?;
             let value = NewValue {
                 old_digest: &old,
