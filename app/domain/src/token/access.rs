@@ -38,10 +38,12 @@ fn methods_line(granted: &[&ApiMethod]) -> String {
         return "Calls no method.".to_owned();
     }
     let named = |access: Access| {
-        let of: Vec<&str> = granted
+        // `group.Method`: short, and unlike the method alone never ambiguous (file.GetList,
+        // app.GetList).
+        let of: Vec<String> = granted
             .iter()
             .filter(|m| m.access == access)
-            .map(|m| m.name.method())
+            .map(|m| format!("{}.{}", m.name.group(), m.name.method()))
             .collect();
         match of.len() {
             0 => None,
@@ -231,7 +233,7 @@ mod tests {
         });
         assert_eq!(
             said[0],
-            "Calls 2 methods: 1 that read (GetEnvs) and 1 that write (StopEnv)."
+            "Calls 2 methods: 1 that read (control.GetEnvs) and 1 that write (control.StopEnv)."
         );
         assert!(
             said[1].starts_with("Only on my-project (read only)."),
