@@ -417,7 +417,7 @@ mod tests {
             [WebhookEvent::TokenRemoved]
         );
         let unknown = WebhookInput {
-            events: vec!["token.leaked".into()],
+            events: vec!["token.exploded".into()],
             ..all
         };
         assert!(
@@ -426,7 +426,7 @@ mod tests {
                 .unwrap_err()
                 .events
                 .unwrap()
-                .contains("token.leaked")
+                .contains("token.exploded")
         );
     }
 
