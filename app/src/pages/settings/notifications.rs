@@ -103,7 +103,8 @@ fn Notifications(
     view! {
         <p class="muted">
             "Tessera posts JSON to these endpoints when your tokens expire or are about to, are "
-            "regenerated or removed, or when a replaced value is used after its grace period. "
+            "regenerated or removed, when a replaced value is used after its grace period, or "
+            "when a secret scanner finds one in public. "
             "Each delivery is signed with the endpoint's secret (header "
             <code>"Tessera-Signature"</code>
             "); it never contains a token's value. Failed deliveries are retried for 24 hours."
