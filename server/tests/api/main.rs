@@ -6,6 +6,7 @@ mod support;
 mod accounts;
 mod admin;
 mod assets;
+mod audit;
 mod check_cache;
 mod cli;
 mod csrf;

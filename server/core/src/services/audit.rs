@@ -1,12 +1,76 @@
-//! Recording audit events: who did what to whom, from where. Never a secret.
+//! Audit events: who did what to whom, from where (never a secret); recorded with the change
+//! they describe, and read back by the people they concern and by admins.
 
-use domain::client::ClientInfo;
+use domain::{client::ClientInfo, paging::Paging};
+use serde::Serialize;
 use sqlx::AnyExecutor;
 
+pub use crate::storage::audit::{AuditQuery, AuditRow};
 use crate::{
     clock,
-    storage::{Result, audit},
+    services::accounts::AdminProof,
+    storage::{Database, Result, audit},
 };
+
+/// The most events one export carries (the newest).
+pub const EXPORT_MAX: i64 = 10_000;
+
+/// A page of events, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditPage {
+    pub events: Vec<AuditRow>,
+    pub paging: Paging,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuditService {
+    database: Database,
+}
+
+impl AuditService {
+    pub fn new(database: Database) -> Self {
+        Self { database }
+    }
+
+    /// The events `login` took part in, as actor or subject, within `query`'s other filters.
+    pub async fn of_person(
+        &self,
+        login: &str,
+        query: AuditQuery,
+        page: u32,
+        per_page: u32,
+    ) -> Result<AuditPage> {
+        let query = AuditQuery {
+            involving: Some(login.to_owned()),
+            ..query
+        };
+        self.page(&query, page, per_page).await
+    }
+
+    /// Everyone's events, for an admin.
+    pub async fn of_everyone(
+        &self,
+        _admin: &AdminProof,
+        query: &AuditQuery,
+        page: u32,
+        per_page: u32,
+    ) -> Result<AuditPage> {
+        self.page(query, page, per_page).await
+    }
+
+    /// The newest [`EXPORT_MAX`] of everyone's events that `query` matches, for an admin.
+    pub async fn export(&self, _admin: &AdminProof, query: &AuditQuery) -> Result<Vec<AuditRow>> {
+        audit::page(self.database.pool(), query, 0, EXPORT_MAX).await
+    }
+
+    async fn page(&self, query: &AuditQuery, page: u32, per_page: u32) -> Result<AuditPage> {
+        let pool = self.database.pool();
+        let total = audit::count(pool, query).await?;
+        let paging = Paging::new(page, per_page, total);
+        let events = audit::page(pool, query, paging.offset(), i64::from(paging.per_page)).await?;
+        Ok(AuditPage { events, paging })
+    }
+}
 
 /// Who acted: a signed-in user, or the operator at the command line.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -32,6 +32,7 @@ pub struct Services {
     pub platform: platform::PlatformService,
     pub webhooks: webhooks::WebhookService,
     pub gateway: gateway::GatewayService,
+    pub audit: audit::AuditService,
 }
 
 impl Services {
@@ -61,6 +62,7 @@ impl Services {
         Self {
             webhooks: webhooks::WebhookService::new(database.clone(), false),
             system: system::SystemService::new(database.clone()),
+            audit: audit::AuditService::new(database.clone()),
             gateway: gateway::GatewayService::new(tokens.clone(), routes),
             platform: platform::PlatformService::new(database, tokens.clone(), accounts.clone()),
             accounts,

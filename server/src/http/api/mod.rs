@@ -3,6 +3,7 @@
 //! `{"error": {"code", "message"}}` with a stable code.
 
 pub mod admin;
+mod audit;
 mod error;
 mod extract;
 mod leaks;
@@ -30,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(webhooks::router())
         .merge(leaks::router())
+        .merge(audit::router())
         .route("/api/v1/catalog", get(catalog))
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api", any(unknown_route))

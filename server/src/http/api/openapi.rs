@@ -303,6 +303,26 @@ fn rest_paths() -> Map<String, Value> {
             "get": op("The marketplace's applications (public)", None),
         }),
     );
+    let audit_filters = "Query: kind (such as token_created), from and to (yyyy-mm-dd, UTC, \
+                         both days included), page, per_page (1 to 500, default 50). The answer \
+                         has events (newest first: occurred_at, action, actor_login, \
+                         subject_login, ip, user_agent, detail), page, per_page and total";
+    paths.insert(
+        "/api/v1/me/audit".into(),
+        json!({
+            "get": op(&format!("The caller's own audit events: those they did or that \
+                                concern them (sign-ins, password changes, token changes, \
+                                refusals of their tokens). {audit_filters}"), Some(list)),
+        }),
+    );
+    paths.insert(
+        "/api/v1/audit".into(),
+        json!({
+            "get": admin(&format!("Everyone's audit events. {audit_filters}; also actor and \
+                                   subject (logins). format=csv exports the newest 10,000 \
+                                   that match"), list),
+        }),
+    );
     paths.insert(
         "/api/v1/leaks".into(),
         json!({
