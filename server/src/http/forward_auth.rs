@@ -10,23 +10,20 @@
 
 use app::request::RequestContext;
 use axum::{
-    Json, Router,
+    Router,
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::any,
 };
-use serde_json::json;
 
 use super::{
     credentials::{SESSION_PARAM, presented_token},
-    error::add_retry_after,
-    platform::platform_answer,
+    platform::failure_as,
 };
 use crate::{
     services::{
         Services,
-        error::{Classify, ErrorKind},
         gateway::{ProxiedRequest, Verdict},
         platform::PlatformError,
     },
@@ -182,33 +179,15 @@ fn agreed(headers: &HeaderMap, names: [&str; 2]) -> Result<Option<String>, Platf
 }
 
 /// The platform API's answer to the same failure, as 401 or 403 (a storage failure stays a
-/// 5xx: proxies answer it as an error, refusing the request).
+/// 5xx: proxies answer it as an error, refusing the request), its code in `X-Tessera-Code`.
 fn refused(error: &PlatformError) -> Response {
-    let kind = error.kind();
-    let (result, code, status) = platform_answer(kind);
-    let message = if kind == ErrorKind::Internal {
-        tracing::error!(%error, "forward-auth check failed");
-        "Something went wrong on the server. It has been logged.".to_owned()
-    } else {
-        error.to_string()
-    };
-    let status = match status {
+    let (mut response, code) = failure_as(error, "forward-auth check", |status| match status {
         StatusCode::UNAUTHORIZED => StatusCode::UNAUTHORIZED,
         status if status.is_server_error() => status,
         _ => StatusCode::FORBIDDEN,
-    };
-    let body = json!({ "result": result, "error": message, "code": code });
-    let mut response = (status, Json(body)).into_response();
-    let headers = response.headers_mut();
-    headers.insert("x-tessera-code", HeaderValue::from_static(code));
-    if status == StatusCode::UNAUTHORIZED {
-        headers.insert(
-            http::header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer, Basic realm=\"tessera\""),
-        );
-    }
-    if let ErrorKind::Refused(refusal) = kind {
-        add_retry_after(&mut response, refusal);
-    }
+    });
+    response
+        .headers_mut()
+        .insert("x-tessera-code", HeaderValue::from_static(code));
     response
 }

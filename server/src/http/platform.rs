@@ -125,14 +125,25 @@ fn success(answer: Answer) -> Response {
 }
 
 fn failure(error: &PlatformError) -> Response {
+    failure_as(error, "platform API call", |status| status).0
+}
+
+/// The platform API's answer to a failure of `what`, its HTTP status passed through `status`
+/// (forward-auth narrows it to what proxies take as a refusal), and its code.
+pub(super) fn failure_as(
+    error: &PlatformError,
+    what: &'static str,
+    status: impl FnOnce(StatusCode) -> StatusCode,
+) -> (Response, &'static str) {
     let kind = error.kind();
-    let (result, code, status) = platform_answer(kind);
+    let (result, code, table_status) = platform_answer(kind);
     let message = if kind == ErrorKind::Internal {
-        tracing::error!(%error, "platform API call failed");
+        tracing::error!(%error, during = what, "request failed");
         "Something went wrong on the server. It has been logged.".to_owned()
     } else {
         error.to_string()
     };
+    let status = status(table_status);
     let body = json!({ "result": result, "error": message, "code": code });
     let mut response = (status, Json(body)).into_response();
     if let ErrorKind::Refused(refusal) = kind {
@@ -144,11 +155,11 @@ fn failure(error: &PlatformError) -> Response {
             http::HeaderValue::from_static("Bearer, Basic realm=\"tessera\""),
         );
     }
-    response
+    (response, code)
 }
 
 /// The platform API's table: the `result` number, code and HTTP status of each kind of failure.
-pub(super) fn platform_answer(kind: ErrorKind<'_>) -> (i64, &'static str, StatusCode) {
+fn platform_answer(kind: ErrorKind<'_>) -> (i64, &'static str, StatusCode) {
     match kind {
         ErrorKind::Invalid | ErrorKind::InvalidToken(_) => {
             (2, "invalid_parameter", StatusCode::BAD_REQUEST)

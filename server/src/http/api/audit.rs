@@ -14,6 +14,7 @@ use serde::Deserialize;
 use super::{
     ApiError,
     extract::{Admin, Caller, GetTokens},
+    tokens::page_numbers,
 };
 use crate::{
     services::{
@@ -47,19 +48,7 @@ struct Filters {
 
 impl Filters {
     fn paging(&self) -> Result<(u32, u32), ApiError> {
-        let number = |name: &str, text: &Option<String>, default: u32, max: u32| match text {
-            None => Ok(default),
-            Some(text) => match text.parse::<u32>() {
-                Ok(n) if (1..=max).contains(&n) => Ok(n),
-                _ => Err(ApiError::InvalidQuery(format!(
-                    "{name} must be a whole number from 1 to {max}, not “{text}”."
-                ))),
-            },
-        };
-        Ok((
-            number("page", &self.page, 1, u32::MAX)?,
-            number("per_page", &self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
-        ))
+        page_numbers(&self.page, &self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)
     }
 
     fn query(&self) -> Result<AuditQuery, ApiError> {

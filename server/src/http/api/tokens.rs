@@ -81,20 +81,30 @@ pub(super) const MAX_PER_PAGE: u32 = 1000;
 impl PageParams {
     /// The page and rows per page asked for.
     pub(super) fn decide(&self) -> Result<(u32, u32), ApiError> {
-        let number = |name: &str, text: &Option<String>, default: u32, max: u32| match text {
-            None => Ok(default),
-            Some(text) => match text.parse::<u32>() {
-                Ok(n) if (1..=max).contains(&n) => Ok(n),
-                _ => Err(ApiError::InvalidQuery(format!(
-                    "{name} must be a whole number from 1 to {max}, not “{text}”."
-                ))),
-            },
-        };
-        Ok((
-            number("page", &self.page, 1, u32::MAX)?,
-            number("per_page", &self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)?,
-        ))
+        page_numbers(&self.page, &self.per_page, DEFAULT_PER_PAGE, MAX_PER_PAGE)
     }
+}
+
+/// `page` (from 1) and `per_page` (1 to `max`, else `default`) as typed in a query.
+pub(super) fn page_numbers(
+    page: &Option<String>,
+    per_page: &Option<String>,
+    default: u32,
+    max: u32,
+) -> Result<(u32, u32), ApiError> {
+    let number = |name: &str, text: &Option<String>, default: u32, max: u32| match text {
+        None => Ok(default),
+        Some(text) => match text.parse::<u32>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::InvalidQuery(format!(
+                "{name} must be a whole number from 1 to {max}, not “{text}”."
+            ))),
+        },
+    };
+    Ok((
+        number("page", page, 1, u32::MAX)?,
+        number("per_page", per_page, default, max)?,
+    ))
 }
 
 /// A page of tokens with where it stands: `{"tokens", "page", "per_page", "total"}`.
