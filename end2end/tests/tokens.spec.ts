@@ -254,7 +254,7 @@ test('regenerate with a grace period: both values work until the new one is firs
 
 test('a token ending soon is listed above the others, counted in the top bar, and extended with the same value', async ({ page, request }) => {
   const user = createUser('ending');
-  const value = cliToken(user, '--api', 'ide_plugins', '--description', 'Nightly build', '-e', '2d');
+  const value = cliToken(user, '--api', 'ide_plugins', '--description', 'Nightly build', '-e', '47h');
   cliToken(user, '--api', 'marketplace', '--description', 'Far off', '-e', '90d');
   await openTokens(page, user);
 
