@@ -19,7 +19,7 @@ use axum::{
 
 use super::{
     credentials::{SESSION_PARAM, presented_token},
-    platform::failure_as,
+    platform::{failure_as, parameters},
 };
 use crate::{
     services::{
@@ -70,18 +70,10 @@ async fn verify(State(services): State<Services>, request: Request) -> Response 
                 .into(),
         ));
     }
-    let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(query) {
-        Ok(pairs) => pairs,
-        Err(_) => {
-            return refused(&PlatformError::InvalidParameter(
-                "The original request's query is not URL-encoded.".into(),
-            ));
-        }
+    let (pairs, sessions) = match parameters(Some(query), &[]) {
+        Ok(split) => split,
+        Err(error) => return refused(&error),
     };
-    let (sessions, pairs): (Vec<_>, Vec<_>) = pairs
-        .into_iter()
-        .partition(|(name, _)| name == SESSION_PARAM);
-    let sessions = sessions.into_iter().map(|(_, value)| value).collect();
     let presented = match presented_token(&parts.headers, sessions) {
         Ok(presented) => presented,
         Err(refusal) => return refused(&PlatformError::Refused(refusal)),

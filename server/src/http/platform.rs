@@ -105,7 +105,10 @@ type Pairs = Vec<(String, String)>;
 
 /// Query and form parameters (the form wins on a repeated name), with every `session` value
 /// set apart.
-fn parameters(query: Option<&str>, form: &[u8]) -> Result<(Pairs, Vec<String>), PlatformError> {
+pub(super) fn parameters(
+    query: Option<&str>,
+    form: &[u8],
+) -> Result<(Pairs, Vec<String>), PlatformError> {
     let malformed =
         |_| PlatformError::InvalidParameter("The parameters are not URL-encoded.".into());
     let mut pairs: Pairs =
