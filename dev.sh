@@ -94,6 +94,9 @@ lint() {
     cargo clippy --locked -p app --all-targets --features ssr -- -D warnings
     cargo clippy --locked -p app --all-targets --features hydrate -- -D warnings
     cargo clippy --locked -p frontend --target "$WASM_TARGET" -- -D warnings
+    cargo fmt --manifest-path fuzz/Cargo.toml --check
+    cargo clippy --locked --manifest-path fuzz/Cargo.toml --lib --tests \
+        --target-dir "$CARGO_TARGET_DIR/fuzz/clippy" -- -D warnings
     wasm_tree_is_browser_only
 }
 

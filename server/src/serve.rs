@@ -2,7 +2,7 @@
 
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     config::{self, BUNDLE_NAME, PKG_DIR},
@@ -105,7 +105,11 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         .allowing_private_webhooks(settings.webhook_allow_private.value);
     create_initial_admin(&services).await?;
     let webhook_worker = tokio::spawn(services.webhooks.clone().run());
-    let usage_flusher = tokio::spawn(flush_token_usage(services.tokens.clone()));
+    let (stopping, stop_requested) = watch::channel(false);
+    let usage_flusher = tokio::spawn(flush_token_usage(
+        services.tokens.clone(),
+        stop_requested.clone(),
+    ));
     let change_watcher = tokio::spawn({
         let tokens = services.tokens.clone();
         async move { tokens.watch_changes().await }
@@ -144,11 +148,23 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
             tracing::debug!(%error, "could not turn off Nagle's algorithm");
         }
     });
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(StartError::Serve)?;
-    usage_flusher.abort();
+    let (signalled, signal_seen) = watch::channel(false);
+    let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("stopping: answering the requests in flight");
+        let _ = signalled.send(true);
+    });
+    tokio::select! {
+        served = serving.into_future() => served.map_err(StartError::Serve)?,
+        () = drain_deadline(signal_seen) => tracing::warn!(
+            "connections still open {} s after the signal; closing them",
+            DRAIN_LIMIT.as_secs()
+        ),
+    }
+    // The flusher finishes a write it has begun (what it took from memory would otherwise
+    // be lost); the last flush below then writes the rest.
+    let _ = stopping.send(true);
+    let _ = usage_flusher.await;
     change_watcher.abort();
     // Deliveries in flight are lost with the process, not the outbox: they are sent again
     // once their lease ends.
@@ -191,15 +207,30 @@ async fn create_initial_admin(services: &Services) -> Result<(), StartError> {
     Ok(())
 }
 
-/// Writes buffered token uses every few seconds; a failed write is retried on the next tick.
-async fn flush_token_usage(tokens: TokenService) {
+/// How long requests in flight may take after SIGTERM, well within the 10 s that process
+/// managers usually allow before SIGKILL.
+const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(7);
+
+async fn drain_deadline(mut signal_seen: watch::Receiver<bool>) {
+    if signal_seen.wait_for(|seen| *seen).await.is_err() {
+        return std::future::pending().await;
+    }
+    tokio::time::sleep(DRAIN_LIMIT).await;
+}
+
+/// Writes buffered token uses every few seconds until `stop_requested`; a failed write is
+/// retried on the next tick.
+async fn flush_token_usage(tokens: TokenService, mut stop_requested: watch::Receiver<bool>) {
     // The first flush one interval after the start, not at once: nothing is pending then, and
     // a first flush late under load would hide a wrong interval from the tests.
     let mut ticks =
         tokio::time::interval_at(tokio::time::Instant::now() + FLUSH_INTERVAL, FLUSH_INTERVAL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        ticks.tick().await;
+        tokio::select! {
+            _ = ticks.tick() => {}
+            _ = stop_requested.changed() => return,
+        }
         if let Err(error) = tokens.flush_usage().await {
             tracing::warn!(%error, "could not record token uses; will retry");
         }

@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod calendar;
+pub mod call_parameters;
 pub mod catalog;
 pub mod client;
 pub mod paging;

@@ -7,7 +7,7 @@ use http::{HeaderMap, header::AUTHORIZATION};
 
 use crate::services::tokens::{Presented, Refusal, Transport};
 
-pub const SESSION_PARAM: &str = "session";
+pub use domain::call_parameters::SESSION_PARAM;
 const AUTH_TOKEN_HEADER: &str = "x-auth-token";
 
 /// The token among `headers` and the call's `session` parameters (already taken out of the
@@ -16,16 +16,15 @@ pub fn presented_token(
     headers: &HeaderMap,
     session_params: Vec<String>,
 ) -> Result<Option<Presented>, Refusal> {
+    // An empty one too: a script whose token variable is unset must hear so, not be taken
+    // for whoever else the request could pass as (a browser session).
     let mut found: Vec<(String, Option<String>, Transport)> = session_params
         .into_iter()
-        .filter(|v| !v.is_empty())
         .map(|v| (v, None, Transport::SessionParameter))
         .collect();
     for value in headers.get_all(AUTH_TOKEN_HEADER) {
         let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
-        if !value.is_empty() {
-            found.push((value.to_owned(), None, Transport::XAuthToken));
-        }
+        found.push((value.to_owned(), None, Transport::XAuthToken));
     }
     for value in headers.get_all(AUTHORIZATION) {
         let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
@@ -40,6 +39,10 @@ pub fn presented_token(
                 .ok_or(Refusal::Unknown)?;
             let (login, token) = decoded.split_once(':').ok_or(Refusal::Unknown)?;
             found.push((token.to_owned(), Some(login.to_owned()), Transport::Basic));
+        } else {
+            // Another scheme is still a credential the caller meant to use: refused as no
+            // token, never passed over for a session cookie.
+            found.push((value.to_owned(), None, Transport::Bearer));
         }
     }
     let Some((value, login, transport)) = found.pop() else {
@@ -99,6 +102,27 @@ mod tests {
         );
         let same = headers(&[("x-auth-token", "tsr_a")]);
         assert!(presented_token(&same, vec!["tsr_a".into()]).is_ok());
+    }
+
+    #[test]
+    fn another_authorization_scheme_is_presented_not_ignored() {
+        let digest = headers(&[("authorization", "Digest username=\"ann\"")]);
+        let presented = presented_token(&digest, vec![]).unwrap().unwrap();
+        assert!(presented.value().starts_with("Digest"));
+    }
+
+    #[test]
+    fn an_empty_token_is_presented_not_ignored() {
+        let empty_header = headers(&[("x-auth-token", "")]);
+        assert_eq!(
+            presented_token(&empty_header, vec![])
+                .unwrap()
+                .unwrap()
+                .value(),
+            ""
+        );
+        let empty_parameter = presented_token(&HeaderMap::new(), vec![String::new()]);
+        assert_eq!(empty_parameter.unwrap().unwrap().value(), "");
     }
 
     #[test]

@@ -21,8 +21,13 @@ use super::error::json_error;
 
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     // A forward-auth check carries the headers of a request to another service, Origin
-    // included; it reads no session and changes nothing but the token's use.
-    if request.method().is_safe() || request.uri().path() == super::forward_auth::PATH {
+    // included; it reads no session and changes nothing but the token's use. The platform API
+    // reads no session either: only a token, which another site cannot send on our behalf.
+    let path = request.uri().path();
+    if request.method().is_safe()
+        || path == super::forward_auth::PATH
+        || path.starts_with(super::platform::PREFIX)
+    {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();

@@ -30,7 +30,7 @@ pub fn json_error(status: StatusCode, code: &'static str, message: &str) -> Resp
 /// The HTTP status of a refused token, wherever it is presented.
 pub fn refusal_status(refusal: &Refusal) -> StatusCode {
     match refusal {
-        Refusal::ConflictingCredentials => StatusCode::BAD_REQUEST,
+        Refusal::ConflictingCredentials => StatusCode::UNAUTHORIZED,
         Refusal::OwnerDisabled
         | Refusal::MethodNotAllowed(_)
         | Refusal::OutOfScope { .. }

@@ -16,6 +16,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::any,
 };
+use domain::call_parameters::CallParameters;
 
 use super::{
     credentials::{SESSION_PARAM, presented_token},
@@ -70,7 +71,7 @@ async fn verify(State(services): State<Services>, request: Request) -> Response 
                 .into(),
         ));
     }
-    let (pairs, sessions) = match parameters(Some(query), &[]) {
+    let CallParameters { pairs, sessions } = match parameters(Some(query), &[]) {
         Ok(split) => split,
         Err(error) => return refused(&error),
     };

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod client_address;
 pub mod credentials;
 mod csrf;
+mod detached;
 mod docs;
 pub mod error;
 mod forward_auth;
@@ -41,6 +42,7 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
             &state.leptos_options.site_pkg_dir,
         ))
         .merge(pages::router(&state))
+        .layer(middleware::from_fn(detached::run_to_completion))
         .layer(middleware::from_fn(token_expiry::announce))
         .layer(middleware::from_fn(server_fns::error_statuses))
         .layer(middleware::from_fn(csrf::reject_cross_site))

@@ -9,12 +9,13 @@ use axum::{
     extract::{Path, Request, State},
     http::{StatusCode, header::CONTENT_TYPE},
     response::{IntoResponse, Response},
-    routing::{any, get},
+    routing::get,
 };
+use domain::call_parameters::CallParameters;
 use serde_json::{Value, json};
 
 use super::{
-    credentials::{SESSION_PARAM, presented_token},
+    credentials::presented_token,
     error::{add_retry_after, refusal_status},
     token_expiry::AdmittedToken,
 };
@@ -30,9 +31,15 @@ use crate::{
 /// Room for the largest file write plus the other parameters, form-encoded.
 const MAX_BODY_BYTES: usize = 4 * MAX_FILE_BYTES;
 
+/// Where every platform API route starts.
+pub const PREFIX: &str = "/1.0/";
+
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/1.0/{service}/{group}/rest/{method}", any(call))
+        .route(
+            "/1.0/{service}/{group}/rest/{method}",
+            get(call).post(call).fallback(other_method),
+        )
         .route("/api/v1/marketplace/apps", get(public_apps))
 }
 
@@ -55,7 +62,7 @@ async fn call(
     } else {
         Bytes::new()
     };
-    let (pairs, sessions) = match parameters(parts.uri.query(), &form) {
+    let CallParameters { pairs, sessions } = match parameters(parts.uri.query(), &form) {
         Ok(split) => split,
         Err(error) => return failure(&error),
     };
@@ -85,6 +92,23 @@ async fn call(
     }
 }
 
+/// The platform API takes GET and POST; anything else is refused in its own answer format.
+async fn other_method() -> Response {
+    let body = json!({
+        "result": METHOD_NOT_ALLOWED_RESULT,
+        "error": "The platform API takes GET and POST.",
+        "code": "method_not_allowed",
+    });
+    let mut response = (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response();
+    response.headers_mut().insert(
+        http::header::ALLOW,
+        http::HeaderValue::from_static("GET, POST"),
+    );
+    response
+}
+
+pub(super) const METHOD_NOT_ALLOWED_RESULT: i64 = 9;
+
 /// The marketplace's listing without a token: the same read as `marketplace.app.GetList`
 /// (benchmarks compare the two to price the token check).
 async fn public_apps(State(services): State<Services>) -> Response {
@@ -101,23 +125,14 @@ fn is_form(headers: &http::HeaderMap) -> bool {
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
 }
 
-type Pairs = Vec<(String, String)>;
-
-/// Query and form parameters (the form wins on a repeated name), with every `session` value
-/// set apart.
+/// Query and form parameters, with every `session` value set apart, or the platform API's
+/// refusal of parameters that are not URL-encoded.
 pub(super) fn parameters(
     query: Option<&str>,
     form: &[u8],
-) -> Result<(Pairs, Vec<String>), PlatformError> {
-    let malformed =
-        |_| PlatformError::InvalidParameter("The parameters are not URL-encoded.".into());
-    let mut pairs: Pairs =
-        serde_urlencoded::from_str(query.unwrap_or_default()).map_err(malformed)?;
-    pairs.extend(serde_urlencoded::from_bytes::<Pairs>(form).map_err(malformed)?);
-    let (sessions, pairs): (Vec<_>, Vec<_>) = pairs
-        .into_iter()
-        .partition(|(name, _)| name == SESSION_PARAM);
-    Ok((pairs, sessions.into_iter().map(|(_, v)| v).collect()))
+) -> Result<CallParameters, PlatformError> {
+    CallParameters::parse(query, form)
+        .map_err(|error| PlatformError::InvalidParameter(error.to_string()))
 }
 
 fn success(answer: Answer) -> Response {

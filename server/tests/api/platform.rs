@@ -482,7 +482,7 @@ async fn unknown_methods_and_bad_parameters_have_their_codes(app: &TestApp) {
             .unwrap(),
         )
         .await;
-    assert_eq!(conflicting.status, 400);
+    assert_eq!(conflicting.status, 401);
     assert_eq!(conflicting.json()["code"], "token_conflict");
 
     let traversal =

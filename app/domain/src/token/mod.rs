@@ -11,6 +11,7 @@ mod lifetime;
 mod limits;
 mod policy;
 mod renewal;
+mod request;
 mod rotation;
 mod scope;
 mod secret;
@@ -32,6 +33,7 @@ pub use limits::{
 };
 pub use policy::{PolicyPage, PolicyViolation, TokenPolicy};
 pub use renewal::{ENDED_SHOWN_SECS, EXTEND_BY_SECS, ending_near, extension};
+pub use request::TokenRequest;
 pub use rotation::{GRACE_CHOICES, GraceError, MAX_GRACE_SECS, RotationGrace};
 pub use scope::{EnvName, Scope, ScopeError, scopes_allow};
 pub use secret::{RANDOM_CHARS, TOKEN_PREFIX, TOKEN_REGEX, TokenFormatError, TokenSecret};

@@ -87,7 +87,7 @@ async fn report(State(services): State<Services>, request: Request<Body>) -> Res
     };
     if reported.len() > MAX_VALUES_PER_REPORT {
         return json_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
+            StatusCode::BAD_REQUEST,
             "too_many_values",
             &format!("A report carries at most {MAX_VALUES_PER_REPORT} values."),
         );

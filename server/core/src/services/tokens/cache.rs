@@ -10,8 +10,13 @@
 //!   poll or a half-open LISTEN connection means database reads, not stale answers;
 //! - no entry is used after [`ENTRY_LIFETIME`].
 //!
-//! Only tokens found in the database are kept (values that match nothing are not), and at most
-//! [`MAX_ENTRIES`] of them, so presenting made-up values cannot grow memory.
+//! At most [`MAX_ENTRIES`] tokens are kept. Values that match nothing are remembered apart,
+//! at most [`MAX_UNKNOWN`] of them and under the same three bounds, so that a client retrying
+//! a removed or mistyped value, or someone replaying one, costs one read per
+//! [`ENTRY_LIFETIME`] and is refused as fast as a known token (whose refusal it would otherwise
+//! be told from by its time); made-up values cannot grow memory. A value is only ever unknown
+//! before it exists by chance (new values are 178 random bits), and every change that gives a
+//! token another value moves the revision and so drops what was remembered.
 
 use std::{
     collections::HashMap,
@@ -33,9 +38,13 @@ pub const ENTRY_LIFETIME: Duration = Duration::from_secs(10);
 /// Beyond this many tokens the cache starts over (a server with more live tokens than this
 /// reads the database for some of them).
 pub const MAX_ENTRIES: usize = 100_000;
+/// Unknown values remembered; beyond this the list starts over.
+pub const MAX_UNKNOWN: usize = 10_000;
 
 pub struct CheckCache {
     entries: RwLock<HashMap<String, Entry>>,
+    /// Digests the database did not know, and when that was read.
+    unknown: RwLock<HashMap<String, Instant>>,
     /// Moves on every invalidation: a record read from the database before it is not kept.
     generation: AtomicU64,
     /// The database's token revision last seen; `i64::MIN` before the first poll.
@@ -50,6 +59,7 @@ impl std::fmt::Debug for CheckCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CheckCache")
             .field("entries", &self.len())
+            .field("unknown", &self.unknown_len())
             .finish_non_exhaustive()
     }
 }
@@ -101,6 +111,7 @@ impl CheckCache {
     pub fn new() -> Self {
         Self {
             entries: RwLock::default(),
+            unknown: RwLock::default(),
             generation: AtomicU64::new(0),
             revision: AtomicI64::new(i64::MIN),
             started: Instant::now(),
@@ -118,6 +129,30 @@ impl CheckCache {
             .get(digest)
             .filter(|entry| entry.stored.elapsed() < ENTRY_LIFETIME)
             .map(|entry| entry.value.clone())
+    }
+
+    /// Whether `digest` was read as unknown recently (same conditions as [`Self::get`]).
+    pub fn is_known_unknown(&self, digest: &str) -> bool {
+        if !self.watched() {
+            return false;
+        }
+        let unknown = self.unknown.read().unwrap_or_else(|e| e.into_inner());
+        unknown
+            .get(digest)
+            .is_some_and(|read_at| read_at.elapsed() < ENTRY_LIFETIME)
+    }
+
+    /// Remembers that the database did not know `digest`, unless the cache was invalidated
+    /// since `ticket`.
+    pub fn insert_unknown(&self, ticket: ReadTicket, digest: String) {
+        let mut unknown = self.unknown.write().unwrap_or_else(|e| e.into_inner());
+        if self.generation.load(Ordering::Acquire) != ticket.0 {
+            return;
+        }
+        if unknown.len() >= MAX_UNKNOWN && !unknown.contains_key(&digest) {
+            unknown.clear();
+        }
+        unknown.insert(digest, Instant::now());
     }
 
     /// Taken before reading a token from the database.
@@ -155,8 +190,10 @@ impl CheckCache {
     /// Forgets every entry.
     pub fn invalidate(&self) {
         let mut entries = self.entries.write().unwrap_or_else(|e| e.into_inner());
+        let mut unknown = self.unknown.write().unwrap_or_else(|e| e.into_inner());
         self.generation.fetch_add(1, Ordering::AcqRel);
         entries.clear();
+        unknown.clear();
     }
 
     /// Takes the database's token revision as just read: when it moved, something changed
@@ -188,6 +225,10 @@ impl CheckCache {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    pub fn unknown_len(&self) -> usize {
+        self.unknown.read().unwrap_or_else(|e| e.into_inner()).len()
     }
 }
 
@@ -286,6 +327,52 @@ mod tests {
         assert_eq!(cache.len(), 1);
         cache.observe_revision(8);
         assert!(cache.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_value_is_remembered_until_any_change_or_its_lifetime() {
+        let cache = watched_cache();
+        cache.insert_unknown(cache.ticket(), "made-up".into());
+        assert!(cache.is_known_unknown("made-up"));
+        assert!(!cache.is_known_unknown("other"));
+        cache.observe_revision(3);
+        cache.observe_revision(4);
+        assert!(
+            !cache.is_known_unknown("made-up"),
+            "a change elsewhere forgets it"
+        );
+
+        let before = cache.ticket();
+        cache.invalidate();
+        cache.insert_unknown(before, "made-up".into());
+        assert!(
+            !cache.is_known_unknown("made-up"),
+            "a read older than a change is not kept"
+        );
+
+        let silent = CheckCache::new();
+        silent.insert_unknown(silent.ticket(), "made-up".into());
+        assert!(
+            !silent.is_known_unknown("made-up"),
+            "not while the watcher is unproven"
+        );
+    }
+
+    #[test]
+    fn unknown_values_never_hold_more_than_their_bound() {
+        let cache = watched_cache();
+        for n in 0..=MAX_UNKNOWN {
+            cache.insert_unknown(cache.ticket(), n.to_string());
+        }
+        assert!(
+            cache.unknown_len() <= MAX_UNKNOWN,
+            "{}",
+            cache.unknown_len()
+        );
+        assert!(
+            cache.is_known_unknown(&MAX_UNKNOWN.to_string()),
+            "the newest stays"
+        );
     }
 
     #[test]

@@ -20,7 +20,12 @@ use domain::{
 };
 use zeroize::Zeroize as _;
 
-use super::{Refusal, TokenService, cache::KnownValue, rate::Limited, usage::RefusedUse};
+use super::{
+    Refusal, TokenService,
+    cache::{KnownValue, ReadTicket},
+    rate::Limited,
+    usage::RefusedUse,
+};
 use crate::{
     auth::secret,
     clock,
@@ -251,9 +256,12 @@ impl TokenService {
         let digest = secret::digest(secret.expose());
         let known = match self.cache.get(&digest) {
             Some(known) => known,
+            None if self.cache.is_known_unknown(&digest) => {
+                return Err(self.refuse(Refusal::Unknown, None, method, client, now));
+            }
             None => {
                 let ticket = self.cache.ticket();
-                let known = self.look_up(&digest, method, client, now).await?;
+                let known = self.look_up(&digest, ticket, method, client, now).await?;
                 self.cache.insert(ticket, digest, known.clone());
                 known
             }
@@ -325,6 +333,7 @@ impl TokenService {
     async fn look_up(
         &self,
         digest: &str,
+        ticket: ReadTicket,
         method: Option<&MethodName>,
         client: &ClientInfo,
         now: i64,
@@ -334,6 +343,7 @@ impl TokenService {
             return Ok(KnownValue::current(row));
         }
         let Some(retired) = tokens::find_retired(pool, digest).await? else {
+            self.cache.insert_unknown(ticket, digest.to_owned());
             return Err(self.refuse(Refusal::Unknown, None, method, client, now));
         };
         match retired.works_until {

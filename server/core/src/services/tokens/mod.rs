@@ -9,7 +9,6 @@ mod lifecycle;
 mod policy;
 mod rate;
 mod refusal;
-mod request;
 mod usage;
 mod watch;
 
@@ -25,10 +24,10 @@ use domain::{
 
 pub use cache::{CheckCache, REVISION_POLL};
 pub use check::{Admission, CheckError, Presented, TokenGrant, Transport};
+pub use domain::token::TokenRequest;
 pub use leaks::{FoundValue, LeakAction, LeakPolicy, MAX_VALUES_PER_REPORT, REPORTS_PER_MINUTE};
 pub use lifecycle::TokenOwner;
 pub use refusal::Refusal;
-pub use request::TokenRequest;
 pub use usage::{Backlog, FLUSH_INTERVAL, UsageRecorder};
 
 use super::accounts::AccountError;

@@ -2,7 +2,7 @@
 //! into the one [`TokenInput`] every surface shares. Only the shape is checked here: what the
 //! values mean is decided by [`TokenInput::decide`].
 
-use domain::token::{ApiInput, ExpiryInput, TokenInput, TokenInputErrors};
+use super::{ApiInput, ExpiryInput, TokenInput, TokenInputErrors};
 use serde::{Deserialize, Deserializer};
 
 #[derive(Debug, Clone, Default, Deserialize)]
