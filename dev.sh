@@ -82,6 +82,9 @@ run_tests() {
     cargo test --release --locked -p domain -p tessera-core -p app -p server
     log "browser tests (Playwright, Chromium)"
     (cd end2end && TESSERA_BIN="$BIN" TESSERA_SITE_ROOT="$SITE_ROOT" npx playwright test)
+    log "robustness, short runs (fuzzing, crashes, contention, shutdown, timing, schema)"
+    ensure_python
+    TESSERA_BIN="$BIN" TESSERA_SITE_ROOT="$SITE_ROOT" scripts/robustness/smoke.sh
     log "all tests passed"
 }
 

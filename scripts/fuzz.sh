@@ -25,6 +25,8 @@ RUNS=${1:-10000000}
 shift || true
 
 ensure_toolchain
+# libFuzzer itself is C++, built by libfuzzer-sys.
+command -v c++ >/dev/null || apt_install g++
 ensure_cargo_tool cargo-fuzz cargo-fuzz "$CARGO_FUZZ_VERSION" "$CARGO_FUZZ_VERSION" --locked
 # cargo-fuzz hands rustc a few unstable flags; this is the stable toolchain, which takes them
 # when told it is building itself. Only this script's builds see it.

@@ -63,6 +63,14 @@ ensure_nginx() {
     apt_install nginx
 }
 
+# The robustness scripts (scripts/robustness/) are Python, standard library only; schema.py
+# makes a virtual environment for schemathesis.
+ensure_python() {
+    if have python3 && python3 -c 'import venv, ensurepip, sqlite3' 2>/dev/null; then return 0; fi
+    log "installing Python 3 (Debian packages) for the robustness scripts"
+    apt_install python3 python3-venv
+}
+
 # The integration tests need a PostgreSQL server they can create databases on. Use
 # TESSERA_TEST_POSTGRES_URL when set; otherwise the local server on 127.0.0.1:5432, started or
 # installed (Debian) when nothing answers there.

@@ -42,7 +42,6 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
             &state.leptos_options.site_pkg_dir,
         ))
         .merge(pages::router(&state))
-        .layer(middleware::from_fn(detached::run_to_completion))
         .layer(middleware::from_fn(token_expiry::announce))
         .layer(middleware::from_fn(server_fns::error_statuses))
         .layer(middleware::from_fn(csrf::reject_cross_site))
@@ -55,5 +54,7 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         .layer(middleware::from_fn(crate::metrics::record_request))
         .layer(access_log::layer())
         .layer(middleware::from_fn(request_id::assign))
+        // Outermost: whatever the client does, the request's whole handling goes on.
+        .layer(middleware::from_fn(detached::run_to_completion))
         .with_state(state)
 }

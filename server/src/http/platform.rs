@@ -107,7 +107,7 @@ async fn other_method() -> Response {
     response
 }
 
-pub(super) const METHOD_NOT_ALLOWED_RESULT: i64 = 9;
+pub(super) const METHOD_NOT_ALLOWED_RESULT: i64 = 10;
 
 /// The marketplace's listing without a token: the same read as `marketplace.app.GetList`
 /// (benchmarks compare the two to price the token check).

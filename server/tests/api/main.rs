@@ -3,6 +3,7 @@
 
 mod support;
 
+mod abandoned;
 mod accounts;
 mod admin;
 mod assets;

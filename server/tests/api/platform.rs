@@ -488,4 +488,41 @@ async fn unknown_methods_and_bad_parameters_have_their_codes(app: &TestApp) {
     let traversal =
         get("/1.0/environment/file/rest/read?envName=my-project&path=/../etc/passwd").await;
     assert_eq!(traversal.json()["code"], "invalid_parameter");
+
+    for method in ["PUT", "DELETE", "TRACE", "PATCH"] {
+        let other = app
+            .request(
+                Request::builder()
+                    .method(method)
+                    .uri(format!(
+                        "/1.0/environment/control/rest/getenvs?session={token}"
+                    ))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(other.status, 405, "{method}: {}", other.text());
+        assert_eq!(other.header("allow"), Some("GET, POST"));
+        assert_eq!(other.json()["code"], "method_not_allowed");
+    }
+
+    // A credential the caller sent is the one checked, empty or of another scheme: never
+    // passed over for the browser session the request also carries.
+    let cookie = app.sign_in("alice", PASSWORD).await;
+    for (name, value) in [
+        ("x-auth-token", ""),
+        ("authorization", "Digest username=\"alice\""),
+    ] {
+        let refused = app
+            .request(
+                Request::get("/api/v1/tokens")
+                    .header("cookie", format!("tessera_session={cookie}"))
+                    .header(name, value)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(refused.status, 401, "{name}: {value:?}: {}", refused.text());
+        assert_eq!(refused.json()["error"]["code"], "token_malformed");
+    }
 }

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::services::{Services, tokens::Refusal};
 
 /// The platform API's non-zero `result` numbers other than token refusals.
-const PLATFORM_RESULTS: [(i64, &str, &str); 10] = [
+const PLATFORM_RESULTS: [(i64, &str, &str); 11] = [
     (
         1,
         "internal",
@@ -31,6 +31,7 @@ const PLATFORM_RESULTS: [(i64, &str, &str); 10] = [
     ),
     (6, "quota_exceeded", "An account quota would be exceeded."),
     (8, "unknown_method", "No API method at this address."),
+    (9, "database_unavailable", "The database does not answer."),
     (
         crate::http::platform::METHOD_NOT_ALLOWED_RESULT,
         "method_not_allowed",
