@@ -26,6 +26,18 @@ import harness
 READ_METHOD = "users.authentication.GetTokens"
 OLD_SAMPLE = 40
 LIVE_TARGET = 30
+QUIET_CYCLES_LIMIT = 10
+
+
+def start(database):
+    # Each request names its own client address, so that cut-off password checks do not add
+    # up against one address either.
+    return harness.Server(database, "--trusted-proxies", "127.0.0.1").start()
+
+
+def from_anywhere(rng, auth):
+    address = f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(1, 255)}"
+    return {**auth, "X-Forwarded-For": address}
 
 
 class Ledger:
@@ -33,7 +45,7 @@ class Ledger:
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.live = {}  # token id -> (value, description)
+        self.live = {}  # token id -> (value, description, the owner's driver credentials)
         self.refused = []  # (value, why, cycle)
         self.uncertain = set()  # token ids whose last change got no answer
         self.acknowledged = 0
@@ -62,17 +74,26 @@ def main():
     ledger = Ledger()
     checked = {"refused": 0, "working": 0, "edits": 0, "integrity": 0}
     try:
-        harness.create_person(database, "crasher")
-        driver = harness.create_token(database, "crasher")
         started = time.monotonic()
-        server = harness.Server(database).start()
+        server = start(database)
+        quiet_cycles = 0
         for cycle in range(1, options.cycles + 1):
+            # A person of its own each cycle: a password check cut off by the kill counts as
+            # a failed attempt (the throttle counts before it checks), and enough of those
+            # would throttle one person's every change.
+            harness.create_person(database, f"crasher{cycle}")
+            driver = harness.bearer(harness.create_token(database, f"crasher{cycle}"))
+            acknowledged_before = ledger.acknowledged
             run_clients(server, driver, ledger, options.clients, rng, cycle)
+            quiet_cycles = 0 if ledger.acknowledged > acknowledged_before else quiet_cycles + 1
+            if quiet_cycles >= QUIET_CYCLES_LIMIT:
+                harness.fail(f"no change acknowledged in {quiet_cycles} cycles up to {cycle}: "
+                             "the run no longer tests anything")
             problems = database.integrity_problems()
             checked["integrity"] += 1
             if problems:
                 harness.fail(f"cycle {cycle}: the database fails its integrity check: {problems[:5]}")
-            server = harness.Server(database).start()
+            server = start(database)
             verify(server, database, ledger, rng, cycle, checked)
             if cycle % 50 == 0 or cycle == options.cycles:
                 print(f"cycle {cycle}: {ledger.acknowledged} changes acknowledged; checked "
@@ -90,7 +111,7 @@ def main():
 
 def run_clients(server, driver, ledger, clients, rng, cycle):
     deadline = time.monotonic() + rng.uniform(0.2, 1.5)
-    auth = harness.bearer(driver)
+    auth = driver
     seeds = [rng.randrange(1 << 32) for _ in range(clients)]
 
     def client_loop(seed):
@@ -119,19 +140,19 @@ def one_change(client, auth, ledger, rng, cycle):
         description = f"c{cycle}-{rng.randrange(1 << 30)}"
         body = {"password": harness.PASSWORD, "description": description,
                 "methods": [READ_METHOD], "expires_in": "30d"}
-        response = client.request("POST", "/api/v1/tokens", body, auth)
+        response = client.request("POST", "/api/v1/tokens", body, from_anywhere(rng, auth))
         if response.status >= 500:
             harness.fail(f"generate: HTTP {response.status}: {response.body[:200]!r}")
         if response.status == 201:
             token = response.json()
             with ledger.lock:
-                ledger.live[token["token"]["id"]] = (token["value"], description)
+                ledger.live[token["token"]["id"]] = (token["value"], description, auth)
                 ledger.acknowledged += 1
         return
     claimed = ledger.claim(rng)
     if claimed is None:
         return
-    token_id, (value, description) = claimed
+    token_id, (value, description, owner_auth) = claimed
     action = rng.choice(["edit", "regenerate", "remove", "suspend"])
     path = {"edit": f"/api/v1/tokens/{token_id}",
             "regenerate": f"/api/v1/tokens/{token_id}/regenerate",
@@ -143,7 +164,7 @@ def one_change(client, auth, ledger, rng, cycle):
     if action == "edit":
         body["description"] = new_description
     try:
-        response = client.request(method, path, body, auth)
+        response = client.request(method, path, body, from_anywhere(rng, owner_auth))
     except OSError:
         with ledger.lock:
             ledger.uncertain.add(token_id)
@@ -156,10 +177,10 @@ def one_change(client, auth, ledger, rng, cycle):
             return
         ledger.acknowledged += 1
         if action == "edit":
-            ledger.live[token_id] = (value, new_description)
+            ledger.live[token_id] = (value, new_description, owner_auth)
         elif action == "regenerate":
             ledger.refused.append((value, "regenerated", cycle))
-            ledger.live[token_id] = (response.json()["value"], description)
+            ledger.live[token_id] = (response.json()["value"], description, owner_auth)
         else:
             ledger.refused.append((value, {"remove": "removed", "suspend": "suspended"}[action], cycle))
 
@@ -176,7 +197,7 @@ def verify(server, database, ledger, rng, cycle, checked):
         checked["refused"] += 1
     descriptions = dict(database.query(
         "select token_id, description from access_tokens where removed_at is null"))
-    for token_id, (value, description) in list(ledger.live.items()):
+    for token_id, (value, description, _) in list(ledger.live.items()):
         response = client.request("GET", harness.platform_read_path(), None, harness.bearer(value))
         if response.status != 200:
             harness.fail(f"cycle {cycle}: token {token_id}, acknowledged as created or "

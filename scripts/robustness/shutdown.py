@@ -4,9 +4,10 @@ use, and exits 0 within 10 s.
 
 Readers call the platform API round-robin with many tokens (each use is buffered in memory,
 not written); at the signal a batch of token changes (each a password check) is in flight.
-Checked after the exit: every change in flight was answered and is stored, and every token
-the server answered a use of has that use stored (its last use no earlier than the last
-answered call's start). Repeated --rounds times, on --engine.
+Checked after the exit: every change in flight was answered and is stored, every token the
+server answered a use of has that use stored (its last use no earlier than the last answered
+call's start, to the second), and 20 tokens used once each just before the signal, whose one
+use only the last write at shutdown can record, all show it. Repeated --rounds times, on --engine.
 
     shutdown.py [--rounds 3] [--tokens 100] [--engine sqlite|postgres] [--load-seconds 2]
 """
@@ -19,6 +20,7 @@ import harness
 
 READERS = 8
 CHANGES_IN_FLIGHT = 8
+LATE_TOKENS = 20
 EXIT_WITHIN_SECS = 10
 
 
@@ -60,6 +62,11 @@ def one_round(options):
         values = [harness.create_token(database, "drainer", ["users.authentication.GetTokens"],
                                        "--description", f"use-{n}")
                   for n in range(options.tokens)]
+        # Used once each, just before the signal: their one use is in memory only, unless a
+        # periodic write happens to catch it, so the last write at shutdown must record it.
+        late = [harness.create_token(database, "drainer", ["users.authentication.GetTokens"],
+                                     "--description", f"late-{n}")
+                for n in range(LATE_TOKENS)]
         server = harness.Server(database).start()
         last_answered = {}
         uses = [0]
@@ -105,6 +112,12 @@ def one_round(options):
         changers = [threading.Thread(target=change, args=(k, c)) for k, c in enumerate(change_clients)]
         for thread in changers:
             thread.start()
+        late_client = server.client()
+        late_used = 0
+        for value in late:
+            response = late_client.request("GET", harness.platform_read_path(), None,
+                                           harness.bearer(value))
+            late_used += response.status == 200
         time.sleep(0.05)
         signalled = time.monotonic()
         status = server.stop(timeout=EXIT_WITHIN_SECS + 5)
@@ -117,6 +130,12 @@ def one_round(options):
             "select description, coalesce(last_used_at, 0) from access_tokens "
             "where description like 'use-%'"))
         lost = sum(1 for n, at in last_answered.items() if int(stored[f"use-{n}"]) < at)
+        late_lost = int(database.query(
+            "select count(*) from access_tokens where description like 'late-%' "
+            "and last_used_at is null")[0][0])
+        if late_used != LATE_TOKENS:
+            harness.fail(f"only {late_used} of {LATE_TOKENS} late uses were answered")
+        lost += late_lost
         created = {row[0] for row in database.query(
             "select description from access_tokens where description like 'in-flight-%'")}
         changes_ok = [k for k, code in answered if code == 201]
@@ -125,8 +144,8 @@ def one_round(options):
         for k, code in answered:
             if code != 201:
                 print(f"  change {k} in flight: {code}")
-        return {"status": status, "exit_secs": exit_secs, "uses": uses[0],
-                "tokens_used": len(last_answered), "lost": lost,
+        return {"status": status, "exit_secs": exit_secs, "uses": uses[0] + late_used,
+                "tokens_used": len(last_answered) + late_used, "lost": lost,
                 "changes": len(changes_ok), "changes_lost": changes_lost}
     finally:
         database.close()

@@ -2,11 +2,13 @@
 
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
-use tokio::{net::TcpListener, sync::watch};
+use std::time::Duration;
+
+use tokio::{net::TcpListener, sync::watch, time::Instant};
 
 use crate::{
     config::{self, BUNDLE_NAME, PKG_DIR},
-    http::{self, client_address::TrustedProxies},
+    http::{self, client_address::TrustedProxies, detached::InFlight},
     services::{
         Options, Services,
         accounts::AccountError,
@@ -124,10 +126,12 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
         }
         None => None,
     };
+    let in_flight = InFlight::default();
     let state = AppState {
         leptos_options,
         services,
         trusted_proxies: TrustedProxies::new(settings.trusted_proxies.value.clone()),
+        in_flight: in_flight.clone(),
     };
     let app = http::router(state, &site_root)
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
@@ -148,23 +152,38 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
             tracing::debug!(%error, "could not turn off Nagle's algorithm");
         }
     });
-    let (signalled, signal_seen) = watch::channel(false);
+    let (signalled, signal_seen) = watch::channel(None::<Instant>);
     let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("stopping: answering the requests in flight");
-        let _ = signalled.send(true);
+        let _ = signalled.send(Some(Instant::now()));
     });
     tokio::select! {
         served = serving.into_future() => served.map_err(StartError::Serve)?,
-        () = drain_deadline(signal_seen) => tracing::warn!(
-            "connections still open {} s after the signal; closing them",
+        () = drain_deadline(signal_seen.clone()) => {}
+    }
+    // Connections are done (or out of time); requests whose clients hung up may still run.
+    let signalled_at = signal_seen.borrow().unwrap_or_else(Instant::now);
+    if tokio::time::timeout_at(signalled_at + DRAIN_LIMIT, in_flight.drained())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            running = in_flight.len(),
+            "requests still running {} s after the signal are left to the exit; token uses \
+             they record after the last flush are not kept",
             DRAIN_LIMIT.as_secs()
-        ),
+        );
     }
     // The flusher finishes a write it has begun (what it took from memory would otherwise
     // be lost); the last flush below then writes the rest.
     let _ = stopping.send(true);
-    let _ = usage_flusher.await;
+    if tokio::time::timeout(STEP_LIMIT, usage_flusher)
+        .await
+        .is_err()
+    {
+        tracing::warn!("the last periodic write of token uses did not finish in time");
+    }
     change_watcher.abort();
     // Deliveries in flight are lost with the process, not the outbox: they are sent again
     // once their lease ends.
@@ -172,10 +191,19 @@ pub async fn run(settings: Settings) -> Result<(), StartError> {
     if let Some(metrics_server) = metrics_server {
         metrics_server.abort();
     }
-    if let Err(error) = tokens.flush_usage().await {
-        tracing::error!(%error, "could not record the last token uses at shutdown");
+    match tokio::time::timeout(STEP_LIMIT, tokens.flush_usage()).await {
+        Ok(Ok(_)) => {}
+        Ok(Err(error)) => {
+            tracing::error!(%error, "could not record the last token uses at shutdown");
+        }
+        Err(_) => tracing::error!("recording the last token uses at shutdown took too long"),
     }
-    database.close().await;
+    if tokio::time::timeout(STEP_LIMIT, database.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("database connections still in use at exit");
+    }
     tracing::info!("stopped");
     Ok(())
 }
@@ -207,15 +235,21 @@ async fn create_initial_admin(services: &Services) -> Result<(), StartError> {
     Ok(())
 }
 
-/// How long requests in flight may take after SIGTERM, well within the 10 s that process
-/// managers usually allow before SIGKILL.
-const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(7);
+/// How long requests in flight may take after SIGTERM; with a [`STEP_LIMIT`] for each of the
+/// three steps after it, the server exits within 9 s, inside the 10 s that process managers
+/// usually give before SIGKILL.
+const DRAIN_LIMIT: Duration = Duration::from_secs(6);
+const STEP_LIMIT: Duration = Duration::from_secs(1);
 
-async fn drain_deadline(mut signal_seen: watch::Receiver<bool>) {
-    if signal_seen.wait_for(|seen| *seen).await.is_err() {
+async fn drain_deadline(mut signal_seen: watch::Receiver<Option<Instant>>) {
+    let Ok(signalled_at) = signal_seen.wait_for(Option::is_some).await.map(|at| *at) else {
         return std::future::pending().await;
-    }
-    tokio::time::sleep(DRAIN_LIMIT).await;
+    };
+    tokio::time::sleep_until(signalled_at.unwrap_or_else(Instant::now) + DRAIN_LIMIT).await;
+    tracing::warn!(
+        "connections still open {} s after the signal; no longer waiting for them",
+        DRAIN_LIMIT.as_secs()
+    );
 }
 
 /// Writes buffered token uses every few seconds until `stop_requested`; a failed write is

@@ -16,15 +16,27 @@ pub fn presented_token(
     headers: &HeaderMap,
     session_params: Vec<String>,
 ) -> Result<Option<Presented>, Refusal> {
-    // An empty one too: a script whose token variable is unset must hear so, not be taken
-    // for whoever else the request could pass as (a browser session).
-    let mut found: Vec<(String, Option<String>, Transport)> = session_params
-        .into_iter()
-        .map(|v| (v, None, Transport::SessionParameter))
-        .collect();
+    let mut found: Vec<(String, Option<String>, Transport)> = Vec::new();
+    // Credentials sent but unusable: an empty value, or an Authorization scheme other than
+    // Bearer and Basic. They never stand in the way of a token sent beside them; alone, they
+    // are refused rather than passed over for whoever else the request could pass as (a
+    // browser session): a script whose token variable is unset must hear so.
+    let mut empty = false;
+    let mut foreign_scheme = false;
+    for value in session_params {
+        if value.is_empty() {
+            empty = true;
+        } else {
+            found.push((value, None, Transport::SessionParameter));
+        }
+    }
     for value in headers.get_all(AUTH_TOKEN_HEADER) {
         let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
-        found.push((value.to_owned(), None, Transport::XAuthToken));
+        if value.is_empty() {
+            empty = true;
+        } else {
+            found.push((value.to_owned(), None, Transport::XAuthToken));
+        }
     }
     for value in headers.get_all(AUTHORIZATION) {
         let value = value.to_str().map_err(|_| Refusal::Unknown)?.trim();
@@ -40,13 +52,21 @@ pub fn presented_token(
             let (login, token) = decoded.split_once(':').ok_or(Refusal::Unknown)?;
             found.push((token.to_owned(), Some(login.to_owned()), Transport::Basic));
         } else {
-            // Another scheme is still a credential the caller meant to use: refused as no
-            // token, never passed over for a session cookie.
-            found.push((value.to_owned(), None, Transport::Bearer));
+            foreign_scheme = true;
         }
     }
     let Some((value, login, transport)) = found.pop() else {
-        return Ok(None);
+        return if foreign_scheme {
+            Err(Refusal::NoCredential)
+        } else if empty {
+            Ok(Some(Presented::new(
+                String::new(),
+                None,
+                Transport::XAuthToken,
+            )))
+        } else {
+            Ok(None)
+        };
     };
     if found.iter().any(|(other, _, _)| *other != value) {
         return Err(Refusal::ConflictingCredentials);
@@ -105,14 +125,30 @@ mod tests {
     }
 
     #[test]
-    fn another_authorization_scheme_is_presented_not_ignored() {
+    fn another_scheme_alone_is_refused_and_beside_a_token_is_no_bother() {
         let digest = headers(&[("authorization", "Digest username=\"ann\"")]);
-        let presented = presented_token(&digest, vec![]).unwrap().unwrap();
-        assert!(presented.value().starts_with("Digest"));
+        assert_eq!(
+            presented_token(&digest, vec![]).unwrap_err(),
+            Refusal::NoCredential
+        );
+        let raw = headers(&[("authorization", "tsr_x")]);
+        assert_eq!(
+            presented_token(&raw, vec![]).unwrap_err(),
+            Refusal::NoCredential,
+            "a value without a scheme is no fifth transport"
+        );
+        let beside = headers(&[
+            ("authorization", "Negotiate abc"),
+            ("x-auth-token", "tsr_x"),
+        ]);
+        assert_eq!(
+            presented_token(&beside, vec![]).unwrap().unwrap().value(),
+            "tsr_x"
+        );
     }
 
     #[test]
-    fn an_empty_token_is_presented_not_ignored() {
+    fn an_empty_token_alone_is_presented_and_beside_a_token_is_no_bother() {
         let empty_header = headers(&[("x-auth-token", "")]);
         assert_eq!(
             presented_token(&empty_header, vec![])
@@ -123,6 +159,11 @@ mod tests {
         );
         let empty_parameter = presented_token(&HeaderMap::new(), vec![String::new()]);
         assert_eq!(empty_parameter.unwrap().unwrap().value(), "");
+        let beside = headers(&[("x-auth-token", ""), ("authorization", "Bearer tsr_x")]);
+        assert_eq!(
+            presented_token(&beside, vec![]).unwrap().unwrap().value(),
+            "tsr_x"
+        );
     }
 
     #[test]

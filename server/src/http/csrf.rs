@@ -21,13 +21,8 @@ use super::error::json_error;
 
 pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     // A forward-auth check carries the headers of a request to another service, Origin
-    // included; it reads no session and changes nothing but the token's use. The platform API
-    // reads no session either: only a token, which another site cannot send on our behalf.
-    let path = request.uri().path();
-    if request.method().is_safe()
-        || path == super::forward_auth::PATH
-        || path.starts_with(super::platform::PREFIX)
-    {
+    // included; it reads no session and changes nothing but the token's use.
+    if request.method().is_safe() || request.uri().path() == super::forward_auth::PATH {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
@@ -47,6 +42,11 @@ pub async fn reject_cross_site(request: Request, next: Next) -> Response {
     };
     if let Some(message) = verdict {
         tracing::warn!(path = %parts.uri.path(), "cross-site request refused");
+        // Each API in its own format. (A browser may hold HTTP Basic credentials for the
+        // platform API, which it sends on its own: the check applies there too.)
+        if parts.uri.path().starts_with(super::platform::PREFIX) {
+            return super::platform::cross_site_refusal(message);
+        }
         return json_error(StatusCode::FORBIDDEN, "cross_site_request", message);
     }
     let has_body = body.size_hint().exact() != Some(0) || declares_body(&parts.headers);

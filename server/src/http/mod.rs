@@ -7,7 +7,7 @@ pub mod auth;
 pub mod client_address;
 pub mod credentials;
 mod csrf;
-mod detached;
+pub mod detached;
 mod docs;
 pub mod error;
 mod forward_auth;
@@ -55,6 +55,9 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         .layer(access_log::layer())
         .layer(middleware::from_fn(request_id::assign))
         // Outermost: whatever the client does, the request's whole handling goes on.
-        .layer(middleware::from_fn(detached::run_to_completion))
+        .layer(middleware::from_fn_with_state(
+            state.in_flight.clone(),
+            detached::run_to_completion,
+        ))
         .with_state(state)
 }

@@ -108,6 +108,14 @@ async fn other_method() -> Response {
 }
 
 pub(super) const METHOD_NOT_ALLOWED_RESULT: i64 = 10;
+pub(super) const CROSS_SITE_RESULT: i64 = 13;
+
+/// The CSRF check's refusal, in the platform API's format.
+pub(super) fn cross_site_refusal(message: &str) -> Response {
+    let body = json!({ "result": CROSS_SITE_RESULT, "error": message,
+                       "code": "cross_site_request" });
+    (StatusCode::FORBIDDEN, Json(body)).into_response()
+}
 
 /// The marketplace's listing without a token: the same read as `marketplace.app.GetList`
 /// (benchmarks compare the two to price the token check).

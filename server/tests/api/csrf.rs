@@ -111,6 +111,20 @@ async fn forged_rest_changes_are_refused_for_every_method(app: &TestApp) {
             "{method} {uri}"
         );
     }
+    // The platform API too (a browser may hold HTTP Basic credentials for it), in its format.
+    let forged_platform = app
+        .request(
+            Request::post(format!(
+                "/1.0/environment/control/rest/getenvs?session={value}"
+            ))
+            .header("host", "tessera.example")
+            .header("origin", "https://evil.example")
+            .body(Body::empty())
+            .unwrap(),
+        )
+        .await;
+    assert_eq!(forged_platform.status, 403, "{}", forged_platform.text());
+    assert_eq!(forged_platform.json()["code"], "cross_site_request");
     let listed = app.get_with_session("/api/v1/tokens", &cookie).await.json();
     let tokens = listed["tokens"].as_array().unwrap();
     assert_eq!(tokens.len(), 1, "nothing created or removed");

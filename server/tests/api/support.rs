@@ -229,6 +229,7 @@ impl TestApp {
             services: services.clone(),
             // The loopback "proxy" of tests/api/accounts.rs.
             trusted_proxies: TrustedProxies::new(vec!["127.0.0.9".parse().unwrap()]),
+            in_flight: Default::default(),
         };
         let router = router(state, site.path());
         Self {

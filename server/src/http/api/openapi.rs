@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use crate::services::{Services, tokens::Refusal};
 
 /// The platform API's non-zero `result` numbers other than token refusals.
-const PLATFORM_RESULTS: [(i64, &str, &str); 11] = [
+const PLATFORM_RESULTS: [(i64, &str, &str); 12] = [
     (
         1,
         "internal",
@@ -39,6 +39,11 @@ const PLATFORM_RESULTS: [(i64, &str, &str); 11] = [
     ),
     (11, "wrong_password", "The password parameter is wrong."),
     (12, "throttled", "Too many wrong passwords; wait and retry."),
+    (
+        crate::http::platform::CROSS_SITE_RESULT,
+        "cross_site_request",
+        "Another site sent it, or a browser's change came without Origin.",
+    ),
 ];
 
 pub async fn document(State(services): State<Services>) -> Json<Value> {
@@ -69,9 +74,11 @@ pub async fn document(State(services): State<Services>) -> Json<Value> {
             "responses": { "200": { "description": "`result` 0" },
                            "default": { "$ref": "#/components/responses/PlatformError" } },
         });
+        let mut post = operation.clone();
+        post["operationId"] = json!(format!("{}.post", method.name.as_str()));
         paths.insert(
             method.route.clone(),
-            json!({ "get": operation, "post": operation }),
+            json!({ "get": operation, "post": post }),
         );
     }
     let mut results: Vec<Value> = PLATFORM_RESULTS
@@ -276,7 +283,7 @@ fn rest_paths() -> Map<String, Value> {
     add(
         "/api/v1/webhooks/{id}",
         json!({
-            "delete": no_body(change("Remove an endpoint", edit, "Password", "204")),
+            "delete": change("Remove an endpoint", edit, "Password", "204"),
         }),
     );
     add(
@@ -470,7 +477,8 @@ fn forward_auth() -> Value {
                     X-Forwarded-Uri (Traefik, Caddy) make it? 200 with X-Tessera-User, \
                     X-Tessera-Token-Id, X-Tessera-Scopes and X-Tessera-Method; refused: 401 \
                     or 403 with the platform API's body and X-Tessera-Code. Any method",
-        "security": TOKEN_SECURITY.clone(),
+        // A route the routes file lists as public needs no token.
+        "security": public_or_token(),
         "parameters": [
             header("X-Original-Method", "nginx: the original request's method"),
             header("X-Original-URI", "nginx: the original request's path and query"),
@@ -488,6 +496,14 @@ fn forward_auth() -> Value {
 static TOKEN_SECURITY: std::sync::LazyLock<Value> = std::sync::LazyLock::new(
     || json!([{ "bearer": [] }, { "authToken": [] }, { "basic": [] }, { "sessionParam": [] }]),
 );
+
+fn public_or_token() -> Value {
+    let mut either = TOKEN_SECURITY.clone();
+    if let Some(alternatives) = either.as_array_mut() {
+        alternatives.push(json!({}));
+    }
+    either
+}
 
 /// The JSON bodies of the REST API's changes. Unknown fields are refused (400).
 fn body_schemas() -> Value {
