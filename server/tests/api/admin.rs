@@ -227,6 +227,11 @@ async fn admins_list_search_and_page_through_people(app: &TestApp) {
     assert_eq!(second["page"], 2);
     let beyond = people("?page=99").await.json();
     assert_eq!(beyond["page"], 2, "a page past the end shows the last");
+    for wrong in ["?page=0", "?page=-1", "?page=two"] {
+        let refused = people(wrong).await;
+        assert_eq!(refused.status, 400, "{wrong}: {}", refused.text());
+        assert_eq!(refused.json()["error"]["code"], "invalid_query", "{wrong}");
+    }
 
     let found = people("?q=USER1").await.json();
     assert_eq!(found["total"], 10, "user10..user19, any case");

@@ -19,7 +19,7 @@ use super::{
         Admin, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields, RegenerateToken,
         Regeneration,
     },
-    tokens::{PageParams, Removal, issued, regenerated, token_page},
+    tokens::{PageParams, Removal, issued, page_numbers, regenerated, token_page},
 };
 use crate::{
     services::{
@@ -74,8 +74,8 @@ pub fn router() -> Router<AppState> {
 struct PeopleParams {
     #[serde(default)]
     q: String,
-    #[serde(default)]
-    page: u32,
+    /// From 1, as everywhere; taken as text so that a wrong one gets the API's own error.
+    page: Option<String>,
 }
 
 async fn people(
@@ -83,11 +83,12 @@ async fn people(
     _: Admin<GetTokens>,
     Query(params): Query<PeopleParams>,
 ) -> Result<Response, ApiError> {
+    let (page, _) = page_numbers(&params.page, &None, 1, 1)?;
     let page = services
         .accounts
         .people(&PeopleQuery {
             search: params.q,
-            page: params.page,
+            page,
         })
         .await?;
     Ok(Json(page).into_response())

@@ -386,7 +386,8 @@ fn query_schema(name: &str, description: &str) -> Value {
         return json!({ "type": "integer", "minimum": 1, "maximum": most });
     }
     if description.contains("yyyy-mm-dd") {
-        return json!({ "type": "string", "format": "date" });
+        // Empty, as a form leaves it, is no filter.
+        return json!({ "type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$" });
     }
     if name == "format" {
         return json!({ "type": "string", "enum": ["json", "csv"] });
