@@ -77,6 +77,7 @@ macro_rules! on_both_engines_with_routes {
     )+};
 }
 
+const ANSWER_WITHIN: std::time::Duration = std::time::Duration::from_secs(60);
 const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 static DATABASE_COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -242,17 +243,22 @@ impl TestApp {
     }
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
+        // A request that never finishes fails its test, naming itself, instead of stalling the
+        // whole run.
+        let asked = format!("{} {}", request.method(), request.uri().path());
+        let response = tokio::time::timeout(ANSWER_WITHIN, self.router.clone().oneshot(request))
             .await
+            .unwrap_or_else(|_| panic!("{asked}: no answer in {ANSWER_WITHIN:?}"))
             .expect("router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .expect("read the response body");
+        let body = tokio::time::timeout(
+            ANSWER_WITHIN,
+            axum::body::to_bytes(response.into_body(), usize::MAX),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{asked}: no answer in {ANSWER_WITHIN:?}"))
+        .expect("read the response body");
         TestResponse {
             status,
             headers,
