@@ -94,12 +94,12 @@ async fn call(
 
 /// The platform API takes GET and POST; anything else is refused in its own answer format.
 async fn other_method() -> Response {
-    let body = json!({
-        "result": METHOD_NOT_ALLOWED_RESULT,
-        "error": "The platform API takes GET and POST.",
-        "code": "method_not_allowed",
-    });
-    let mut response = (StatusCode::METHOD_NOT_ALLOWED, Json(body)).into_response();
+    let mut response = error_answer(
+        StatusCode::METHOD_NOT_ALLOWED,
+        METHOD_NOT_ALLOWED_RESULT,
+        "method_not_allowed",
+        "The platform API takes GET and POST.",
+    );
     response.headers_mut().insert(
         http::header::ALLOW,
         http::HeaderValue::from_static("GET, POST"),
@@ -112,9 +112,18 @@ pub(super) const CROSS_SITE_RESULT: i64 = 13;
 
 /// The CSRF check's refusal, in the platform API's format.
 pub(super) fn cross_site_refusal(message: &str) -> Response {
-    let body = json!({ "result": CROSS_SITE_RESULT, "error": message,
-                       "code": "cross_site_request" });
-    (StatusCode::FORBIDDEN, Json(body)).into_response()
+    error_answer(
+        StatusCode::FORBIDDEN,
+        CROSS_SITE_RESULT,
+        "cross_site_request",
+        message,
+    )
+}
+
+/// The platform API's failure body: a non-zero `result`, the `error` message, a stable `code`.
+fn error_answer(status: StatusCode, result: i64, code: &str, message: &str) -> Response {
+    let body = json!({ "result": result, "error": message, "code": code });
+    (status, Json(body)).into_response()
 }
 
 /// The marketplace's listing without a token: the same read as `marketplace.app.GetList`
@@ -170,8 +179,7 @@ pub(super) fn failure_as(
         error.to_string()
     };
     let status = status(table_status);
-    let body = json!({ "result": result, "error": message, "code": code });
-    let mut response = (status, Json(body)).into_response();
+    let mut response = error_answer(status, result, code, &message);
     if let ErrorKind::Refused(refusal) = kind {
         add_retry_after(&mut response, refusal);
     }

@@ -204,8 +204,7 @@ fn rest_paths() -> Map<String, Value> {
         "/api/v1/tokens/self",
         json!({
             "get": read("The presented token itself", None, &[]),
-            "delete": no_body(operation("Revoke the presented token (no password)", None, None,
-                                        "204")),
+            "delete": operation("Revoke the presented token (no password)", None, None, "204"),
         }),
     );
     add(
@@ -450,13 +449,6 @@ fn leak_answer(mut operation: Value) -> Value {
 /// Needs no credentials.
 fn public(mut operation: Value) -> Value {
     operation["security"] = json!([]);
-    operation
-}
-
-fn no_body(mut operation: Value) -> Value {
-    if let Some(operation) = operation.as_object_mut() {
-        operation.remove("requestBody");
-    }
     operation
 }
 
