@@ -145,4 +145,13 @@ async fn an_admin_filters_pages_and_exports_everyones(app: &TestApp) {
     )
     .await;
     assert_eq!(odd.status, 400);
+    let bad_paging = json_request(
+        app,
+        "GET",
+        "/api/v1/audit?format=csv&per_page=many",
+        Auth::Session(&admin),
+        None,
+    )
+    .await;
+    assert_eq!(bad_paging.status, 400, "{}", bad_paging.text());
 }

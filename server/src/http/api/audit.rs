@@ -112,6 +112,8 @@ async fn everyone(
     Query(filters): Query<Filters>,
 ) -> Result<Response, ApiError> {
     let query = filters.query()?;
+    // Checked even for CSV, which ignores them: a wrong parameter is never silently dropped.
+    let (page, per_page) = filters.paging()?;
     match filters.format.as_deref() {
         Some("csv") => {
             let rows = services.audit.export(&admin.proof, &query).await?;
@@ -128,7 +130,6 @@ async fn everyone(
                 .into_response())
         }
         None | Some("json") => {
-            let (page, per_page) = filters.paging()?;
             let events = services
                 .audit
                 .of_everyone(&admin.proof, &query, page, per_page)
