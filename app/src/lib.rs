@@ -15,5 +15,5 @@ pub mod security;
 pub mod server_fns;
 pub mod shell;
 
-pub use domain::{account, calendar, catalog, paging, status, token, webhook};
+pub use domain::{account, audit, calendar, catalog, paging, status, token, webhook};
 pub use shell::{App, shell};

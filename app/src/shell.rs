@@ -8,12 +8,15 @@ use leptos_router::{
 };
 
 use crate::pages::{
-    admin::{AdminLayout, people::PeopleTab, person::PersonTab, policies::PoliciesTab},
+    admin::{
+        AdminLayout, audit::AuditTab, people::PeopleTab, person::PersonTab, policies::PoliciesTab,
+    },
     home::HomePage,
     login::LoginPage,
     not_found::NotFound,
     settings::{
-        SettingsLayout, account::AccountTab, notifications::NotificationsTab, tokens::TokensTab,
+        SettingsLayout, account::AccountTab, notifications::NotificationsTab,
+        security::SecurityTab, tokens::TokensTab,
     },
 };
 
@@ -81,6 +84,7 @@ pub fn App() -> impl IntoView {
                         view=NotificationsTab
                         ssr=SsrMode::Async
                     />
+                    <Route path=StaticSegment("security") view=SecurityTab ssr=SsrMode::Async />
                 </ParentRoute>
                 <ParentRoute path=StaticSegment("admin") view=AdminLayout ssr=SsrMode::Async>
                     <Route
@@ -95,6 +99,7 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=StaticSegment("policies") view=PoliciesTab ssr=SsrMode::Async />
+                    <Route path=StaticSegment("audit") view=AuditTab ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

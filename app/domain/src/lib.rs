@@ -3,6 +3,7 @@
 //! it compiles into the WASM bundle and into the services alike.
 
 pub mod account;
+pub mod audit;
 pub mod calendar;
 pub mod call_parameters;
 pub mod catalog;

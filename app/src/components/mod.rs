@@ -2,6 +2,7 @@
 
 pub mod access_preview;
 pub mod api_picker;
+pub mod audit_table;
 pub mod date_field;
 pub mod ending_soon;
 pub mod expiry_field;
@@ -15,3 +16,4 @@ pub mod reveal;
 pub mod scopes_field;
 pub mod token_table;
 pub mod top_bar;
+pub mod usage_panel;

@@ -8,7 +8,7 @@ use leptos::{ev, prelude::*};
 use crate::{
     account::OPERATOR,
     calendar::format_dmy,
-    token::{ExpirationModel, LeakReport, TokenStatus, TokenView},
+    token::{ExpirationModel, LeakReport, TokenStatus, TokenView, UNUSED_SECS},
 };
 
 /// `dd-mm-yyyy HH:MM` (UTC).
@@ -57,6 +57,21 @@ fn created_by(token: &TokenView) -> String {
     } else {
         format!("by {}", token.created_by)
     }
+}
+
+/// Since when a live token has not been used (or made, if never used); `None` for others.
+fn idle_since(token: &TokenView) -> Option<i64> {
+    matches!(token.status, TokenStatus::Active | TokenStatus::Suspended).then(|| {
+        token
+            .last_used
+            .as_ref()
+            .map_or(token.created_at, |used| used.at)
+    })
+}
+
+/// Unused for [`UNUSED_SECS`] or more.
+fn unused_since(idle: Option<i64>, now: i64) -> bool {
+    idle.is_some_and(|since| now - since >= UNUSED_SECS)
 }
 
 /// Where a token's value was found and what that did, under its status.
@@ -277,6 +292,7 @@ pub fn TokenTable(
                             let removed = token.status == TokenStatus::Removed;
                             let (status, badge) = status_badge(token.status);
                             let limits = limits_summary(&token).join(" · ");
+                            let idle = idle_since(&token);
                             let expires_in = move || {
                                 token.expires_at
                                     .filter(|_| {
@@ -333,6 +349,11 @@ pub fn TokenTable(
                                             </span>
                                         })}
                                         {token.leak.clone().map(|leak| view! { <LeakNote leak=leak/> })}
+                                        {move || unused_since(idle, now.get()).then(|| view! {
+                                            <span class="token-table__secondary token-table__unused">
+                                                "Unused for 30 days or more: remove it if nothing needs it"
+                                            </span>
+                                        })}
                                     </td>
                                     <td data-label="API">
                                         {token.api_label.clone()}

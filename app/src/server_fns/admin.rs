@@ -10,7 +10,10 @@ use super::codec::Json;
 use crate::{
     account::{NewPersonForm, PeoplePage, PeopleQuery, PersonPage, PersonSummary},
     error::ServerError,
-    token::{IssuedTokenView, PolicyPage, TokenInput, TokenPolicy, TokenView},
+    token::{
+        ComplianceReport, IssuedTokenView, PolicyPage, TokenInput, TokenPolicy, TokenUsage,
+        TokenView,
+    },
 };
 
 #[server(prefix = "/_fn", endpoint = "admin_people", input = Json, output = Json)]
@@ -261,6 +264,39 @@ pub async fn set_policy(policy: TokenPolicy, password: String) -> Result<TokenPo
     call.services
         .tokens
         .set_policy(policy, &confirmed, call.client())
+        .await
+        .map_err(server_error)
+}
+
+/// What one of a person's tokens (removed ones too) did over the last `days` days.
+#[server(prefix = "/_fn", endpoint = "admin_token_usage", input = Json, output = Json)]
+pub async fn load_token_usage_of(
+    login: String,
+    id: i64,
+    days: u32,
+) -> Result<TokenUsage, ServerError> {
+    use super::call::{Call, server_error};
+
+    let call = Call::current()?;
+    let (_, proof) = call.admin().await?;
+    let (owner, _) = call.owner_for_admin(&proof, &login).await?;
+    call.services
+        .tokens
+        .usage_report(&owner, id, days)
+        .await
+        .map_err(server_error)
+}
+
+/// The live tokens the current policy would not allow, with why.
+#[server(prefix = "/_fn", endpoint = "admin_policy_report", input = Json, output = Json)]
+pub async fn policy_report() -> Result<ComplianceReport, ServerError> {
+    use super::call::{Call, server_error};
+
+    let call = Call::current()?;
+    let (_, proof) = call.admin().await?;
+    call.services
+        .tokens
+        .compliance_report(&proof)
         .await
         .map_err(server_error)
 }

@@ -4,6 +4,7 @@
 //! the server (`server/src/http/server_fns.rs`).
 
 pub mod admin;
+pub mod audit;
 #[cfg(feature = "ssr")]
 mod call;
 pub mod check_database;

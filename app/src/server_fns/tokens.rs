@@ -8,7 +8,7 @@ use super::codec::Json;
 
 use crate::{
     error::ServerError,
-    token::{IssuedTokenView, TokenInput, TokenPage, TokenView},
+    token::{IssuedTokenView, TokenInput, TokenPage, TokenUsage, TokenView},
 };
 
 /// A page (from 1; past the end, the last) of the session's tokens, newest first.
@@ -204,6 +204,21 @@ pub async fn remove_all_tokens(password: String) -> Result<usize, ServerError> {
     call.services
         .tokens
         .remove_all(&TokenOwner::of_session(&session), &confirmed, call.client())
+        .await
+        .map_err(server_error)
+}
+
+/// What one of the session's tokens did over the last `days` days (UTC, today included).
+#[server(prefix = "/_fn", endpoint = "token_usage", input = Json, output = Json)]
+pub async fn load_token_usage(id: i64, days: u32) -> Result<TokenUsage, ServerError> {
+    use super::call::{Call, server_error};
+    use tessera_core::services::tokens::TokenOwner;
+
+    let call = Call::current()?;
+    let session = call.session().await?;
+    call.services
+        .tokens
+        .usage_report(&TokenOwner::of_session(&session), id, days)
         .await
         .map_err(server_error)
 }

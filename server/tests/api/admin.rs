@@ -19,6 +19,7 @@ on_both_engines!(
     admins_list_search_and_page_through_people,
     an_admin_makes_and_removes_a_users_tokens_with_their_own_password,
     the_policy_binds_the_dashboard_the_rest_api_and_the_admin,
+    the_report_lists_existing_tokens_the_policy_would_not_allow,
     disabling_a_user_stops_their_tokens_at_once,
 );
 
@@ -66,6 +67,8 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
         "/admin/people?q=a&page=2",
         "/admin/people/root",
         "/admin/policies",
+        "/admin/audit",
+        "/admin/audit?actor=root&page=2",
     ] {
         let response = app.get_with_session(page, &signed.alice).await;
         assert_eq!(response.status, 403, "{page}");
@@ -85,6 +88,10 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
     // Each admin server function with a well-formed body: a function added without one here
     // fails this test, so none escapes the walk.
     let bodies = [
+        (
+            "/_fn/admin_audit",
+            json!({ "filters": { "actor": "root" }, "page": 1 }),
+        ),
         (
             "/_fn/admin_create_person",
             json!({ "password": USER_PASSWORD, "form": {
@@ -108,6 +115,7 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
         ),
         ("/_fn/admin_person", json!({ "login": "root", "page": 1 })),
         ("/_fn/admin_policy", json!({})),
+        ("/_fn/admin_policy_report", json!({})),
         (
             "/_fn/admin_regenerate_token_of",
             json!({ "login": "root", "id": 1, "grace": "1h", "password": USER_PASSWORD }),
@@ -133,6 +141,10 @@ async fn non_admins_get_403_from_every_admin_page_function_and_route(app: &TestA
         (
             "/_fn/admin_suspend_token",
             json!({ "login": "root", "id": 1, "suspend": true, "password": USER_PASSWORD }),
+        ),
+        (
+            "/_fn/admin_token_usage",
+            json!({ "login": "root", "id": 1, "days": 30 }),
         ),
     ];
     let listed: Vec<&str> = bodies.iter().map(|(path, _)| *path).collect();
@@ -352,6 +364,65 @@ async fn an_admin_makes_and_removes_a_users_tokens_with_their_own_password(app: 
     )
     .await;
     assert_eq!(unknown.status, 404);
+}
+
+async fn the_report_lists_existing_tokens_the_policy_would_not_allow(app: &TestApp) {
+    let signed = setup(app).await;
+    let (_, never) = app
+        .token_for("alice", crate::support::spec("maven_plugin"))
+        .await;
+    let mut fitting = crate::support::spec("marketplace");
+    fitting.expiry = Some(app::token::ExpiryInput::Lasting("7d".to_owned()));
+    app.token_for("alice", fitting).await;
+    let report = async || {
+        let answer = json_request(
+            app,
+            "GET",
+            "/api/v1/admin/policy/report",
+            Auth::Session(&signed.admin),
+            None,
+        )
+        .await;
+        assert_eq!(answer.status, 200, "{}", answer.text());
+        answer.json()
+    };
+    let before = report().await;
+    assert_eq!(before["tokens"], json!([]), "no policy, nothing outside it");
+    assert_eq!(before["checked"], 2);
+
+    let set = json_request(
+        app,
+        "PUT",
+        "/api/v1/admin/policy",
+        Auth::Session(&signed.admin),
+        Some(
+            json!({ "password": ADMIN_PASSWORD, "max_lifetime_secs": 86_400 * 30,
+                     "api_sets": ["marketplace"] }),
+        ),
+    )
+    .await;
+    assert_eq!(set.status, 200, "{}", set.text());
+    let after = report().await;
+    let listed = after["tokens"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{after}");
+    assert_eq!(listed[0]["token"]["id"], never);
+    assert_eq!(listed[0]["token"]["owner"], "alice");
+    let why = listed[0]["objections"].to_string();
+    assert!(
+        why.contains("Maven Plugin") && why.contains("never expires"),
+        "{why}"
+    );
+    assert_eq!(after["truncated"], false);
+
+    let as_alice = json_request(
+        app,
+        "GET",
+        "/api/v1/admin/policy/report",
+        Auth::Session(&signed.alice),
+        None,
+    )
+    .await;
+    assert_eq!(as_alice.status, 403);
 }
 
 async fn the_policy_binds_the_dashboard_the_rest_api_and_the_admin(app: &TestApp) {

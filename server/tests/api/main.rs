@@ -27,4 +27,5 @@ mod startup;
 mod storage;
 mod tokens;
 mod upgrade;
+mod usage;
 mod webhooks;

@@ -4,8 +4,14 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{DateError, ExpiryDate, ExpirySpec, Lifetime, RateLimit, RotationGrace};
-use crate::catalog::{ApiSelection, Catalog};
+use super::{
+    DateError, ExpirationModel, ExpiryDate, ExpirySpec, Lifetime, RateLimit, RotationGrace,
+    TokenView,
+};
+use crate::{
+    calendar::format_dmy,
+    catalog::{ApiSelection, Catalog},
+};
 
 /// Missing fields take the defaults (no limit); unknown ones are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +47,27 @@ impl Default for TokenPolicy {
             max_rotation_grace_secs: None,
         }
     }
+}
+
+/// An existing token the current policy would not allow, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NonCompliantToken {
+    pub token: TokenView,
+    pub objections: Vec<String>,
+}
+
+/// The live tokens the current policy would not allow, the first [`Self::MAX_LISTED`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ComplianceReport {
+    pub tokens: Vec<NonCompliantToken>,
+    /// How many live tokens were looked at.
+    pub checked: u64,
+    /// More were found than listed.
+    pub truncated: bool,
+}
+
+impl ComplianceReport {
+    pub const MAX_LISTED: usize = 500;
 }
 
 /// The policy with the catalog whose sets it names, for the admin's Policies page.
@@ -200,6 +227,61 @@ impl TokenPolicy {
             }
             _ => Ok(()),
         }
+    }
+
+    /// What in an existing token the policy would not allow were it made now, in words;
+    /// empty when nothing. Tokens made before a policy change keep working: this is for an
+    /// admin deciding what to do about them.
+    pub fn objections(&self, token: &TokenView, catalog: &Catalog, now: i64) -> Vec<String> {
+        let mut objections = Vec::new();
+        if let Err(violation) = self.check_api(&token.api, catalog) {
+            objections.push(violation.to_string());
+        }
+        let max = self.max_lifetime();
+        match (token.expiration, token.expires_at) {
+            (ExpirationModel::Never, _) | (_, None) if self.expiry_required || max.is_some() => {
+                objections.push("It never expires; the policy requires an expiry.".to_owned());
+            }
+            (ExpirationModel::HardLimit, Some(end)) => {
+                if let Some(max) = max
+                    && end - now > max.as_secs() as i64
+                {
+                    objections.push(format!(
+                        "It ends on {}, later than the policy's {max} from now.",
+                        format_dmy(end - 1)
+                    ));
+                }
+            }
+            (ExpirationModel::AutoRefresh, Some(_)) => {
+                if let Some(max) = max {
+                    if token
+                        .refresh_window_secs
+                        .is_some_and(|window| window > max.as_secs() as i64)
+                    {
+                        objections.push(format!(
+                            "Its auto-refresh window is longer than the policy's {max}."
+                        ));
+                    }
+                    if token.not_after.is_none() {
+                        objections.push(
+                            "Used often enough, it never ends; the policy caps a token's life."
+                                .to_owned(),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let ApiSelection::Set(id) = &token.api
+            && self.requires_allowed_ips(id)
+            && token.allowed_ips.is_empty()
+        {
+            objections.push(
+                "It may be used from any address; the policy requires a list for its API set."
+                    .to_owned(),
+            );
+        }
+        objections
     }
 
     /// One line per rule, for people reading the policy.
@@ -432,5 +514,43 @@ mod tests {
                 "No predefined API set may be chosen.",
             ]
         );
+    }
+
+    #[test]
+    fn objections_name_each_rule_an_existing_token_breaks() {
+        let catalog = crate::catalog::tests::shipped();
+        let now = NOON_1_MARCH_2027;
+        let never = TokenView::sample();
+        assert!(
+            TokenPolicy::default()
+                .objections(&never, &catalog, now)
+                .is_empty()
+        );
+
+        let strict = TokenPolicy {
+            api_sets: Some(vec!["marketplace".to_owned()]),
+            allowed_ips_required_for: vec!["maven_plugin".to_owned()],
+            ..limited(30)
+        };
+        let objections = strict.objections(&never, &catalog, now);
+        assert_eq!(objections.len(), 3, "{objections:?}");
+        assert!(objections[0].contains("Maven Plugin"));
+        assert!(objections[1].contains("never expires"));
+        assert!(objections[2].contains("any address"));
+
+        let long = TokenView {
+            api: ApiSelection::Set("marketplace".into()),
+            expiration: ExpirationModel::HardLimit,
+            expires_at: Some(now + 40 * 86_400),
+            ..TokenView::sample()
+        };
+        let objections = strict.objections(&long, &catalog, now);
+        assert_eq!(objections.len(), 1, "{objections:?}");
+        assert!(objections[0].contains("later than"));
+        let short = TokenView {
+            expires_at: Some(now + 20 * 86_400),
+            ..long
+        };
+        assert!(strict.objections(&short, &catalog, now).is_empty());
     }
 }

@@ -1,6 +1,7 @@
-//! `/admin`: People (users and their tokens) and Policies, for admins only. Others get a 403
+//! `/admin`: People (users and their tokens), Policies and the Audit log, for admins only. Others get a 403
 //! page here, and 403 from every admin server function and API route.
 
+pub mod audit;
 pub mod people;
 pub mod person;
 pub mod person_token_form;
@@ -32,6 +33,7 @@ pub fn AdminLayout() -> impl IntoView {
                             <nav class="tabs" aria-label="Administration">
                                 <A href="/admin/people">"People"</A>
                                 <A href="/admin/policies">"Policies"</A>
+                                <A href="/admin/audit">"Audit log"</A>
                             </nav>
                             <section class="tab-panel">
                                 <Outlet />

@@ -22,13 +22,14 @@ use crate::{
         password_prompt::PasswordPrompt,
         reveal::RevealDialog,
         token_table::{TokenTable, expiry_label},
+        usage_panel::UsagePanel,
     },
     error::ServerError,
     server_fns::admin::{
-        extend_token_of, load_person, regenerate_token_of, remove_all_tokens_of, remove_tokens_of,
-        set_person_disabled, suspend_token_of,
+        extend_token_of, load_person, load_token_usage_of, regenerate_token_of,
+        remove_all_tokens_of, remove_tokens_of, set_person_disabled, suspend_token_of,
     },
-    token::{IssuedTokenView, TokenStatus},
+    token::{IssuedTokenView, TokenStatus, TokenView, USAGE_DAYS},
 };
 
 /// A change waiting for the admin's password.
@@ -138,6 +139,7 @@ fn PersonView(
     let grace_longest = loaded.policy.max_grace();
     let now = loaded.now;
     let tokens = loaded.tokens.clone();
+    let listed = StoredValue::new(tokens.clone());
     let paging = loaded.paging;
     let checked = RwSignal::new(Vec::<i64>::new());
     let creating = RwSignal::new(false);
@@ -344,6 +346,7 @@ fn PersonView(
                         let base = person_href(&person.login);
                         view! { <Pager paging summary href=move |n| page_href(&base, n) /> }
                     })}
+                    <PersonTokenUsage login=login.get_value() tokens=listed selected=checked />
                 }.into_any()
             }}
         </section>
@@ -405,5 +408,46 @@ fn PersonView(
                 on_close=Callback::new(move |()| { revealed.set(None); reload.run(()); })
             />
         })}
+    }
+}
+
+/// The usage panel of the one token of the person's selected (no Narrow: that is the owner's
+/// edit to make).
+#[component]
+fn PersonTokenUsage(
+    login: String,
+    tokens: StoredValue<Vec<TokenView>>,
+    selected: RwSignal<Vec<i64>>,
+) -> impl IntoView {
+    let chosen = move || match selected.get().as_slice() {
+        [id] => tokens.with_value(|t| t.iter().find(|t| t.id == *id).cloned()),
+        _ => None,
+    };
+    let usage = Resource::new(chosen, move |token| {
+        let login = login.clone();
+        async move {
+            match token {
+                Some(token) => load_token_usage_of(login, token.id, USAGE_DAYS)
+                    .await
+                    .map(|usage| Some((token, usage))),
+                None => Ok(None),
+            }
+        }
+    });
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match usage.await {
+                    Ok(Some((token, usage))) => view! { <UsagePanel token usage /> }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(error) => view! {
+                        <p class="alert alert--error" role="alert">
+                            {format!("The token's usage could not be loaded. {error}")}
+                        </p>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
     }
 }

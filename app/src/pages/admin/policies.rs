@@ -3,31 +3,44 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+use super::people::person_href;
 use crate::{
     components::field::TextField,
     components::password_prompt::PasswordPrompt,
-    server_fns::admin::{load_policy, set_policy},
-    token::{Lifetime, PolicyPage, RateLimit, RotationGrace, TokenPolicy},
+    components::token_table::expiry_label,
+    server_fns::admin::{load_policy, policy_report, set_policy},
+    token::{ComplianceReport, Lifetime, PolicyPage, RateLimit, RotationGrace, TokenPolicy},
 };
 
 #[component]
 pub fn PoliciesTab() -> impl IntoView {
     let page = Resource::new_blocking(|| (), |()| load_policy());
+    // Counts saves: the report is read again after each.
+    let saves = RwSignal::new(0_u32);
+    let report = Resource::new(move || saves.get(), |_| policy_report());
     view! {
         <Title text="Policies" />
         <Suspense fallback=|| view! { <p class="muted">"Loading the policy…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <PolicyForm page /> }.into_any(),
+                    Ok(page) => view! { <PolicyForm page on_saved=Callback::new(move |()| saves.update(|n| *n += 1)) /> }.into_any(),
                     Err(error) => view! { <p class="alert alert--error" role="alert">{error.to_string()}</p> }.into_any(),
                 }
             })}
         </Suspense>
+        <Transition fallback=|| view! { <p class="muted">"Checking existing tokens…"</p> }>
+            {move || Suspend::new(async move {
+                match report.await {
+                    Ok(report) => view! { <Compliance report /> }.into_any(),
+                    Err(error) => view! { <p class="alert alert--error" role="alert">{error.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
 #[component]
-fn PolicyForm(page: PolicyPage) -> impl IntoView {
+fn PolicyForm(page: PolicyPage, on_saved: Callback<()>) -> impl IntoView {
     let catalog = page.catalog;
     let saved = RwSignal::new(page.policy.clone());
     let max_lifetime = RwSignal::new(
@@ -143,6 +156,7 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
                     Ok(policy) => {
                         confirming.set(false);
                         saved.set(policy);
+                        on_saved.run(());
                         notice.set(Some("The policy is saved. It applies to every token made or changed from now on.".into()));
                     }
                     Err(other) => error.set(Some(other.to_string())),
@@ -265,5 +279,58 @@ fn PolicyForm(page: PolicyPage) -> impl IntoView {
                 on_cancel=Callback::new(move |()| confirming.set(false))
             />
         })}
+    }
+}
+
+/// The live tokens the saved policy would not allow, with why: a policy applies to tokens
+/// made or changed after it, so these keep working until someone acts on them.
+#[component]
+fn Compliance(report: ComplianceReport) -> impl IntoView {
+    let summary = match (report.tokens.len(), report.truncated) {
+        (0, _) => format!("All {} live tokens fit the policy.", report.checked),
+        (n, false) => format!(
+            "{n} of {} live tokens would not be allowed today. They keep working: edit, \
+             regenerate or remove them, or tell their owners.",
+            report.checked
+        ),
+        (n, true) => format!(
+            "The first {n} tokens that would not be allowed today (more were found). They keep \
+             working: edit or remove them, or tell their owners."
+        ),
+    };
+    view! {
+        <section class="card compliance" aria-labelledby="compliance-title">
+            <h2 id="compliance-title">"Existing tokens outside this policy"</h2>
+            <p class="muted">{summary}</p>
+            {(!report.tokens.is_empty()).then(|| view! {
+                <div class="table-scroll">
+                    <table class="data-table" aria-label="Tokens outside the policy">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Owner"</th>
+                                <th scope="col">"Token"</th>
+                                <th scope="col">"Expires"</th>
+                                <th scope="col">"Why"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {report.tokens.into_iter().map(|item| view! {
+                                <tr>
+                                    <td data-label="Owner"><a href=person_href(&item.token.owner)>{item.token.owner.clone()}</a></td>
+                                    <td data-label="Token">
+                                        {item.token.description.clone()}
+                                        <span class="muted data-table__secondary">{item.token.api_label.clone()}</span>
+                                    </td>
+                                    <td data-label="Expires">{expiry_label(&item.token)}</td>
+                                    <td data-label="Why" class="compliance__why">
+                                        <ul>{item.objections.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                                    </td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            })}
+        </section>
     }
 }

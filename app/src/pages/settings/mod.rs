@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod notifications;
+pub mod security;
 pub mod tokens;
 
 use leptos::prelude::*;
@@ -31,6 +32,7 @@ pub fn SettingsLayout() -> impl IntoView {
                 <A href="/settings/account">"Account"</A>
                 <A href="/settings/tokens">"Access Tokens"</A>
                 <A href="/settings/notifications">"Notifications"</A>
+                <A href="/settings/security">"Security"</A>
             </nav>
             <section class="tab-panel">
                 <Outlet />

@@ -1,7 +1,11 @@
 //! Audit events: who did what to whom, from where (never a secret); recorded with the change
 //! they describe, and read back by the people they concern and by admins.
 
-use domain::{client::ClientInfo, paging::Paging};
+use domain::{
+    audit::{AuditEvent, AuditEventPage, AuditSelection},
+    client::ClientInfo,
+    paging::Paging,
+};
 use serde::Serialize;
 use sqlx::AnyExecutor;
 
@@ -69,6 +73,43 @@ impl AuditService {
         let paging = Paging::new(page, per_page, total);
         let events = audit::page(pool, query, paging.offset(), i64::from(paging.per_page)).await?;
         Ok(AuditPage { events, paging })
+    }
+}
+
+impl From<AuditRow> for AuditEvent {
+    fn from(row: AuditRow) -> Self {
+        Self {
+            id: row.id,
+            occurred_at: row.occurred_at,
+            action: row.action,
+            actor_login: row.actor_login,
+            subject_login: row.subject_login,
+            ip: row.ip,
+            user_agent: row.user_agent,
+            detail: row.detail,
+        }
+    }
+}
+
+impl From<AuditPage> for AuditEventPage {
+    fn from(page: AuditPage) -> Self {
+        Self {
+            events: page.events.into_iter().map(AuditEvent::from).collect(),
+            paging: page.paging,
+        }
+    }
+}
+
+impl From<AuditSelection> for AuditQuery {
+    fn from(selection: AuditSelection) -> Self {
+        Self {
+            involving: None,
+            actor: selection.actor,
+            subject: selection.subject,
+            kind: selection.kind,
+            from: selection.from,
+            until: selection.until,
+        }
     }
 }
 

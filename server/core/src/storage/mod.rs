@@ -11,6 +11,7 @@ pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 mod url;
+pub mod usage;
 pub mod users;
 pub mod webhooks;
 

@@ -394,6 +394,23 @@ pub async fn count_for_user<'c>(
         .await?)
 }
 
+/// Everyone's live tokens of owners not disabled, in id order after `after` (a keyset page).
+pub async fn live_after<'c>(
+    executor: impl AnyExecutor<'c>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<TokenRecord>> {
+    let sql = format!(
+        "{SELECT} where t.removed_at is null and u.disabled_at is null and t.token_id > $1 \
+         order by t.token_id limit $2"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(executor)
+        .await?)
+}
+
 /// A user's live tokens that may need attention: reported leaked, ending by `ends_by` (or
 /// ended), or neither used nor made since `idle_since`. A superset of those that do: a use still in memory may
 /// show one of them to be in use or renewed.

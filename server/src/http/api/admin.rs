@@ -19,7 +19,7 @@ use super::{
         Admin, Change, CreateToken, DeleteTokens, EditToken, GetTokens, NoFields, RegenerateToken,
         Regeneration,
     },
-    tokens::{PageParams, Removal, issued, page_numbers, regenerated, token_page},
+    tokens::{PageParams, Removal, UsageParams, issued, page_numbers, regenerated, token_page},
 };
 use crate::{
     services::{
@@ -30,7 +30,7 @@ use crate::{
 };
 
 /// Every admin route, for the OpenAPI document and the test that walks them as a non-admin.
-pub const ROUTES: [(&str, &str); 10] = [
+pub const ROUTES: [(&str, &str); 12] = [
     ("GET", "/api/v1/admin/users"),
     ("GET", "/api/v1/admin/users/{login}/tokens"),
     ("POST", "/api/v1/admin/users/{login}/tokens"),
@@ -39,8 +39,10 @@ pub const ROUTES: [(&str, &str); 10] = [
     ("POST", "/api/v1/admin/users/{login}/tokens/{id}/suspend"),
     ("POST", "/api/v1/admin/users/{login}/tokens/{id}/resume"),
     ("POST", "/api/v1/admin/users/{login}/tokens/{id}/regenerate"),
+    ("GET", "/api/v1/admin/users/{login}/tokens/{id}/usage"),
     ("GET", "/api/v1/admin/policy"),
     ("PUT", "/api/v1/admin/policy"),
+    ("GET", "/api/v1/admin/policy/report"),
 ];
 
 pub fn router() -> Router<AppState> {
@@ -67,7 +69,12 @@ pub fn router() -> Router<AppState> {
             "/api/v1/admin/users/{login}/tokens/{id}/regenerate",
             post(regenerate_of),
         )
+        .route(
+            "/api/v1/admin/users/{login}/tokens/{id}/usage",
+            get(usage_of),
+        )
         .route("/api/v1/admin/policy", get(policy).put(set_policy))
+        .route("/api/v1/admin/policy/report", get(policy_report))
 }
 
 #[derive(Deserialize)]
@@ -107,6 +114,18 @@ async fn tokens_of(
         .list_page(&owner, true, page, per_page)
         .await?;
     Ok(token_page(tokens, paging))
+}
+
+async fn usage_of(
+    State(services): State<Services>,
+    Path((login, id)): Path<(String, i64)>,
+    admin: Admin<GetTokens>,
+    Query(params): Query<UsageParams>,
+) -> Result<Response, ApiError> {
+    let days = params.decide()?;
+    let owner = admin.owner_of(&services, &login).await?;
+    let usage = services.tokens.usage_report(&owner, id, days).await?;
+    Ok(Json(usage).into_response())
 }
 
 async fn create_for(
@@ -217,6 +236,13 @@ async fn policy(
     _: Admin<GetTokens>,
 ) -> Result<Response, ApiError> {
     Ok(Json(services.tokens.policy().await?).into_response())
+}
+
+async fn policy_report(
+    State(services): State<Services>,
+    admin: Admin<GetTokens>,
+) -> Result<Response, ApiError> {
+    Ok(Json(services.tokens.compliance_report(&admin.proof).await?).into_response())
 }
 
 async fn set_policy(

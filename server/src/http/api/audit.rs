@@ -1,7 +1,7 @@
 //! `/api/v1/me/audit` (the caller's own events) and `/api/v1/audit` (everyone's, admins;
 //! `format=csv` exports them): the audit log, newest first, paged and filtered.
 
-use app::{calendar::format_rfc3339, token::ExpiryDate};
+use app::{audit::AuditFilters, calendar::format_rfc3339};
 use axum::{
     Json, Router,
     extract::{Query, State},
@@ -33,7 +33,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/audit", get(everyone))
 }
 
-/// Filters as typed in a query string; dates are `yyyy-mm-dd` (UTC), both days included.
+/// Filters as typed in a query string (see [`AuditFilters`]), with paging and the format.
 #[derive(Deserialize, Default)]
 struct Filters {
     page: Option<String>,
@@ -52,32 +52,17 @@ impl Filters {
     }
 
     fn query(&self) -> Result<AuditQuery, ApiError> {
-        let day = |name: &str, text: &Option<String>| {
-            text.as_deref()
-                .filter(|t| !t.trim().is_empty())
-                .map(|t| {
-                    ExpiryDate::parse_iso(t.trim()).map_err(|error| {
-                        ApiError::InvalidQuery(format!("{name}: {error} Write yyyy-mm-dd."))
-                    })
-                })
-                .transpose()
-        };
-        let text = |value: &Option<String>| {
-            value
-                .as_deref()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .map(str::to_owned)
-        };
-        Ok(AuditQuery {
-            involving: None,
-            actor: text(&self.actor),
-            subject: text(&self.subject),
-            kind: text(&self.kind),
-            // A day's end is the next day's start: `to` includes its whole day.
-            from: day("from", &self.from)?.map(|d| d.expires_at_unix() - 86_400),
-            until: day("to", &self.to)?.map(ExpiryDate::expires_at_unix),
-        })
+        let typed = |value: &Option<String>| value.clone().unwrap_or_default();
+        AuditFilters {
+            kind: typed(&self.kind),
+            actor: typed(&self.actor),
+            subject: typed(&self.subject),
+            from: typed(&self.from),
+            to: typed(&self.to),
+        }
+        .decide()
+        .map(AuditQuery::from)
+        .map_err(ApiError::InvalidQuery)
     }
 }
 

@@ -193,6 +193,17 @@ fn rest_paths() -> Map<String, Value> {
             "post": change("Resume a suspended token", edit, "Password", "200"),
         }),
     );
+    let usage = "Calls per day by outcome (success or a refusal code) over the last days \
+                 (UTC, today included), per method and environment, the last five addresses \
+                 and user agents, and the methods and scoped environments it may use but did \
+                 not: token_id, days, outcomes, methods, environments, sources, \
+                 unused_methods, unused_environments";
+    add(
+        "/api/v1/tokens/{id}/usage",
+        json!({
+            "get": read(&format!("What a token did. {usage}"), list, &USAGE_DAYS_PARAM),
+        }),
+    );
     add(
         "/api/v1/tokens/remove",
         json!({
@@ -235,6 +246,13 @@ fn rest_paths() -> Map<String, Value> {
         "/api/v1/admin/users/{login}/tokens/{id}",
         json!({
             "delete": change(&admin("Remove a user's token"), delete, "Password", "200"),
+        }),
+    );
+    add(
+        "/api/v1/admin/users/{login}/tokens/{id}/usage",
+        json!({
+            "get": read(&admin(&format!("What a user's token did. {usage}")), list,
+                        &USAGE_DAYS_PARAM),
         }),
     );
     add(
@@ -296,6 +314,14 @@ fn rest_paths() -> Map<String, Value> {
         json!({
             "post": optional_body(change("Send a delivery's event again, as a new delivery", edit,
                                          "Empty", "202")),
+        }),
+    );
+    add(
+        "/api/v1/admin/policy/report",
+        json!({
+            "get": read(&admin("Live tokens the current policy would not allow were they made \
+                               now, with why (at most 500): tokens (token, objections), checked, \
+                               truncated"), list, &[]),
         }),
     );
     add(
@@ -363,10 +389,15 @@ const PAGING: [(&str, &str); 2] = [
     ("per_page", "1 to 1000, default 100"),
 ];
 
+const USAGE_DAYS_PARAM: [(&str, &str); 1] = [("days", "1 to 90, default 30")];
+
 const AUDIT_FILTERS: [(&str, &str); 5] = [
     ("kind", "One kind of event, such as token_created"),
-    ("from", "The first day, yyyy-mm-dd (UTC)"),
-    ("to", "The last day, yyyy-mm-dd (UTC), included"),
+    ("from", "The first day, yyyy-mm-dd or dd-mm-yyyy (UTC)"),
+    (
+        "to",
+        "The last day, yyyy-mm-dd or dd-mm-yyyy (UTC), included",
+    ),
     ("page", "From 1"),
     ("per_page", "1 to 500, default 50"),
 ];
@@ -384,9 +415,13 @@ fn query_schema(name: &str, description: &str) -> Value {
         };
         return json!({ "type": "integer", "minimum": 1, "maximum": most });
     }
+    if name == "days" {
+        return json!({ "type": "integer", "minimum": 1, "maximum": 90 });
+    }
     if description.contains("yyyy-mm-dd") {
         // Empty, as a form leaves it, is no filter.
-        return json!({ "type": "string", "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$" });
+        return json!({ "type": "string",
+                       "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}-[0-9]{2}-[0-9]{4})?$" });
     }
     if name == "format" {
         return json!({ "type": "string", "enum": ["json", "csv"] });

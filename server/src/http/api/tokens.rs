@@ -18,7 +18,11 @@ use super::{
         Regeneration, SelfToken,
     },
 };
-use app::{paging::Paging, request::ClientInfo, token::TokenView};
+use app::{
+    paging::Paging,
+    request::ClientInfo,
+    token::{MAX_USAGE_DAYS, TokenView, USAGE_DAYS},
+};
 
 use crate::{
     services::{
@@ -46,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tokens/{id}/copy", post(copy))
         .route("/api/v1/tokens/{id}/suspend", post(suspend))
         .route("/api/v1/tokens/{id}/resume", post(resume))
+        .route("/api/v1/tokens/{id}/usage", get(usage))
 }
 
 pub(super) fn issued(status: StatusCode, issued: IssuedToken) -> Response {
@@ -107,6 +112,26 @@ pub(super) fn page_numbers(
     ))
 }
 
+/// `?days=`: how many days (UTC, today included) a usage report covers.
+#[derive(Deserialize)]
+pub(super) struct UsageParams {
+    days: Option<String>,
+}
+
+impl UsageParams {
+    pub(super) fn decide(&self) -> Result<u32, ApiError> {
+        match &self.days {
+            None => Ok(USAGE_DAYS),
+            Some(text) => match text.parse::<u32>() {
+                Ok(days) if (1..=MAX_USAGE_DAYS).contains(&days) => Ok(days),
+                _ => Err(ApiError::InvalidQuery(format!(
+                    "days must be a whole number from 1 to {MAX_USAGE_DAYS}, not “{text}”."
+                ))),
+            },
+        }
+    }
+}
+
 /// A page of tokens with where it stands: `{"tokens", "page", "per_page", "total"}`.
 pub(super) fn token_page(tokens: Vec<TokenView>, paging: Paging) -> Response {
     Json(json!({
@@ -138,6 +163,20 @@ async fn get_one(
 ) -> Result<Response, ApiError> {
     let token = services.tokens.get(&caller.owner(), id).await?;
     Ok(Json(json!({ "token": token })).into_response())
+}
+
+async fn usage(
+    State(services): State<Services>,
+    Path(id): Path<i64>,
+    caller: Caller<GetTokens>,
+    Query(params): Query<UsageParams>,
+) -> Result<Response, ApiError> {
+    let days = params.decide()?;
+    let usage = services
+        .tokens
+        .usage_report(&caller.owner(), id, days)
+        .await?;
+    Ok(Json(usage).into_response())
 }
 
 async fn create(

@@ -44,6 +44,13 @@ async fn apply(pending: Pending, password: String, grace: String) -> Result<Outc
             let token = edit_token(id, form, password).await?;
             Outcome::Done(format!("“{}” was updated.", token.description))
         }
+        Pending::Narrow(change) => {
+            let token = edit_token(change.id, change.narrowing.input, password).await?;
+            Outcome::Done(format!(
+                "“{}” now has only what it used: {}.",
+                token.description, token.api_label
+            ))
+        }
         Pending::Suspend(id, suspend) => {
             let token = suspend_token(id, suspend, password).await?;
             let done = if suspend { "suspended" } else { "resumed" };
@@ -73,6 +80,10 @@ fn question(pending: &Pending, count_word: impl Fn(usize) -> String) -> String {
             "Enter your password to generate the token.".into()
         }
         Pending::Edit(..) => "Enter your password to apply the changes.".into(),
+        Pending::Narrow(change) => format!(
+            "Narrow “{}” to what it used? Enter your password to continue.",
+            change.description
+        ),
         Pending::Extend(chosen) => format!(
             "{} “{}”? It keeps its value. Enter your password to continue.",
             chosen.label, chosen.description
@@ -121,6 +132,10 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
     let question = question(&pending, count_word);
     let is_remove = matches!(pending, Pending::Remove(_) | Pending::RemoveAll);
     let is_regenerate = matches!(pending, Pending::Regenerate(_));
+    let narrowing = match &pending {
+        Pending::Narrow(change) => Some(change.clone()),
+        _ => None,
+    };
     let grace = RwSignal::new(String::new());
     let on_cancel = Callback::new(move |()| state.pending.set(None));
     let on_submit = Callback::new(move |typed: String| {
@@ -164,6 +179,19 @@ pub fn ConfirmDialog(pending: Pending) -> impl IntoView {
             on_submit
             on_cancel
         >
+            {narrowing.map(|change| view! {
+                <p class="before-after__now">"Now: " {change.before}</p>
+                <div class="before-after">
+                    <div>
+                        <h3>"It keeps"</h3>
+                        <ul>{change.narrowing.keeps.into_iter().map(|m| view! { <li><code>{m}</code></li> }).collect_view()}</ul>
+                    </div>
+                    <div>
+                        <h3>"It loses"</h3>
+                        <ul>{change.narrowing.loses.into_iter().map(|m| view! { <li><code>{m}</code></li> }).collect_view()}</ul>
+                    </div>
+                </div>
+            })}
             {is_regenerate.then(|| {
                 let longest = state.policy.with_value(|policy| policy.max_grace());
                 view! { <GraceChoice grace longest /> }

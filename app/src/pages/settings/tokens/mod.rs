@@ -18,10 +18,14 @@ use crate::{
         pager::{page_asked, page_href},
         reveal::RevealDialog,
         top_bar::TokenChanges,
+        usage_panel::UsagePanel,
     },
     paging::Paging,
-    server_fns::tokens::load_token_page,
-    token::{IssuedTokenView, TokenInput, TokenInputErrors, TokenPage, TokenPolicy, TokenView},
+    server_fns::tokens::{load_token_page, load_token_usage},
+    token::{
+        IssuedTokenView, Narrowing, TokenInput, TokenInputErrors, TokenPage, TokenPolicy,
+        TokenView, USAGE_DAYS,
+    },
 };
 
 use self::{
@@ -44,6 +48,17 @@ pub enum Pending {
     RemoveAll,
     /// A new expiry for a token whose end is near (Extend).
     Extend(Extension),
+    /// Narrow to what it uses: the edit, and what the token keeps and loses.
+    Narrow(NarrowChange),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NarrowChange {
+    pub id: i64,
+    pub description: String,
+    /// What the token may do now, in words ("Extended Access on env:demo:rw").
+    pub before: String,
+    pub narrowing: Narrowing,
 }
 
 /// Everything the tab's pieces share.
@@ -71,7 +86,12 @@ pub struct TokensState {
 }
 
 impl TokensState {
-    fn new(page: TokenPage) -> Self {
+    /// `shown`: a token to select at once (`?usage=ID`), if it is on this page.
+    fn new(page: TokenPage, shown: Option<i64>) -> Self {
+        let selected = shown
+            .filter(|id| page.tokens.iter().any(|t| t.id == *id))
+            .into_iter()
+            .collect();
         Self {
             tokens: RwSignal::new(page.tokens),
             ending: RwSignal::new(page.ending),
@@ -80,7 +100,7 @@ impl TokensState {
             catalog: StoredValue::new(Arc::new(page.catalog)),
             policy: StoredValue::new(Arc::new(page.policy)),
             now: RwSignal::new(page.now),
-            selected: RwSignal::new(Vec::new()),
+            selected: RwSignal::new(selected),
             form: RwSignal::new(None),
             pending: RwSignal::new(None),
             revealed: RwSignal::new(None),
@@ -125,7 +145,59 @@ impl TokensState {
     }
 }
 
-/// `/settings/tokens?page=N`; the first page has no query.
+/// The usage panel of the one token selected, loaded again whenever the list is.
+#[component]
+fn SelectedUsage() -> impl IntoView {
+    let state = expect_context::<TokensState>();
+    let usage = Resource::new(
+        move || (state.selected_token(), state.now.get()),
+        |(token, _)| async move {
+            match token {
+                Some(token) => load_token_usage(token.id, USAGE_DAYS)
+                    .await
+                    .map(|usage| Some((token, usage))),
+                None => Ok(None),
+            }
+        },
+    );
+    let narrow = move |token: TokenView| {
+        Callback::new(move |narrowing: Narrowing| {
+            let environments = if token.scopes.is_empty() {
+                "all environments".to_owned()
+            } else {
+                token.scopes.join(" ")
+            };
+            state.pending.set(Some(Pending::Narrow(NarrowChange {
+                id: token.id,
+                description: token.description.clone(),
+                before: format!("{} on {environments}", token.api_label),
+                narrowing,
+            })));
+        })
+    };
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match usage.await {
+                    Ok(Some((token, usage))) => {
+                        let on_narrow = narrow(token.clone());
+                        view! { <UsagePanel token usage on_narrow /> }.into_any()
+                    }
+                    Ok(None) => ().into_any(),
+                    Err(error) => view! {
+                        <p class="alert alert--error" role="alert">
+                            {format!("The token's usage could not be loaded. {error}")}
+                        </p>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// `/settings/tokens?page=N`; the first page has no query. `?usage=ID` opens that token's
+/// usage panel (a link to it works without JavaScript).
 pub fn tokens_href(page: u32) -> String {
     page_href("/settings/tokens", page)
 }
@@ -134,12 +206,13 @@ pub fn tokens_href(page: u32) -> String {
 pub fn TokensTab() -> impl IntoView {
     let query = use_query_map();
     let page = Resource::new_blocking(move || query.with(page_asked), load_token_page);
+    let shown = query.with_untracked(|q| q.get("usage").and_then(|id| id.parse().ok()));
     view! {
         <Title text="Access Tokens" />
         <Suspense fallback=|| view! { <p class="muted">"Loading your tokens…"</p> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <TokenManager page /> }.into_any(),
+                    Ok(page) => view! { <TokenManager page shown /> }.into_any(),
                     Err(error) => view! {
                         <p class="alert alert--error" role="alert">{error.to_string()}</p>
                     }.into_any(),
@@ -150,8 +223,8 @@ pub fn TokensTab() -> impl IntoView {
 }
 
 #[component]
-fn TokenManager(page: TokenPage) -> impl IntoView {
-    let state = TokensState::new(page);
+fn TokenManager(page: TokenPage, shown: Option<i64>) -> impl IntoView {
+    let state = TokensState::new(page, shown);
     provide_context(state);
     let one_selected = move || state.selected.with(|s| s.len() == 1);
     let any_selected = move || state.selected.with(|s| !s.is_empty());
@@ -236,6 +309,7 @@ fn TokenManager(page: TokenPage) -> impl IntoView {
                 on_extend=Callback::new(move |chosen| state.pending.set(Some(Pending::Extend(chosen))))
             />
             <TokenList />
+            <SelectedUsage />
             {move || (state.paging.with(|p| p.total) > 0).then(|| view! {
                 <section class="card danger-zone" aria-labelledby="remove-all-title">
                     <div>

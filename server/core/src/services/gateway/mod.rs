@@ -93,7 +93,7 @@ impl GatewayService {
             Some(Resolved::Method { method, captures }) => (method, captures),
         };
         let presented = presented.ok_or(PlatformError::Refused(Refusal::NoCredential))?;
-        let admission = self
+        let mut admission = self
             .tokens
             .verify(&presented, Some(&method.name), client)
             .await?;
@@ -112,7 +112,13 @@ impl GatewayService {
             let resource = EnvName::parse(named)
                 .map_err(|error| PlatformError::InvalidParameter(error.to_string()))?;
             self.tokens
-                .check_scope(&admission, &resource, method.access, &method.name, client)
+                .check_scope(
+                    &mut admission,
+                    &resource,
+                    method.access,
+                    &method.name,
+                    client,
+                )
                 .map_err(PlatformError::Refused)?;
         }
         let grant = self.tokens.admit(admission, client).await?;

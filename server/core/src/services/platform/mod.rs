@@ -230,7 +230,7 @@ impl PlatformService {
             .method_at(service, group, method)
             .ok_or(PlatformError::UnknownMethod)?;
         let presented = presented.ok_or(PlatformError::Refused(Refusal::NoCredential))?;
-        let admission = self
+        let mut admission = self
             .tokens
             .verify(&presented, Some(&method.name), client)
             .await?;
@@ -249,7 +249,7 @@ impl PlatformService {
             Some(resource) => {
                 let env = params.env_name(resource)?;
                 self.tokens
-                    .check_scope(&admission, &env, method.access, &method.name, client)
+                    .check_scope(&mut admission, &env, method.access, &method.name, client)
                     .map_err(PlatformError::Refused)?;
                 Some(env)
             }

@@ -16,7 +16,9 @@ use domain::{
     account::Role,
     catalog::{Access, MethodName},
     client::ClientInfo,
-    token::{EnvName, Expiry, RateLimit, Scope, TokenSecret, addresses_allow, scopes_allow},
+    token::{
+        EnvName, Expiry, RateLimit, SUCCESS, Scope, TokenSecret, addresses_allow, scopes_allow,
+    },
 };
 use zeroize::Zeroize as _;
 
@@ -24,7 +26,7 @@ use super::{
     Refusal, TokenService,
     cache::{KnownValue, ReadTicket},
     rate::Limited,
-    usage::RefusedUse,
+    usage::{Call, RefusedUse},
 };
 use crate::{
     auth::secret,
@@ -128,6 +130,9 @@ pub struct Admission {
     transport: Transport,
     started: Instant,
     at: i64,
+    /// What the call is, for its counts: the method, and the environment once its scope passed.
+    method: Option<MethodName>,
+    env: Option<EnvName>,
 }
 
 impl Admission {
@@ -198,6 +203,14 @@ impl TokenService {
         if admission.ends_grace {
             self.end_grace(admission.grant.token_id, admission.at).await;
         }
+        self.usage.count_call(Call {
+            token_id: admission.grant.token_id,
+            at: admission.at,
+            method: admission.method.as_ref(),
+            env: admission.env.as_ref(),
+            outcome: SUCCESS,
+            client,
+        });
         let mut grant = admission.grant;
         grant.expiry = admission.expiry.after_use(admission.at);
         self.usage
@@ -209,10 +222,11 @@ impl TokenService {
     /// they are limited.
     async fn take_use(&self, admission: &Admission, client: &ClientInfo) -> Result<(), CheckError> {
         let refuse = |refusal| {
-            CheckError::Refused(self.record_refusal(
+            let token = (admission.grant.token_id, admission.grant.login.as_str());
+            CheckError::Refused(self.record_refusal_of(
                 refusal,
-                Some(&admission.grant),
-                None,
+                Some(token),
+                (admission.method.as_ref(), admission.env.as_ref()),
                 client,
                 admission.at,
             ))
@@ -325,6 +339,8 @@ impl TokenService {
             transport: presented.transport,
             started,
             at: now,
+            method: method.cloned(),
+            env: None,
         })
     }
 
@@ -390,7 +406,7 @@ impl TokenService {
     /// Refuses a call on `env` that the token's scopes do not cover (recorded for the audit).
     pub fn check_scope(
         &self,
-        admission: &Admission,
+        admission: &mut Admission,
         env: &EnvName,
         access: Access,
         method: &MethodName,
@@ -398,6 +414,7 @@ impl TokenService {
     ) -> Result<(), Refusal> {
         let grant = &admission.grant;
         if scopes_allow(&grant.scopes, env, access) {
+            admission.env = Some(env.clone());
             return Ok(());
         }
         let refusal = Refusal::OutOfScope {
@@ -409,8 +426,17 @@ impl TokenService {
             admission.transport.label(),
             admission.started.elapsed(),
         );
+        let now = clock::now();
+        self.usage.count_call(Call {
+            token_id: grant.token_id,
+            at: now,
+            method: Some(method),
+            env: Some(env),
+            outcome: refusal.code(),
+            client,
+        });
         self.usage.record_refusal(RefusedUse {
-            at: clock::now(),
+            at: now,
             owner_login: Some(grant.login.clone()),
             detail: format!(
                 "{}: token {} calling {method} on {env}",
@@ -431,29 +457,29 @@ impl TokenService {
         now: i64,
     ) -> CheckError {
         let owner = row.map(|row| (row.token_id, row.owner_login.as_str()));
-        CheckError::Refused(self.record_refusal_of(refusal, owner, method, client, now))
+        CheckError::Refused(self.record_refusal_of(refusal, owner, (method, None), client, now))
     }
 
-    fn record_refusal(
-        &self,
-        refusal: Refusal,
-        grant: Option<&TokenGrant>,
-        method: Option<&MethodName>,
-        client: &ClientInfo,
-        now: i64,
-    ) -> Refusal {
-        let owner = grant.map(|grant| (grant.token_id, grant.login.as_str()));
-        self.record_refusal_of(refusal, owner, method, client, now)
-    }
-
+    /// Records a refusal for the audit log and, when the token is known (`owner`: its id and
+    /// its owner's login), in its counts.
     fn record_refusal_of(
         &self,
         refusal: Refusal,
         owner: Option<(i64, &str)>,
-        method: Option<&MethodName>,
+        (method, env): (Option<&MethodName>, Option<&EnvName>),
         client: &ClientInfo,
         now: i64,
     ) -> Refusal {
+        if let Some((token_id, _)) = owner {
+            self.usage.count_call(Call {
+                token_id,
+                at: now,
+                method,
+                env,
+                outcome: refusal.code(),
+                client,
+            });
+        }
         let token = owner.map_or_else(String::new, |(id, _)| format!(" token {id}"));
         let method = method.map_or_else(String::new, |m| format!(" calling {m}"));
         self.usage.record_refusal(RefusedUse {

@@ -9,6 +9,7 @@ mod lifecycle;
 mod policy;
 mod rate;
 mod refusal;
+mod report;
 mod usage;
 mod watch;
 
@@ -122,13 +123,13 @@ impl TokenService {
         self.cache.watched()
     }
 
-    /// Writes buffered uses and refusals now (the server also does it every few seconds and
-    /// at shutdown).
     /// Uses and refusals recorded in memory and not yet written.
     pub fn usage_backlog(&self) -> Backlog {
         self.usage.backlog()
     }
 
+    /// Writes buffered uses and refusals now (the server also does it every few seconds and
+    /// at shutdown).
     pub async fn flush_usage(&self) -> Result<(), StorageError> {
         let slid = self.usage.flush(&self.database).await?;
         if slid {

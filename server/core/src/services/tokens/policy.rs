@@ -1,20 +1,57 @@
 //! The token policy: read where tokens are made or changed, set by admins.
 
-use domain::{client::ClientInfo, token::TokenPolicy};
+use domain::{
+    client::ClientInfo,
+    token::{ComplianceReport, NonCompliantToken, TokenPolicy},
+};
 
 use super::{Result, TokenError, TokenService};
 use crate::{
     clock,
     services::{
-        accounts::Confirmed,
+        accounts::{AdminProof, Confirmed},
         audit::{self, Action, Event},
     },
-    storage::{StorageError, policy},
+    storage::{StorageError, policy, tokens},
 };
+
+/// Tokens read per query while looking for those the policy would not allow.
+const REPORT_BATCH: i64 = 1_000;
 
 impl TokenService {
     pub async fn policy(&self) -> Result<TokenPolicy> {
         Ok(policy::get(self.database.pool()).await?)
+    }
+
+    /// The live tokens (of enabled people) that the current policy would not allow were they
+    /// made now, oldest first, with why; read in batches, listing at most
+    /// [`ComplianceReport::MAX_LISTED`].
+    pub async fn compliance_report(&self, _admin: &AdminProof) -> Result<ComplianceReport> {
+        let pool = self.database.pool();
+        let policy = self.policy().await?;
+        let now = clock::now();
+        let mut report = ComplianceReport::default();
+        let mut after = 0;
+        loop {
+            let batch = tokens::live_after(pool, after, REPORT_BATCH).await?;
+            let Some(last) = batch.last() else {
+                return Ok(report);
+            };
+            after = last.token_id;
+            report.checked += batch.len() as u64;
+            for row in &batch {
+                let token = self.view(row, now);
+                let objections = policy.objections(&token, &self.catalog, now);
+                if objections.is_empty() {
+                    continue;
+                }
+                if report.tokens.len() == ComplianceReport::MAX_LISTED {
+                    report.truncated = true;
+                    return Ok(report);
+                }
+                report.tokens.push(NonCompliantToken { token, objections });
+            }
+        }
     }
 
     /// Replaces the policy. Tokens made before keep working; it applies from the next change.
