@@ -250,6 +250,13 @@ pub fn UsagePanel(
         .collect_view();
     let narrowing = usage.narrowing(&token);
     let used_nothing = usage.methods.iter().all(|m| m.succeeded == 0);
+    // A token younger than the period has only had its own life to be used in.
+    let period_start = usage.days.first().map_or(0, |day| day.day);
+    let within = if token.created_at > period_start {
+        format!("since it was made on {}", format_dmy(token.created_at))
+    } else {
+        format!("in {days} days")
+    };
     let unused = (!usage.unused_methods.is_empty() || !usage.unused_environments.is_empty()).then(|| {
         let methods = usage.unused_methods.clone();
         let envs = usage.unused_environments.clone();
@@ -265,14 +272,14 @@ pub fn UsagePanel(
                 .into_any()
             }
             _ if used_nothing => view! {
-                <p class="muted">{format!("It made no allowed call in {days} days: if nothing needs it, remove it.")}</p>
+                <p class="muted">{format!("It made no allowed call {within}: if nothing needs it, remove it.")}</p>
             }
             .into_any(),
             _ => ().into_any(),
         };
         view! {
             <section class="usage-unused" aria-labelledby="usage-unused-title">
-                <h3 id="usage-unused-title">{format!("Allowed but not used in {days} days")}</h3>
+                <h3 id="usage-unused-title">{format!("Allowed but not used {within}")}</h3>
                 <ul class="usage-unused__list">
                     {methods.into_iter().map(|m| view! { <li><code>{m}</code></li> }).collect_view()}
                     {envs.into_iter().map(|e| view! { <li>"Environment "<code>{e}</code></li> }).collect_view()}

@@ -38,7 +38,8 @@ async fn platform_call(app: &TestApp, token: &str, route_and_query: &str) -> Tes
 }
 
 /// alice with a token for three methods on two environments, which she used as the report
-/// expects: `GetEnvs` 3 times, `GetEnvInfo` once on `my-project` and once out of scope.
+/// expects: `GetEnvs` 3 times, `GetEnvInfo` once on `my-project` and once on an environment
+/// her scopes do not name, `StopEnv` once on `staging`, which they name read-only.
 async fn used_token(app: &TestApp) -> (String, i64) {
     app.create_user("alice", PASSWORD, Role::User).await;
     reset_fixture(app, app.user_id("alice").await).await;
@@ -66,6 +67,14 @@ async fn used_token(app: &TestApp) -> (String, i64) {
         "{}",
         elsewhere.text()
     );
+    let stop = "/1.0/environment/control/rest/stopenv?envName=staging";
+    let read_only = platform_call(app, &token, stop).await;
+    assert_eq!(
+        read_only.json()["code"],
+        "out_of_scope",
+        "{}",
+        read_only.text()
+    );
     (token, id)
 }
 
@@ -79,21 +88,26 @@ fn assert_counts(usage: &TokenUsage) {
     assert_eq!(usage.days.len(), 30);
     assert_eq!(usage.days.last().unwrap().outcomes[SUCCESS], 4);
     assert_eq!(usage.total_of(SUCCESS), 4);
-    assert_eq!(usage.total_of("out_of_scope"), 1);
-    assert_eq!(usage.total(), 5);
+    assert_eq!(usage.total_of("out_of_scope"), 2);
+    assert_eq!(usage.total(), 6);
     assert_eq!(usage.outcomes, [SUCCESS, "out_of_scope"]);
     let methods: Vec<(&str, u64, u64)> = usage
         .methods
         .iter()
         .map(|m| (m.name.as_str(), m.succeeded, m.refused))
         .collect();
-    assert_eq!(methods, [(GET_ENVS, 3, 0), (GET_ENV_INFO, 1, 1)]);
+    assert_eq!(
+        methods,
+        [(GET_ENVS, 3, 0), (GET_ENV_INFO, 1, 1), (STOP_ENV, 0, 1)]
+    );
     let environments: Vec<(&str, u64, u64)> = usage
         .environments
         .iter()
         .map(|e| (e.name.as_str(), e.succeeded, e.refused))
         .collect();
-    assert_eq!(environments, [("my-project", 1, 0), ("production", 0, 1)]);
+    // Only environments the scopes name are counted by name: a caller cannot grow the counts
+    // with names it makes up.
+    assert_eq!(environments, [("my-project", 1, 0), ("staging", 0, 1)]);
     assert_eq!(usage.unused_methods, [STOP_ENV]);
     assert_eq!(usage.unused_environments, ["staging"]);
     assert_eq!(usage.sources.len(), 1);
@@ -101,7 +115,7 @@ fn assert_counts(usage: &TokenUsage) {
         usage.sources[0].user_agent.as_deref(),
         Some("deploy-script/2.1")
     );
-    assert_eq!(usage.sources[0].calls, 5);
+    assert_eq!(usage.sources[0].calls, 6);
 }
 
 async fn calls_are_counted_by_day_method_environment_and_outcome(app: &TestApp) {
@@ -122,7 +136,7 @@ async fn calls_are_counted_by_day_method_environment_and_outcome(app: &TestApp) 
     assert_eq!(after.total_of(SUCCESS), 4);
     assert_eq!(after.total_of("method_not_allowed"), 1);
     assert_eq!(after.sources.len(), 2, "{:?}", after.sources);
-    assert_eq!(after.sources[0].calls + after.sources[1].calls, 6);
+    assert_eq!(after.sources[0].calls + after.sources[1].calls, 7);
 }
 
 async fn narrowing_to_what_was_used_refuses_the_rest(app: &TestApp) {
@@ -226,7 +240,7 @@ async fn a_report_is_for_the_owner_or_an_admin_and_checks_its_days(app: &TestApp
     )
     .await;
     assert_eq!(by_admin.days.len(), 7);
-    assert_eq!(by_admin.total(), 5);
+    assert_eq!(by_admin.total(), 6);
     let not_hers = json_request(
         app,
         "GET",

@@ -76,6 +76,8 @@ pub struct TokenUsage {
     pub environments: Vec<CallCount>,
     /// Seen last first.
     pub sources: Vec<UsageSource>,
+    /// Methods the token may call now and did, successfully, in the period.
+    pub used_methods: Vec<String>,
     /// Methods the token may call and did not, successfully, in the period.
     pub unused_methods: Vec<String>,
     /// Environments its scopes name that no successful call acted on in the period (none when
@@ -137,13 +139,11 @@ impl TokenUsage {
         let used = |tally: &BTreeMap<&str, CallCount>, name: &str| {
             tally.get(name).is_some_and(|c| c.succeeded > 0)
         };
-        let unused_methods = catalog
+        let (used_methods, unused_methods): (Vec<String>, Vec<String>) = catalog
             .granted(&token.api)
             .into_iter()
-            .map(|m| m.as_str())
-            .filter(|name| !used(&methods, name))
-            .map(str::to_owned)
-            .collect();
+            .map(|m| m.as_str().to_owned())
+            .partition(|name| used(&methods, name));
         let unused_environments = scoped_envs(token)
             .into_iter()
             .filter(|env| !used(&environments, env))
@@ -172,6 +172,7 @@ impl TokenUsage {
             methods: by_calls(methods),
             environments: by_calls(environments),
             sources,
+            used_methods,
             unused_methods,
             unused_environments,
         }
@@ -193,12 +194,8 @@ impl TokenUsage {
     /// (remove it instead) or nothing would change. Scopes are narrowed only while one of
     /// them stays: none at all would mean every environment.
     pub fn narrowing(&self, token: &TokenView) -> Option<Narrowing> {
-        let used: Vec<String> = self
-            .methods
-            .iter()
-            .filter(|m| m.succeeded > 0)
-            .map(|m| m.name.clone())
-            .collect();
+        // What it may call now: a method used earlier and taken away since stays away.
+        let used = self.used_methods.clone();
         if used.is_empty() {
             return None;
         }
@@ -375,6 +372,26 @@ mod tests {
         let usage = TokenUsage::assemble(&token, &catalog, &refused_only, vec![], 5, 30);
         assert_eq!(usage.unused_methods, [GET_ENVS]);
         assert_eq!(usage.narrowing(&token), None);
+    }
+
+    #[test]
+    fn narrowing_never_gives_back_a_method_taken_away_since() {
+        // Used GetEnvs and StopEnv, then edited to GetEnvs and StartEnv.
+        let catalog = shipped();
+        let token = token(&[GET_ENVS, START], &[]);
+        let counts = [
+            count(5, GET_ENVS, "", SUCCESS, 2),
+            count(4, STOP, "", SUCCESS, 9),
+        ];
+        let usage = TokenUsage::assemble(&token, &catalog, &counts, vec![], 5, 30);
+        assert_eq!(usage.used_methods, [GET_ENVS]);
+        let narrowing = usage.narrowing(&token).unwrap();
+        assert_eq!(
+            narrowing.input.api,
+            Some(ApiInput::Methods(vec![GET_ENVS.to_owned()]))
+        );
+        assert_eq!(narrowing.keeps, [GET_ENVS]);
+        assert_eq!(narrowing.loses, [START]);
     }
 
     #[test]

@@ -6,10 +6,10 @@ use sqlx::{AnyExecutor, Row};
 
 use super::Result;
 
-/// Calls to add to one day's count of one token, method, environment and outcome.
+/// One day's count of a token's calls with one method, environment and outcome (`method` and
+/// `env` empty when the call named none).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CountKey {
-    pub token_id: i64,
+pub struct CountOf {
     pub day: i64,
     pub method: String,
     pub env: String,
@@ -18,7 +18,8 @@ pub struct CountKey {
 
 pub async fn add_calls<'c>(
     executor: impl AnyExecutor<'c>,
-    key: &CountKey,
+    token_id: i64,
+    count: &CountOf,
     calls: u64,
 ) -> Result<()> {
     sqlx::query(
@@ -27,26 +28,25 @@ pub async fn add_calls<'c>(
          on conflict (token_id, day, method, env, outcome) \
          do update set calls = token_usage.calls + excluded.calls",
     )
-    .bind(key.token_id)
-    .bind(key.day)
-    .bind(&key.method)
-    .bind(&key.env)
-    .bind(key.outcome)
-    .bind(calls as i64)
+    .bind(token_id)
+    .bind(count.day)
+    .bind(&count.method)
+    .bind(&count.env)
+    .bind(count.outcome)
+    .bind(i64::try_from(calls).unwrap_or(i64::MAX))
     .execute(executor)
     .await?;
     Ok(())
 }
 
-/// A token presented from an address and user agent (empty when not given), `calls` times
-/// between `first` and `last`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct SourceKey {
-    pub token_id: i64,
+/// An address and user agent a token came from (empty when not given).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SourceOf {
     pub ip: String,
     pub user_agent: String,
 }
 
+/// `calls` uses between `first` and `last` (Unix seconds).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
     pub first: i64,
@@ -56,7 +56,8 @@ pub struct Seen {
 
 pub async fn add_source<'c>(
     executor: impl AnyExecutor<'c>,
-    key: &SourceKey,
+    token_id: i64,
+    source: &SourceOf,
     seen: Seen,
 ) -> Result<()> {
     sqlx::query(
@@ -69,12 +70,12 @@ pub async fn add_source<'c>(
              then excluded.last_seen else token_sources.last_seen end, \
          calls = token_sources.calls + excluded.calls",
     )
-    .bind(key.token_id)
-    .bind(&key.ip)
-    .bind(&key.user_agent)
+    .bind(token_id)
+    .bind(&source.ip)
+    .bind(&source.user_agent)
     .bind(seen.first)
     .bind(seen.last)
-    .bind(seen.calls as i64)
+    .bind(i64::try_from(seen.calls).unwrap_or(i64::MAX))
     .execute(executor)
     .await?;
     Ok(())

@@ -26,7 +26,8 @@ use super::{
     Refusal, TokenService,
     cache::{KnownValue, ReadTicket},
     rate::Limited,
-    usage::{Call, RefusedUse},
+    tally::Call,
+    usage::RefusedUse,
 };
 use crate::{
     auth::secret,
@@ -207,7 +208,7 @@ impl TokenService {
             token_id: admission.grant.token_id,
             at: admission.at,
             method: admission.method.as_ref(),
-            env: admission.env.as_ref(),
+            env: named_env(&admission.grant.scopes, admission.env.as_ref()),
             outcome: SUCCESS,
             client,
         });
@@ -226,7 +227,10 @@ impl TokenService {
             CheckError::Refused(self.record_refusal_of(
                 refusal,
                 Some(token),
-                (admission.method.as_ref(), admission.env.as_ref()),
+                (
+                    admission.method.as_ref(),
+                    named_env(&admission.grant.scopes, admission.env.as_ref()),
+                ),
                 client,
                 admission.at,
             ))
@@ -431,7 +435,7 @@ impl TokenService {
             token_id: grant.token_id,
             at: now,
             method: Some(method),
-            env: Some(env),
+            env: named_env(&grant.scopes, Some(env)),
             outcome: refusal.code(),
             client,
         });
@@ -490,6 +494,12 @@ impl TokenService {
         });
         refusal
     }
+}
+
+/// `env` when the token's scopes name it: only those are counted by name, so that names a
+/// caller makes up cannot grow the counts.
+fn named_env<'a>(scopes: &[Scope], env: Option<&'a EnvName>) -> Option<&'a EnvName> {
+    env.filter(|env| scopes.iter().any(|scope| scope.env() == *env))
 }
 
 /// The token's own rate limit and its owner's, those that are set.

@@ -10,6 +10,7 @@ mod policy;
 mod rate;
 mod refusal;
 mod report;
+mod tally;
 mod usage;
 mod watch;
 

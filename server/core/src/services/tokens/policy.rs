@@ -2,7 +2,7 @@
 
 use domain::{
     client::ClientInfo,
-    token::{ComplianceReport, NonCompliantToken, TokenPolicy},
+    token::{ComplianceReport, NonCompliantToken, TokenPolicy, TokenStatus},
 };
 
 use super::{Result, TokenError, TokenService};
@@ -41,6 +41,10 @@ impl TokenService {
             report.checked += batch.len() as u64;
             for row in &batch {
                 let token = self.view(row, now);
+                // Expired or revoked as leaked, it is refused already.
+                if !matches!(token.status, TokenStatus::Active | TokenStatus::Suspended) {
+                    continue;
+                }
                 let objections = policy.objections(&token, &self.catalog, now);
                 if objections.is_empty() {
                     continue;

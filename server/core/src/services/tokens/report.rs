@@ -6,7 +6,7 @@ use domain::token::{MAX_USAGE_DAYS, TokenUsage, UsageCount, UsageSource};
 use super::{Result, TokenError, TokenOwner, TokenService};
 use crate::{
     clock,
-    storage::{tokens, usage},
+    storage::{StorageError, tokens, usage},
 };
 
 impl TokenService {
@@ -25,19 +25,26 @@ impl TokenService {
         let now = clock::now();
         let today = now.div_euclid(86_400);
         let days = days.clamp(1, MAX_USAGE_DAYS);
+        // The connection first: a write holding the database waits for the gate, so the
+        // report must not wait for a connection while holding it.
+        let mut connection = pool.acquire().await.map_err(StorageError::from)?;
         let gate = self.usage.report_gate().await;
-        let mut counts = usage::counts(pool, token_id, today - i64::from(days) + 1).await?;
-        let mut sources = usage::sources(pool, token_id).await?;
-        let unwritten = self.usage.pending_counts(token_id);
+        let since = today - i64::from(days) + 1;
+        let mut counts = usage::counts(&mut *connection, token_id, since).await?;
+        let mut sources = usage::sources(&mut *connection, token_id).await?;
+        let unwritten = self.usage.unwritten(token_id);
         drop(gate);
-        counts.extend(unwritten.counts.into_iter().map(|(key, calls)| UsageCount {
-            day: key.day,
-            method: key.method,
-            env: key.env,
-            outcome: key.outcome.to_owned(),
-            calls,
+        drop(connection);
+        counts.extend(unwritten.iter().flat_map(|tally| {
+            tally.counts().into_iter().map(|(count, calls)| UsageCount {
+                day: count.day,
+                method: count.method,
+                env: count.env,
+                outcome: count.outcome.to_owned(),
+                calls,
+            })
         }));
-        for (key, seen) in unwritten.sources {
+        for (key, seen) in unwritten.into_iter().flat_map(|tally| tally.sources) {
             let ip = (!key.ip.is_empty()).then_some(key.ip);
             let user_agent = (!key.user_agent.is_empty()).then_some(key.user_agent);
             match sources
