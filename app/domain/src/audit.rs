@@ -79,35 +79,6 @@ impl AuditFilters {
             until: to.map(ExpiryDate::expires_at_unix),
         })
     }
-
-    /// The filters as a query string (without `?`), only those given.
-    pub fn to_query(&self) -> String {
-        [
-            ("kind", &self.kind),
-            ("actor", &self.actor),
-            ("subject", &self.subject),
-            ("from", &self.from),
-            ("to", &self.to),
-        ]
-        .into_iter()
-        .filter(|(_, value)| !value.trim().is_empty())
-        .map(|(name, value)| format!("{name}={}", encode(value.trim())))
-        .collect::<Vec<_>>()
-        .join("&")
-    }
-}
-
-/// Percent-encodes all but unreserved characters (RFC 3986).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -149,15 +120,5 @@ mod tests {
             ..AuditFilters::default()
         };
         assert!(reversed.decide().unwrap_err().contains("after"));
-    }
-
-    #[test]
-    fn the_query_string_carries_only_given_filters_encoded() {
-        let filters = AuditFilters {
-            kind: "token_created".into(),
-            actor: "a b&c".into(),
-            ..AuditFilters::default()
-        };
-        assert_eq!(filters.to_query(), "kind=token_created&actor=a%20b%26c");
     }
 }

@@ -12,6 +12,19 @@ pub fn page_asked(query: &ParamsMap) -> u32 {
     query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1)
 }
 
+/// A value for an address's query: all but unreserved characters percent-encoded (RFC 3986).
+pub fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// `base?page=N`; the first page is `base` itself.
 pub fn page_href(base: &str, page: u32) -> String {
     if page > 1 {

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::token_table::date_time;
 use crate::{
     calendar::format_dmy,
+    error::ServerError,
     token::{CallCount, Narrowing, SUCCESS, TokenUsage, TokenView},
 };
 
@@ -169,14 +170,14 @@ fn DayTable(usage: TokenUsage) -> impl IntoView {
             let cells = outcomes
                 .iter()
                 .map(|outcome| {
-                    view! { <td class="number">{day.outcomes.get(outcome).copied().unwrap_or(0)}</td> }
+                    view! { <td class="number" data-label=outcome.clone()>{day.outcomes.get(outcome).copied().unwrap_or(0)}</td> }
                 })
                 .collect_view();
             view! {
                 <tr>
                     <th scope="row">{format_dmy(day.day)}</th>
                     {cells}
-                    <td class="number">{day.total()}</td>
+                    <td class="number" data-label="All">{day.total()}</td>
                 </tr>
             }
         })
@@ -215,9 +216,9 @@ fn CountTable(
             <tbody>
                 {counts.into_iter().map(|c| view! {
                     <tr>
-                        <td><code>{c.name}</code></td>
-                        <td class="number">{c.succeeded}</td>
-                        <td class="number">{c.refused}</td>
+                        <td data-label=heading><code>{c.name}</code></td>
+                        <td class="number" data-label="Allowed">{c.succeeded}</td>
+                        <td class="number" data-label="Refused">{c.refused}</td>
                     </tr>
                 }).collect_view()}
             </tbody>
@@ -330,11 +331,11 @@ pub fn UsagePanel(
                     <tbody>
                         {sources.into_iter().map(|s| view! {
                             <tr>
-                                <td>{s.ip.unwrap_or_else(|| "unknown".to_owned())}</td>
-                                <td class="usage-sources__agent">{s.user_agent.unwrap_or_else(|| "none given".to_owned())}</td>
-                                <td>{date_time(s.first_seen)}</td>
-                                <td>{date_time(s.last_seen)}</td>
-                                <td class="number">{s.calls}</td>
+                                <td data-label="Address">{s.ip.unwrap_or_else(|| "unknown".to_owned())}</td>
+                                <td data-label="User agent" class="usage-sources__agent">{s.user_agent.unwrap_or_else(|| "none given".to_owned())}</td>
+                                <td data-label="First seen">{date_time(s.first_seen)}</td>
+                                <td data-label="Last seen">{date_time(s.last_seen)}</td>
+                                <td data-label="Calls" class="number">{s.calls}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
@@ -342,6 +343,42 @@ pub fn UsagePanel(
             })}
             {unused}
         </section>
+    }
+}
+
+/// What a usage panel loads: the token chosen and its usage, or `None` while none is.
+pub type ChosenUsage = Resource<Result<Option<(TokenView, TokenUsage)>, ServerError>>;
+
+/// The panel of the token whose usage `usage` loads; nothing while no token is chosen.
+#[component]
+pub fn LoadedUsagePanel(
+    usage: ChosenUsage,
+    /// Offered when the viewer may edit the token (see [`UsagePanel`]).
+    #[prop(optional)]
+    on_narrow: Option<Callback<(TokenView, Narrowing)>>,
+) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match (usage.await, on_narrow) {
+                    (Ok(Some((token, usage))), Some(on_narrow)) => {
+                        let chosen = token.clone();
+                        let on_narrow = Callback::new(move |narrowing: Narrowing| {
+                            on_narrow.run((chosen.clone(), narrowing));
+                        });
+                        view! { <UsagePanel token usage on_narrow /> }.into_any()
+                    }
+                    (Ok(Some((token, usage))), None) => view! { <UsagePanel token usage /> }.into_any(),
+                    (Ok(None), _) => ().into_any(),
+                    (Err(error), _) => view! {
+                        <p class="alert alert--error" role="alert">
+                            {format!("The token's usage could not be loaded. {error}")}
+                        </p>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

@@ -13,7 +13,7 @@ use crate::{
     calendar::format_dmy,
     components::{
         modal::Modal,
-        pager::{Pager, page_asked, thousands},
+        pager::{Pager, page_asked, query_value, thousands},
         password_prompt::PasswordPrompt,
     },
     server_fns::admin::{create_person, load_people},
@@ -23,7 +23,7 @@ use crate::{
 fn people_href(search: &str, page: u32) -> String {
     let mut parts = Vec::new();
     if !search.is_empty() {
-        parts.push(format!("q={}", encode(search)));
+        parts.push(format!("q={}", query_value(search)));
     }
     if page > 1 {
         parts.push(format!("page={page}"));
@@ -35,20 +35,8 @@ fn people_href(search: &str, page: u32) -> String {
     }
 }
 
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 pub fn person_href(login: &str) -> String {
-    format!("/admin/people/{}", encode(login))
+    format!("/admin/people/{}", query_value(login))
 }
 
 pub fn status_badge(person: &PersonSummary) -> impl IntoView + use<> {

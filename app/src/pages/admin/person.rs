@@ -22,7 +22,7 @@ use crate::{
         password_prompt::PasswordPrompt,
         reveal::RevealDialog,
         token_table::{TokenTable, expiry_label},
-        usage_panel::UsagePanel,
+        usage_panel::LoadedUsagePanel,
     },
     error::ServerError,
     server_fns::admin::{
@@ -434,20 +434,5 @@ fn PersonTokenUsage(
             }
         }
     });
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match usage.await {
-                    Ok(Some((token, usage))) => view! { <UsagePanel token usage /> }.into_any(),
-                    Ok(None) => ().into_any(),
-                    Err(error) => view! {
-                        <p class="alert alert--error" role="alert">
-                            {format!("The token's usage could not be loaded. {error}")}
-                        </p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
-    }
+    view! { <LoadedUsagePanel usage /> }
 }

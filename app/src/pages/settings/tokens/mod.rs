@@ -18,7 +18,7 @@ use crate::{
         pager::{page_asked, page_href},
         reveal::RevealDialog,
         top_bar::TokenChanges,
-        usage_panel::UsagePanel,
+        usage_panel::LoadedUsagePanel,
     },
     paging::Paging,
     server_fns::tokens::{load_token_page, load_token_usage},
@@ -160,40 +160,20 @@ fn SelectedUsage() -> impl IntoView {
             }
         },
     );
-    let narrow = move |token: TokenView| {
-        Callback::new(move |narrowing: Narrowing| {
-            let environments = if token.scopes.is_empty() {
-                "all environments".to_owned()
-            } else {
-                token.scopes.join(" ")
-            };
-            state.pending.set(Some(Pending::Narrow(NarrowChange {
-                id: token.id,
-                description: token.description.clone(),
-                before: format!("{} on {environments}", token.api_label),
-                narrowing,
-            })));
-        })
-    };
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match usage.await {
-                    Ok(Some((token, usage))) => {
-                        let on_narrow = narrow(token.clone());
-                        view! { <UsagePanel token usage on_narrow /> }.into_any()
-                    }
-                    Ok(None) => ().into_any(),
-                    Err(error) => view! {
-                        <p class="alert alert--error" role="alert">
-                            {format!("The token's usage could not be loaded. {error}")}
-                        </p>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Transition>
-    }
+    let on_narrow = Callback::new(move |(token, narrowing): (TokenView, Narrowing)| {
+        let environments = if token.scopes.is_empty() {
+            "all environments".to_owned()
+        } else {
+            token.scopes.join(" ")
+        };
+        state.pending.set(Some(Pending::Narrow(NarrowChange {
+            id: token.id,
+            description: token.description.clone(),
+            before: format!("{} on {environments}", token.api_label),
+            narrowing,
+        })));
+    });
+    view! { <LoadedUsagePanel usage on_narrow /> }
 }
 
 /// `/settings/tokens?page=N`; the first page has no query. `?usage=ID` opens that token's
