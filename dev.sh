@@ -37,6 +37,7 @@ frontend_inputs_hash() {
     {
         find app frontend style -type f -print0 | sort -z | xargs -0 sha256sum
         sha256sum Cargo.toml Cargo.lock Trunk.toml index.html .cargo/config.toml
+        (wasm_size_env && env | grep -E '^(RUSTC_BOOTSTRAP|CARGO_UNSTABLE|CARGO_TARGET_WASM32)' | sort)
         rustc -vV
         trunk --version
         wasm-opt --version
@@ -50,9 +51,23 @@ build_frontend() {
         return 0
     fi
     log "building the WASM frontend (Trunk, release)"
-    trunk build --release --dist "$SITE_ROOT/pkg"
+    (wasm_size_env && trunk build --release --dist "$SITE_ROOT/pkg")
     precompress "$SITE_ROOT/pkg"
     echo "$hash" >"$stamp"
+}
+
+# The bundle's weight is a decision, not a drift: it grew 26% in four sessions unnoticed. Raise
+# this on purpose, with the new figure in the README (bench/dashboard.sh).
+WASM_BROTLI_BUDGET=460000
+
+wasm_within_budget() {
+    local size
+    size=$(stat -c %s "$SITE_ROOT/pkg/frontend_bg.wasm.br")
+    if [ "$size" -gt "$WASM_BROTLI_BUDGET" ]; then
+        echo "error: the WASM bundle is $size bytes brotli, over its budget of $WASM_BROTLI_BUDGET (dev.sh)" >&2
+        return 1
+    fi
+    log "WASM bundle: $size bytes brotli (budget $WASM_BROTLI_BUDGET)"
 }
 
 build_server() {
@@ -74,6 +89,7 @@ serve() {
 run_tests() {
     setup
     build
+    wasm_within_budget
     log "rustfmt and clippy, per crate and target"
     lint
     log "unit and integration tests (SQLite and PostgreSQL)"

@@ -71,12 +71,17 @@ TOML
     rm -rf "$scratch"
 }
 
+rustup_has_std_sources() {
+    rustup component list --installed 2>/dev/null | grep -q '^rust-src'
+}
+
 ensure_toolchain() {
-    if rustup_has_wasm; then
+    if rustup_has_wasm && rustup_has_std_sources; then
         return 0
     fi
-    if command -v rustup >/dev/null && timeout 120 rustup target add "$WASM_TARGET" >/dev/null 2>&1; then
-        log "added $WASM_TARGET with rustup"
+    if command -v rustup >/dev/null && timeout 120 rustup target add "$WASM_TARGET" >/dev/null 2>&1 &&
+        timeout 120 rustup component add rust-src >/dev/null 2>&1; then
+        log "added $WASM_TARGET and the standard library's sources with rustup"
         return 0
     fi
     log "rustup cannot provide $WASM_TARGET here; using Debian's Rust toolchain"
@@ -88,6 +93,18 @@ ensure_toolchain() {
         rustup toolchain list | grep -q '^system' || rustup toolchain link system /usr
         export RUSTUP_TOOLCHAIN=system
     fi
+}
+
+# How the WASM bundle is compiled for size, beyond the wasm-release profile: the standard
+# library is rebuilt with the bundle's own settings (opt-level z, LTO) instead of linking the
+# prebuilt one, and panics carry no file/line strings and `{:?}` prints nothing. Together about
+# 5% of the bundle (brotli). These flags are unstable; RUSTC_BOOTSTRAP lets the stable compiler
+# take them, the way the fuzz build does. Panic messages still reach the browser console.
+wasm_size_env() {
+    export RUSTC_BOOTSTRAP=1
+    export CARGO_UNSTABLE_BUILD_STD=std,panic_abort
+    # Replaces build.rustflags for this target, so the shared --cfg is repeated here.
+    export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components -Zlocation-detail=none -Zfmt-debug=none"
 }
 
 # cargo install of a pinned version, skipped when `$bin --version` already mentions $reported.

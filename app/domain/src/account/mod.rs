@@ -55,7 +55,7 @@ impl Role {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("{0:?} is not a role (user or admin)")]
+#[error("\"{0}\" is not a role (user or admin)")]
 pub struct UnknownRole(String);
 
 /// How storage reads the role column.
