@@ -2,7 +2,8 @@
 # The dashboard's weight and speed, against the release build: the WASM bundle's size (raw,
 # gzip, brotli), and in headless Chromium the time from navigation to Settings → Access Tokens
 # with 100 tokens (its first page of 50) painted (server-rendered) and interactive (hydrated,
-# and a click selects a row). Median of 7 runs after a first, cold one.
+# and a click selects a row), by the browser's clock and by Playwright's (bench/dashboard.js says
+# why both). Median of 8 runs after a first, cold one.
 # Needs a built server (./dev.sh build) and the end2end packages (./dev.sh test installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
