@@ -30,7 +30,7 @@ impl TrustedProxies {
 
     /// IPv4 peers of a server listening on `[::]` arrive as `::ffff:a.b.c.d`: ranges compare
     /// them in their canonical form, so they match the IPv4 ranges operators list.
-    fn contains(&self, address: IpAddr) -> bool {
+    pub fn contains(&self, address: IpAddr) -> bool {
         self.0.iter().any(|range| range.contains(address))
     }
 }

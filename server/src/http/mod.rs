@@ -53,7 +53,10 @@ pub fn router(state: AppState, site_root: &Path) -> Router {
         // Outside the others, so that it counts the status the client finally gets.
         .layer(middleware::from_fn(crate::metrics::record_request))
         .layer(access_log::layer())
-        .layer(middleware::from_fn(request_id::assign))
+        .layer(middleware::from_fn_with_state(
+            state.trusted_proxies.clone(),
+            request_id::assign,
+        ))
         // Outermost: whatever the client does, the request's whole handling goes on.
         .layer(middleware::from_fn_with_state(
             state.in_flight.clone(),

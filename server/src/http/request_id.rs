@@ -1,15 +1,26 @@
 //! Every request gets an id, logged with each line the request causes and returned in
-//! `X-Request-Id`, so an operator can find a user's failed request in the logs. A proxy's id
-//! (nginx `$request_id`) is kept when it looks like one.
+//! `X-Request-Id`, so an operator can find a user's failed request in the logs. A trusted
+//! proxy's id (nginx `$request_id`) is kept when it looks like one. From any other peer the
+//! header is replaced: a client could otherwise pick ids that collide with other requests'
+//! in the logs.
 
-use std::sync::{
-    LazyLock,
-    atomic::{AtomicU64, Ordering},
+use std::{
+    net::SocketAddr,
+    sync::{
+        LazyLock,
+        atomic::{AtomicU64, Ordering},
+    },
 };
 
-use axum::{extract::Request, middleware::Next, response::Response};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    middleware::Next,
+    response::Response,
+};
 use http::{HeaderName, HeaderValue};
 use rand_core::{OsRng, RngCore as _};
+
+use super::client_address::TrustedProxies;
 
 pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const LONGEST_ACCEPTED: usize = 64;
@@ -22,11 +33,20 @@ pub struct RequestId(pub HeaderValue);
 static PROCESS_PREFIX: LazyLock<u64> = LazyLock::new(|| OsRng.next_u64());
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-pub async fn assign(mut request: Request, next: Next) -> Response {
+pub async fn assign(
+    State(trusted): State<TrustedProxies>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    // Outermost, so the peer is still the connection's, not the client a proxy named.
+    let from_trusted_proxy = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| trusted.contains(peer.ip()));
     let id = request
         .headers()
         .get(&X_REQUEST_ID)
-        .filter(|value| is_acceptable(value.as_bytes()))
+        .filter(|value| from_trusted_proxy && is_acceptable(value.as_bytes()))
         .cloned()
         .unwrap_or_else(next_id);
     request.extensions_mut().insert(RequestId(id.clone()));

@@ -130,12 +130,16 @@ fn a_config_file_with_an_unknown_key_or_a_bad_value_stops_the_start_naming_the_k
 }
 
 /// `log_format = "json"` from the file: every line the server writes is one JSON object,
-/// and a request's lines carry the id it was answered with in `X-Request-Id`.
+/// and a request's lines carry the id it was answered with in `X-Request-Id`, the trusted
+/// proxy's own when it sent one.
 #[test]
 fn json_logs_carry_the_request_id_the_response_names() {
     let (dir, url) = sqlite_with_user("olga");
     let site = site_dir();
-    let config = write_config(dir.path(), "log_format = \"json\"\n");
+    let config = write_config(
+        dir.path(),
+        "log_format = \"json\"\ntrusted_proxies = [\"127.0.0.1\"]\n",
+    );
     let mut served = serve_with(&url, site.path(), Logs::Captured, &["--config", &config]);
 
     let generated = http_get(&served.addr, "/healthz");
@@ -194,6 +198,28 @@ fn json_logs_carry_the_request_id_the_response_names() {
     assert_eq!(served_with(&generated_id)["level"], "DEBUG");
     assert_eq!(served_with("nginx-5f2b6c0e")["level"], "DEBUG");
     assert_eq!(served_with(&login_id)["level"], "INFO");
+}
+
+/// Only a trusted proxy may name the request id: a client could otherwise pick ids that
+/// collide with other requests' in the logs.
+#[test]
+fn a_request_id_from_an_untrusted_peer_is_replaced() {
+    let (_dir, url) = sqlite_with_user("olga");
+    let site = site_dir();
+    let mut served = serve(&url, site.path(), Logs::Discarded);
+    let answer = send(
+        &served.addr,
+        "GET /healthz HTTP/1.1\r\nX-Request-Id: nginx-5f2b6c0e\r\n\r\n",
+    );
+    let id = answer
+        .lines()
+        .find_map(|line| line.strip_prefix("x-request-id: "))
+        .expect("a request id in the answer")
+        .trim();
+    assert_ne!(id, "nginx-5f2b6c0e", "{answer}");
+    assert!(!id.is_empty());
+    served.child.kill().unwrap();
+    served.child.wait().unwrap();
 }
 
 /// A backup taken while tokens are being made and used holds every token acknowledged before
