@@ -51,7 +51,10 @@ build_frontend() {
         return 0
     fi
     log "building the WASM frontend (Trunk, release)"
-    (wasm_size_env && trunk build --release --dist "$SITE_ROOT/pkg")
+    # Trunk runs cargo offline; the standard library's own crates.io dependencies (it is compiled
+    # for the bundle) are not in the workspace's lock file, so nothing else would download them.
+    (wasm_size_env && cargo fetch --locked --target "$WASM_TARGET" >/dev/null &&
+        trunk build --release --dist "$SITE_ROOT/pkg")
     precompress "$SITE_ROOT/pkg"
     echo "$hash" >"$stamp"
 }

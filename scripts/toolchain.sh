@@ -30,8 +30,10 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
 }
 
+# `grep >/dev/null`, not `grep -q`: under pipefail, rustup writing to a pipe grep has closed
+# would make a present target look missing.
 rustup_has_wasm() {
-    command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -qx "$WASM_TARGET"
+    command -v rustup >/dev/null && rustup target list --installed 2>/dev/null | grep -x "$WASM_TARGET" >/dev/null
 }
 
 # Builds wasm32's std with Debian's compiler and copies it into that compiler's sysroot.
@@ -72,7 +74,7 @@ TOML
 }
 
 rustup_has_std_sources() {
-    rustup component list --installed 2>/dev/null | grep -q '^rust-src'
+    rustup component list --installed 2>/dev/null | grep '^rust-src' >/dev/null
 }
 
 ensure_toolchain() {
@@ -99,7 +101,8 @@ ensure_toolchain() {
 # library is rebuilt with the bundle's own settings (opt-level z, LTO) instead of linking the
 # prebuilt one, and panics carry no file/line strings and `{:?}` prints nothing. Together about
 # 5% of the bundle (brotli). These flags are unstable; RUSTC_BOOTSTRAP lets the stable compiler
-# take them, the way the fuzz build does. Panic messages still reach the browser console.
+# take them, the way the fuzz build does. Panics still reach the browser console, with their
+# message; an unwrapped error's Debug detail is empty.
 wasm_size_env() {
     export RUSTC_BOOTSTRAP=1
     export CARGO_UNSTABLE_BUILD_STD=std,panic_abort

@@ -38,7 +38,8 @@ pub async fn assign(
     mut request: Request,
     next: Next,
 ) -> Response {
-    // Outermost, so the peer is still the connection's, not the client a proxy named.
+    // Outside `resolve_client`, so the peer is still the connection's, not the client a proxy
+    // named.
     let from_trusted_proxy = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
